@@ -1,0 +1,2 @@
+// main.cpp - placeholder, replaced below
+int main() { return 0; }

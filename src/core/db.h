@@ -1,0 +1,151 @@
+// db.h - a small C++ layer over SQLite: Database, Statement, Transaction.
+//
+// Errors are exceptions (crm::DbError) carrying SQLite's own message and the
+// SQL that failed. Transactions nest through savepoints, so a workflow that
+// opens one may call another workflow that opens its own. Nothing here knows
+// about the CRM: it is the only file that talks to the SQLite C API directly
+// besides the browser VFS.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <variant>
+#include <vector>
+
+struct sqlite3;
+struct sqlite3_stmt;
+
+namespace crm {
+
+// A SQLite value: NULL, INTEGER, REAL or TEXT (blobs are not used by the CRM).
+using Value = std::variant<std::monostate, int64_t, double, std::string>;
+
+inline bool is_null(const Value& v) { return std::holds_alternative<std::monostate>(v); }
+std::string value_to_text(const Value& v);   // "" for NULL, decimal for numbers
+
+struct DbError : std::runtime_error {
+    int code;  // SQLite extended result code
+    DbError(int code_, const std::string& msg) : std::runtime_error(msg), code(code_) {}
+};
+
+class Database;
+
+class Statement {
+public:
+    Statement() = default;
+    Statement(Database& db, std::string_view sql);
+    ~Statement();
+    Statement(Statement&& o) noexcept;
+    Statement& operator=(Statement&& o) noexcept;
+    Statement(const Statement&) = delete;
+    Statement& operator=(const Statement&) = delete;
+
+    // Binding: 1-based index, like sqlite3_bind_*.
+    Statement& bind(int i, std::nullptr_t);
+    Statement& bind(int i, int v) { return bind(i, (int64_t)v); }
+    Statement& bind(int i, int64_t v);
+    Statement& bind(int i, double v);
+    Statement& bind(int i, bool v) { return bind(i, (int64_t)(v ? 1 : 0)); }
+    Statement& bind(int i, std::string_view v);
+    Statement& bind(int i, const char* v) { return bind(i, std::string_view(v)); }
+    Statement& bind(int i, const std::string& v) { return bind(i, std::string_view(v)); }
+    Statement& bind(int i, const Value& v);
+    template <class... A> Statement& bind_all(const A&... a) { int i = 0; (bind(++i, a), ...); return *this; }
+
+    bool step();          // true when a row is ready; throws on error
+    void run();           // step to completion (for writes)
+    void reset();         // reset and clear bindings, ready for reuse
+
+    int     column_count() const;
+    bool    column_is_null(int i) const;
+    int64_t column_int(int i) const;
+    double  column_double(int i) const;
+    std::string      column_text(int i) const;
+    std::string_view column_view(int i) const;  // valid until the next step/reset
+    Value   column_value(int i) const;
+    const char* column_name(int i) const;
+
+    sqlite3_stmt* handle() const { return stmt_; }
+
+private:
+    void check_bind(int rc, int i);
+    sqlite3_stmt* stmt_ = nullptr;
+    sqlite3* db_ = nullptr;
+};
+
+struct OpenOptions {
+    bool create = true;
+    bool read_only = false;
+    const char* vfs = nullptr;          // nullptr: SQLite's default VFS
+    // Rollback journal mode. WAL needs shared memory the browser does not have,
+    // so both builds use a rollback journal: DELETE on a real file system,
+    // MEMORY under the browser page-store VFS, whose commit is atomic by itself.
+    const char* journal_mode = "DELETE";
+};
+
+class Database {
+public:
+    Database() = default;
+    explicit Database(const std::string& path, const OpenOptions& opt = {});
+    ~Database();
+    Database(Database&& o) noexcept;
+    Database& operator=(Database&& o) noexcept;
+    Database(const Database&) = delete;
+    Database& operator=(const Database&) = delete;
+
+    void open(const std::string& path, const OpenOptions& opt = {});
+    void close();
+    bool is_open() const { return db_ != nullptr; }
+
+    void exec(std::string_view sql);                 // one or more statements, no results
+    Statement prepare(std::string_view sql) { return Statement(*this, sql); }
+    // A prepared statement kept for the life of the connection, reset and ready.
+    Statement& cached(const std::string& sql);
+
+    // Convenience for one-value queries.
+    int64_t     query_int(std::string_view sql);
+    std::string query_text(std::string_view sql);
+
+    int64_t changes() const;
+    int64_t last_insert_rowid() const;
+    int     user_version();
+    void    set_user_version(int v);
+    bool    in_transaction() const { return depth_ > 0; }
+    int64_t file_size_bytes();  // page_count * page_size
+
+    sqlite3* handle() const { return db_; }
+    const std::string& path() const { return path_; }
+
+    [[noreturn]] void fail(int rc, std::string_view what) const;
+
+private:
+    friend class Transaction;
+    sqlite3* db_ = nullptr;
+    std::string path_;
+    int depth_ = 0;           // open Transaction objects (savepoint nesting)
+    int64_t savepoint_seq_ = 0;
+    std::unordered_map<std::string, std::unique_ptr<Statement>> cache_;
+};
+
+// RAII transaction. The outermost one is BEGIN IMMEDIATE ... COMMIT; inner ones
+// are savepoints. Destroyed without commit(): rolled back (to its savepoint).
+class Transaction {
+public:
+    explicit Transaction(Database& db);
+    ~Transaction();
+    Transaction(const Transaction&) = delete;
+    Transaction& operator=(const Transaction&) = delete;
+    void commit();
+    void rollback();
+
+private:
+    Database& db_;
+    std::string name_;   // empty for the outermost transaction
+    bool done_ = false;
+};
+
+}  // namespace crm
