@@ -57,12 +57,13 @@ bool is_valid_email(std::string_view s) {
 // extension ("x 123", "ext. 123"); between 5 and 17 digits before it.
 bool is_valid_phone(std::string_view s) {
     std::string lower = ascii_lower(s);
-    size_t ext = lower.find('x');
+    size_t ext = lower.find("ext");
+    size_t ext_len = 3;
+    if (ext == std::string::npos) { ext = lower.find('x'); ext_len = 1; }
     std::string_view main = std::string_view(lower).substr(0, ext);
     if (ext != std::string::npos) {
         std::string_view rest = std::string_view(lower).substr(ext);
-        size_t i = 0;
-        if (rest.substr(0, 3) == "ext") i = 3; else i = 1;
+        size_t i = ext_len;
         if (i < rest.size() && rest[i] == '.') i++;
         while (i < rest.size() && rest[i] == ' ') i++;
         if (i == rest.size()) return false;

@@ -1,0 +1,100 @@
+// test_schema.cpp - migrations: a fresh database, an upgrade from every
+// earlier version with data in it, and refusal of files that are not ours.
+#include <set>
+
+#include "schema.h"
+#include "search.h"
+#include "testing.h"
+
+using namespace crm;
+
+TEST_SUITE("schema") {
+
+TEST_CASE("a new database gets the latest schema and our application id") {
+    Database db(":memory:");
+    migrate(db);
+    CHECK(db.user_version() == latest_schema_version());
+    CHECK(db.query_int("PRAGMA application_id") == kApplicationId);
+    CHECK(db.query_text("PRAGMA integrity_check") == "ok");
+    CHECK(db.query_int("SELECT count(*) FROM pragma_foreign_key_check") == 0);
+}
+
+TEST_CASE("every entity spec matches its table, column for column") {
+    Database db(":memory:");
+    migrate(db);
+    for (const EntitySpec* e : all_entities()) {
+        CAPTURE(std::string(e->table));
+        std::set<std::string> columns;
+        Statement st = db.prepare(std::string("SELECT name FROM pragma_table_info('") + e->table + "')");
+        while (st.step()) columns.insert(st.column_text(0));
+        std::set<std::string> expected(std::begin(kSystemColumns), std::end(kSystemColumns));
+        for (const FieldSpec& f : e->fields) expected.insert(f.name);
+        CHECK(columns == expected);
+        for (const FieldSpec& f : e->fields) {
+            if (!f.has(F_Sortable)) continue;
+            CAPTURE(f.name);
+            // Keyset paging relies on a (deleted, column, id) index.
+            std::string idx = std::string(e->table) + "_by_" + f.name;
+            CHECK(db.query_int("SELECT count(*) FROM sqlite_schema WHERE type = 'index' AND name = '" + idx + "'") == 1);
+        }
+    }
+}
+
+TEST_CASE("upgrading from every earlier version keeps the data and completes the schema") {
+    for (int from = 0; from < latest_schema_version(); from++) {
+        CAPTURE(from);
+        Database db(":memory:");
+        migrate(db, from);
+        CHECK(db.user_version() == from);
+        if (from >= 1) {
+            // Data as an app at that version would have written it.
+            db.exec("INSERT INTO accounts(id, created_at, updated_at, name, city) VALUES "
+                    "('a1', '2024-01-01T00:00:00.000Z', '2024-01-01T00:00:00.000Z', 'Łódź Widgets', 'Łódź')");
+            db.exec("INSERT INTO contacts(id, created_at, updated_at, first_name, last_name, email, account_id) VALUES "
+                    "('c1', '2024-01-01T00:00:00.000Z', '2024-01-01T00:00:00.000Z', 'Zoë', 'Ångström', 'zoe@example.com', 'a1')");
+        }
+        Store store(db);  // opening migrates to the latest version
+        CHECK(db.user_version() == latest_schema_version());
+        CHECK(db.query_text("PRAGMA integrity_check") == "ok");
+        if (from >= 1) {
+            auto c = store.get(kContacts, "c1");
+            REQUIRE(c);
+            CHECK(c->text("last_name") == "Ångström");
+            // Rows from before the search index existed are searchable.
+            auto hits = search(db, "angst");
+            REQUIRE(hits.size() == 1);
+            CHECK(hits[0].id == "c1");
+            CHECK(hits[0].subtitle == "Łódź Widgets");
+        }
+        // And the store works on the upgraded file.
+        CHECK_NOTHROW(store.create(kContacts, {{"last_name", "After"}}));
+    }
+}
+
+TEST_CASE("a database from a newer app is refused, not misread") {
+    Database db(":memory:");
+    migrate(db);
+    db.set_user_version(latest_schema_version() + 1);
+    CHECK_THROWS_WITH_AS(migrate(db), doctest::Contains("newer version of the app"), DbError);
+}
+
+TEST_CASE("a foreign SQLite file is refused") {
+    Database db(":memory:");
+    db.exec("CREATE TABLE photos(id, path)");
+    CHECK_THROWS_WITH_AS(migrate(db), doctest::Contains("is not a CRM database"), DbError);
+    Database other(":memory:");
+    other.exec("PRAGMA application_id = 1234");
+    CHECK_THROWS_WITH_AS(migrate(other), doctest::Contains("is not a CRM database"), DbError);
+}
+
+TEST_CASE("a migration that fails leaves the database at the previous version") {
+    Database db(":memory:");
+    migrate(db, 1);
+    // A table in the way of migration 2 makes it fail half way.
+    db.exec("CREATE TABLE search_index(x)");
+    CHECK_THROWS_WITH_AS(migrate(db), doctest::Contains("migration 2"), DbError);
+    CHECK(db.user_version() == 1);
+    CHECK(db.query_int("SELECT count(*) FROM sqlite_schema WHERE type = 'trigger'") == 0);
+}
+
+}  // TEST_SUITE

@@ -1,0 +1,94 @@
+// test_search.cpp - full-text search: prefixes, accents, scripts, phones,
+// ranking, limits, and the index following every write.
+#include "search.h"
+#include "testing.h"
+
+using namespace crm;
+using namespace crm::testing;
+
+namespace {
+std::vector<std::string> titles(const std::vector<SearchHit>& hits) {
+    std::vector<std::string> t;
+    for (const auto& h : hits) t.push_back(h.title);
+    return t;
+}
+}  // namespace
+
+TEST_SUITE("search") {
+
+TEST_CASE("user text becomes a safe prefix query") {
+    CHECK(fts_prefix_query("jan do") == "\"jan\"* \"do\"*");
+    CHECK(fts_prefix_query("jane.doe@ex") == "\"jane\"* \"doe\"* \"ex\"*");
+    CHECK(fts_prefix_query("  ") == "");
+    CHECK(fts_prefix_query("\"OR NEAR(") == "\"OR\"* \"NEAR\"*");
+    CHECK(fts_prefix_query("Müller") == "\"Müller\"*");
+}
+
+TEST_CASE("finds contacts, accounts and leads by prefix of names, e-mail, phone and company") {
+    Fixture fx;
+    std::string acc = fx.account("Northwind Traders");
+    std::string jane = fx.store.create(kContacts, {{"first_name", "Jane"}, {"last_name", "Doe"}, {"email", "jane.doe@northwind.example"},
+                                                   {"phone", "+44 20 7946 0958"}, {"account_id", acc}});
+    fx.store.create(kLeads, {{"first_name", "Janet"}, {"last_name", "Smith"}, {"company", "Fabrikam"}});
+    fx.contact("John", "Roe");
+
+    auto hits = search(fx.db, "jan");
+    CHECK(hits.size() == 2);
+    hits = search(fx.db, "jane doe");
+    REQUIRE(hits.size() == 1);
+    CHECK(hits[0].id == jane);
+    CHECK(hits[0].entity == "contacts");
+    CHECK(hits[0].title == "Jane Doe");
+    CHECK(hits[0].subtitle == "Northwind Traders");
+    CHECK(search(fx.db, "northw").size() == 2);          // the account and its contact
+    CHECK(search(fx.db, "7946").at(0).id == jane);         // a part of the phone
+    CHECK(search(fx.db, "02079460958").size() == 0);     // different digits
+    CHECK(search(fx.db, "442079460958").at(0).id == jane); // the phone's digits run together
+    CHECK(search(fx.db, "fabri").at(0).entity == "leads");
+    CHECK(search(fx.db, "jan", 20, "leads").size() == 1);
+    CHECK(search(fx.db, "zzz").empty());
+}
+
+TEST_CASE("accents are ignored and non-Latin scripts are found") {
+    Fixture fx;
+    fx.contact("François", "Müller");
+    fx.contact("Дмитрий", "Иванов");
+    fx.contact("美咲", "山田");
+    CHECK(titles(search(fx.db, "francois muller")) == std::vector<std::string>{"François Müller"});
+    CHECK(titles(search(fx.db, "MÜLL")) == std::vector<std::string>{"François Müller"});
+    CHECK(titles(search(fx.db, "Ива")) == std::vector<std::string>{"Дмитрий Иванов"});
+    CHECK(titles(search(fx.db, "山田")) == std::vector<std::string>{"美咲 山田"});
+}
+
+TEST_CASE("names rank above notes, and the limit holds") {
+    Fixture fx;
+    std::string noted = fx.store.create(kContacts, {{"first_name", "Ann"}, {"last_name", "Other"}, {"notes", "met Baker at the fair"}});
+    std::string named = fx.contact("Bob", "Baker");
+    auto hits = search(fx.db, "baker");
+    REQUIRE(hits.size() == 2);
+    CHECK(hits[0].id == named);
+    CHECK(hits[1].id == noted);
+    for (int i = 0; i < 30; i++) fx.contact("Many", ("Baker" + std::to_string(i)).c_str());
+    CHECK(search(fx.db, "bak", 10).size() == 10);
+}
+
+TEST_CASE("the index follows updates, deletes, restores and account renames") {
+    Fixture fx;
+    std::string acc = fx.account("Contoso");
+    std::string id = fx.contact("Jane", "Doe", acc);
+    fx.store.update(kContacts, id, {{"last_name", "Smith"}});
+    CHECK(search(fx.db, "doe").empty());
+    CHECK(search(fx.db, "smith").size() == 1);
+    fx.store.update(kAccounts, acc, {{"name", "Tailspin Toys"}});
+    auto hits = search(fx.db, "tailspin", 20, "contacts");
+    REQUIRE(hits.size() == 1);
+    CHECK(hits[0].id == id);
+    fx.store.remove(kContacts, id);
+    CHECK(search(fx.db, "smith").empty());
+    fx.store.restore(kContacts, id);
+    CHECK(search(fx.db, "smith").size() == 1);
+    // FTS5's own check that the index matches its content.
+    CHECK_NOTHROW(fx.db.exec("INSERT INTO search_index(search_index, rank) VALUES ('integrity-check', 0)"));
+}
+
+}  // TEST_SUITE
