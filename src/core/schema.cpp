@@ -18,7 +18,8 @@ struct Migration {
 //-----------------------------------------------------------------------------
 // 1: the CRM tables. Text columns are NOT NULL DEFAULT '' and numbers NOT
 // NULL DEFAULT 0, so keyset paging can order by them without NULL cases;
-// references are NULL when unset, so foreign keys hold.
+// references are NULL when unset, so foreign keys hold, and their indexes are
+// partial (most references are unset; `col = ?` still uses the index).
 //-----------------------------------------------------------------------------
 const char* kV1 = R"SQL(
 CREATE TABLE users (
@@ -37,7 +38,6 @@ CREATE TABLE users (
   active INTEGER NOT NULL DEFAULT 1
 );
 CREATE INDEX users_by_name ON users(deleted, name, id);
-CREATE INDEX users_by_created_at ON users(deleted, created_at, id);
 CREATE TABLE accounts (
   id TEXT PRIMARY KEY NOT NULL,
   created_at TEXT NOT NULL,
@@ -68,8 +68,8 @@ CREATE INDEX accounts_by_industry ON accounts(deleted, industry, id);
 CREATE INDEX accounts_by_tier ON accounts(deleted, tier, id);
 CREATE INDEX accounts_by_city ON accounts(deleted, city, id);
 CREATE INDEX accounts_by_country ON accounts(deleted, country, id);
-CREATE INDEX accounts_parent_id ON accounts(parent_id);
-CREATE INDEX accounts_owner_id ON accounts(owner_id);
+CREATE INDEX accounts_parent_id ON accounts(parent_id) WHERE parent_id IS NOT NULL;
+CREATE INDEX accounts_owner_id ON accounts(owner_id) WHERE owner_id IS NOT NULL;
 CREATE INDEX accounts_by_created_at ON accounts(deleted, created_at, id);
 CREATE TABLE contacts (
   id TEXT PRIMARY KEY NOT NULL,
@@ -110,13 +110,13 @@ CREATE TABLE contacts (
   owner_id TEXT REFERENCES users(id),
   notes TEXT NOT NULL DEFAULT ''
 );
-CREATE INDEX contacts_account_id ON contacts(account_id);
+CREATE INDEX contacts_account_id ON contacts(account_id) WHERE account_id IS NOT NULL;
 CREATE INDEX contacts_by_first_name ON contacts(deleted, first_name, id);
 CREATE INDEX contacts_by_last_name ON contacts(deleted, last_name, id);
 CREATE INDEX contacts_by_email ON contacts(deleted, email, id);
 CREATE INDEX contacts_by_city ON contacts(deleted, city, id);
 CREATE INDEX contacts_by_country ON contacts(deleted, country, id);
-CREATE INDEX contacts_owner_id ON contacts(owner_id);
+CREATE INDEX contacts_owner_id ON contacts(owner_id) WHERE owner_id IS NOT NULL;
 CREATE INDEX contacts_by_created_at ON contacts(deleted, created_at, id);
 CREATE TABLE campaigns (
   id TEXT PRIMARY KEY NOT NULL,
@@ -138,8 +138,7 @@ CREATE TABLE campaigns (
 );
 CREATE INDEX campaigns_by_name ON campaigns(deleted, name, id);
 CREATE INDEX campaigns_by_start_date ON campaigns(deleted, start_date, id);
-CREATE INDEX campaigns_owner_id ON campaigns(owner_id);
-CREATE INDEX campaigns_by_created_at ON campaigns(deleted, created_at, id);
+CREATE INDEX campaigns_owner_id ON campaigns(owner_id) WHERE owner_id IS NOT NULL;
 CREATE TABLE leads (
   id TEXT PRIMARY KEY NOT NULL,
   created_at TEXT NOT NULL,
@@ -169,12 +168,12 @@ CREATE TABLE leads (
 );
 CREATE INDEX leads_by_last_name ON leads(deleted, last_name, id);
 CREATE INDEX leads_by_company ON leads(deleted, company, id);
-CREATE INDEX leads_campaign_id ON leads(campaign_id);
+CREATE INDEX leads_campaign_id ON leads(campaign_id) WHERE campaign_id IS NOT NULL;
 CREATE INDEX leads_by_score ON leads(deleted, score, id);
-CREATE INDEX leads_owner_id ON leads(owner_id);
-CREATE INDEX leads_converted_account_id ON leads(converted_account_id);
-CREATE INDEX leads_converted_contact_id ON leads(converted_contact_id);
-CREATE INDEX leads_converted_opportunity_id ON leads(converted_opportunity_id);
+CREATE INDEX leads_owner_id ON leads(owner_id) WHERE owner_id IS NOT NULL;
+CREATE INDEX leads_converted_account_id ON leads(converted_account_id) WHERE converted_account_id IS NOT NULL;
+CREATE INDEX leads_converted_contact_id ON leads(converted_contact_id) WHERE converted_contact_id IS NOT NULL;
+CREATE INDEX leads_converted_opportunity_id ON leads(converted_opportunity_id) WHERE converted_opportunity_id IS NOT NULL;
 CREATE INDEX leads_by_created_at ON leads(deleted, created_at, id);
 CREATE TABLE opportunities (
   id TEXT PRIMARY KEY NOT NULL,
@@ -197,14 +196,13 @@ CREATE TABLE opportunities (
   description TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX opportunities_by_name ON opportunities(deleted, name, id);
-CREATE INDEX opportunities_account_id ON opportunities(account_id);
-CREATE INDEX opportunities_contact_id ON opportunities(contact_id);
-CREATE INDEX opportunities_lead_id ON opportunities(lead_id);
-CREATE INDEX opportunities_campaign_id ON opportunities(campaign_id);
+CREATE INDEX opportunities_account_id ON opportunities(account_id) WHERE account_id IS NOT NULL;
+CREATE INDEX opportunities_contact_id ON opportunities(contact_id) WHERE contact_id IS NOT NULL;
+CREATE INDEX opportunities_lead_id ON opportunities(lead_id) WHERE lead_id IS NOT NULL;
+CREATE INDEX opportunities_campaign_id ON opportunities(campaign_id) WHERE campaign_id IS NOT NULL;
 CREATE INDEX opportunities_by_amount ON opportunities(deleted, amount, id);
 CREATE INDEX opportunities_by_expected_close ON opportunities(deleted, expected_close, id);
-CREATE INDEX opportunities_owner_id ON opportunities(owner_id);
-CREATE INDEX opportunities_by_created_at ON opportunities(deleted, created_at, id);
+CREATE INDEX opportunities_owner_id ON opportunities(owner_id) WHERE owner_id IS NOT NULL;
 CREATE TABLE queues (
   id TEXT PRIMARY KEY NOT NULL,
   created_at TEXT NOT NULL,
@@ -217,7 +215,6 @@ CREATE TABLE queues (
   description TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX queues_by_name ON queues(deleted, name, id);
-CREATE INDEX queues_by_created_at ON queues(deleted, created_at, id);
 CREATE TABLE product_categories (
   id TEXT PRIMARY KEY NOT NULL,
   created_at TEXT NOT NULL,
@@ -227,8 +224,7 @@ CREATE TABLE product_categories (
   parent_id TEXT REFERENCES product_categories(id)
 );
 CREATE INDEX product_categories_by_name ON product_categories(deleted, name, id);
-CREATE INDEX product_categories_parent_id ON product_categories(parent_id);
-CREATE INDEX product_categories_by_created_at ON product_categories(deleted, created_at, id);
+CREATE INDEX product_categories_parent_id ON product_categories(parent_id) WHERE parent_id IS NOT NULL;
 CREATE TABLE products (
   id TEXT PRIMARY KEY NOT NULL,
   created_at TEXT NOT NULL,
@@ -245,9 +241,8 @@ CREATE TABLE products (
 );
 CREATE INDEX products_by_name ON products(deleted, name, id);
 CREATE INDEX products_by_code ON products(deleted, code, id);
-CREATE INDEX products_category_id ON products(category_id);
+CREATE INDEX products_category_id ON products(category_id) WHERE category_id IS NOT NULL;
 CREATE INDEX products_by_price ON products(deleted, price, id);
-CREATE INDEX products_by_created_at ON products(deleted, created_at, id);
 CREATE TABLE cases (
   id TEXT PRIMARY KEY NOT NULL,
   created_at TEXT NOT NULL,
@@ -276,15 +271,14 @@ CREATE TABLE cases (
   satisfaction INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX cases_by_number ON cases(deleted, number, id);
-CREATE INDEX cases_queue_id ON cases(queue_id);
-CREATE INDEX cases_account_id ON cases(account_id);
-CREATE INDEX cases_contact_id ON cases(contact_id);
-CREATE INDEX cases_product_id ON cases(product_id);
-CREATE INDEX cases_owner_id ON cases(owner_id);
-CREATE INDEX cases_first_owner_id ON cases(first_owner_id);
+CREATE INDEX cases_queue_id ON cases(queue_id) WHERE queue_id IS NOT NULL;
+CREATE INDEX cases_account_id ON cases(account_id) WHERE account_id IS NOT NULL;
+CREATE INDEX cases_contact_id ON cases(contact_id) WHERE contact_id IS NOT NULL;
+CREATE INDEX cases_product_id ON cases(product_id) WHERE product_id IS NOT NULL;
+CREATE INDEX cases_owner_id ON cases(owner_id) WHERE owner_id IS NOT NULL;
+CREATE INDEX cases_first_owner_id ON cases(first_owner_id) WHERE first_owner_id IS NOT NULL;
 CREATE INDEX cases_by_response_due_at ON cases(deleted, response_due_at, id);
 CREATE INDEX cases_by_resolution_due_at ON cases(deleted, resolution_due_at, id);
-CREATE INDEX cases_by_created_at ON cases(deleted, created_at, id);
 CREATE TABLE activities (
   id TEXT PRIMARY KEY NOT NULL,
   created_at TEXT NOT NULL,
@@ -307,14 +301,12 @@ CREATE TABLE activities (
   owner_id TEXT REFERENCES users(id)
 );
 CREATE INDEX activities_by_occurred_at ON activities(deleted, occurred_at, id);
-CREATE INDEX activities_contact_id ON activities(contact_id);
-CREATE INDEX activities_account_id ON activities(account_id);
-CREATE INDEX activities_lead_id ON activities(lead_id);
-CREATE INDEX activities_opportunity_id ON activities(opportunity_id);
-CREATE INDEX activities_case_id ON activities(case_id);
-CREATE INDEX activities_campaign_id ON activities(campaign_id);
-CREATE INDEX activities_owner_id ON activities(owner_id);
-CREATE INDEX activities_by_created_at ON activities(deleted, created_at, id);
+CREATE INDEX activities_contact_id ON activities(contact_id) WHERE contact_id IS NOT NULL;
+CREATE INDEX activities_account_id ON activities(account_id) WHERE account_id IS NOT NULL;
+CREATE INDEX activities_lead_id ON activities(lead_id) WHERE lead_id IS NOT NULL;
+CREATE INDEX activities_opportunity_id ON activities(opportunity_id) WHERE opportunity_id IS NOT NULL;
+CREATE INDEX activities_case_id ON activities(case_id) WHERE case_id IS NOT NULL;
+CREATE INDEX activities_campaign_id ON activities(campaign_id) WHERE campaign_id IS NOT NULL;
 CREATE TABLE tasks (
   id TEXT PRIMARY KEY NOT NULL,
   created_at TEXT NOT NULL,
@@ -335,13 +327,12 @@ CREATE TABLE tasks (
   case_id TEXT REFERENCES cases(id)
 );
 CREATE INDEX tasks_by_due_at ON tasks(deleted, due_at, id);
-CREATE INDEX tasks_owner_id ON tasks(owner_id);
-CREATE INDEX tasks_contact_id ON tasks(contact_id);
-CREATE INDEX tasks_account_id ON tasks(account_id);
-CREATE INDEX tasks_lead_id ON tasks(lead_id);
-CREATE INDEX tasks_opportunity_id ON tasks(opportunity_id);
-CREATE INDEX tasks_case_id ON tasks(case_id);
-CREATE INDEX tasks_by_created_at ON tasks(deleted, created_at, id);
+CREATE INDEX tasks_owner_id ON tasks(owner_id) WHERE owner_id IS NOT NULL;
+CREATE INDEX tasks_contact_id ON tasks(contact_id) WHERE contact_id IS NOT NULL;
+CREATE INDEX tasks_account_id ON tasks(account_id) WHERE account_id IS NOT NULL;
+CREATE INDEX tasks_lead_id ON tasks(lead_id) WHERE lead_id IS NOT NULL;
+CREATE INDEX tasks_opportunity_id ON tasks(opportunity_id) WHERE opportunity_id IS NOT NULL;
+CREATE INDEX tasks_case_id ON tasks(case_id) WHERE case_id IS NOT NULL;
 CREATE TABLE orders (
   id TEXT PRIMARY KEY NOT NULL,
   created_at TEXT NOT NULL,
@@ -359,13 +350,12 @@ CREATE TABLE orders (
   owner_id TEXT REFERENCES users(id)
 );
 CREATE INDEX orders_by_number ON orders(deleted, number, id);
-CREATE INDEX orders_account_id ON orders(account_id);
-CREATE INDEX orders_contact_id ON orders(contact_id);
-CREATE INDEX orders_opportunity_id ON orders(opportunity_id);
+CREATE INDEX orders_account_id ON orders(account_id) WHERE account_id IS NOT NULL;
+CREATE INDEX orders_contact_id ON orders(contact_id) WHERE contact_id IS NOT NULL;
+CREATE INDEX orders_opportunity_id ON orders(opportunity_id) WHERE opportunity_id IS NOT NULL;
 CREATE INDEX orders_by_ordered_at ON orders(deleted, ordered_at, id);
 CREATE INDEX orders_by_total ON orders(deleted, total, id);
-CREATE INDEX orders_owner_id ON orders(owner_id);
-CREATE INDEX orders_by_created_at ON orders(deleted, created_at, id);
+CREATE INDEX orders_owner_id ON orders(owner_id) WHERE owner_id IS NOT NULL;
 CREATE TABLE order_lines (
   id TEXT PRIMARY KEY NOT NULL,
   created_at TEXT NOT NULL,
@@ -378,9 +368,8 @@ CREATE TABLE order_lines (
   discount_pct INTEGER NOT NULL DEFAULT 0,
   line_total INTEGER NOT NULL DEFAULT 0
 );
-CREATE INDEX order_lines_order_id ON order_lines(order_id);
-CREATE INDEX order_lines_product_id ON order_lines(product_id);
-CREATE INDEX order_lines_by_created_at ON order_lines(deleted, created_at, id);
+CREATE INDEX order_lines_order_id ON order_lines(order_id) WHERE order_id IS NOT NULL;
+CREATE INDEX order_lines_product_id ON order_lines(product_id) WHERE product_id IS NOT NULL;
 CREATE TABLE tags (
   id TEXT PRIMARY KEY NOT NULL,
   created_at TEXT NOT NULL,
@@ -391,7 +380,6 @@ CREATE TABLE tags (
   description TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX tags_by_name ON tags(deleted, name, id);
-CREATE INDEX tags_by_created_at ON tags(deleted, created_at, id);
 CREATE TABLE record_tags (
   id TEXT PRIMARY KEY NOT NULL,
   created_at TEXT NOT NULL,
@@ -401,8 +389,7 @@ CREATE TABLE record_tags (
   entity TEXT NOT NULL DEFAULT '',
   record_id TEXT NOT NULL DEFAULT ''
 );
-CREATE INDEX record_tags_tag_id ON record_tags(tag_id);
-CREATE INDEX record_tags_by_created_at ON record_tags(deleted, created_at, id);
+CREATE INDEX record_tags_tag_id ON record_tags(tag_id) WHERE tag_id IS NOT NULL;
 
 -- Lists that boards and work queues filter on.
 CREATE INDEX leads_status ON leads(status);
@@ -433,7 +420,7 @@ CREATE TABLE change_log (
   record_id TEXT NOT NULL,
   field TEXT NOT NULL,
   value ANY,
-  at TEXT NOT NULL,
+  at INTEGER NOT NULL,              -- ms since the epoch, UTC
   device INTEGER NOT NULL REFERENCES devices(n)
 );
 CREATE INDEX change_log_record ON change_log(record_id, seq);

@@ -42,8 +42,7 @@ const std::string& column_list(const EntitySpec& e) {
 
 Store::Store(Database& db) : db_(db) {
     migrate(db_);
-    std::random_device rd;
-    rng_ = Rng(((uint64_t)rd() << 32) ^ rd() ^ (uint64_t)wall_clock_ms());
+    seed_ids_randomly();
     device_id_ = setting("device_id");
     if (device_id_.empty()) {
         device_id_ = new_id();
@@ -54,6 +53,11 @@ Store::Store(Database& db) : db_(db) {
     Statement& sel = db_.cached("SELECT n FROM devices WHERE id = ?");
     sel.bind_all(device_id_);
     if (sel.step()) device_n_ = sel.column_int(0);
+}
+
+void Store::seed_ids_randomly() {
+    std::random_device rd;
+    rng_ = Rng(((uint64_t)rd() << 32) ^ rd() ^ (uint64_t)wall_clock_ms());
 }
 
 std::string Store::setting(const std::string& key, const std::string& fallback) {
@@ -124,7 +128,7 @@ std::vector<ChangeEntry> Store::history(const std::string& record_id) {
     st.bind_all(record_id);
     while (st.step())
         out.push_back({st.column_int(0), st.column_text(1), st.column_text(2), st.column_text(3), st.column_value(4),
-                       st.column_text(5), st.column_text(6)});
+                       format_datetime(st.column_int(5)), st.column_text(6)});
     return out;
 }
 
@@ -249,9 +253,9 @@ void Store::after_write(const EntitySpec& e, const std::vector<Value>& v, const 
 // Writing
 //-----------------------------------------------------------------------------
 
-void Store::log(const EntitySpec& e, const std::string& id, const char* field, const Value& v, const std::string& at) {
+void Store::log(const EntitySpec& e, const std::string& id, const char* field, const Value& v, int64_t at_ms) {
     db_.cached("INSERT INTO change_log(entity, record_id, field, value, at, device) VALUES (?, ?, ?, ?, ?, ?)")
-        .bind_all(e.table, id, field, v, at, device_n_)
+        .bind_all(e.table, id, field, v, at_ms, device_n_)
         .run();
 }
 
@@ -270,7 +274,8 @@ std::string Store::create(const EntitySpec& e, const Fields& fields) {
     std::string id = new_id();
     derive(e, v, nullptr, fields);
     validate_record(e, v, id);
-    std::string at = format_datetime(now_ms());
+    int64_t at_ms = now_ms();
+    std::string at = format_datetime(at_ms);
 
     std::string sql = std::string("INSERT INTO ") + e.table + " (" + column_list(e) + ") VALUES (?, ?, ?, 0";
     for (size_t i = 0; i < v.size(); i++) sql += ", ?";
@@ -279,7 +284,7 @@ std::string Store::create(const EntitySpec& e, const Fields& fields) {
     st.bind(1, id).bind(2, at).bind(3, at);
     for (size_t i = 0; i < v.size(); i++) st.bind((int)i + 4, v[i]);
     st.run();
-    log(e, id, "*", std::monostate{}, at);
+    log(e, id, "*", std::monostate{}, at_ms);
     after_write(e, v, nullptr);
     tx.commit();
     return id;
@@ -304,7 +309,8 @@ int Store::update(const EntitySpec& e, const std::string& id, const Fields& fiel
         if (v[i] != before.values[i]) changed.push_back(i);
     if (changed.empty()) return 0;
 
-    std::string at = format_datetime(now_ms());
+    int64_t at_ms = now_ms();
+    std::string at = format_datetime(at_ms);
     std::string sql = std::string("UPDATE ") + e.table + " SET updated_at = ?";
     for (size_t i : changed) sql += std::string(", ") + e.fields[i].name + " = ?";
     sql += " WHERE id = ?";
@@ -314,7 +320,7 @@ int Store::update(const EntitySpec& e, const std::string& id, const Fields& fiel
     for (size_t i : changed) st.bind(p++, v[i]);
     st.bind(p, id);
     st.run();
-    for (size_t i : changed) log(e, id, e.fields[i].name, v[i], at);
+    for (size_t i : changed) log(e, id, e.fields[i].name, v[i], at_ms);
     after_write(e, v, &before);
     tx.commit();
     return (int)changed.size();
@@ -323,9 +329,9 @@ int Store::update(const EntitySpec& e, const std::string& id, const Fields& fiel
 void Store::remove(const EntitySpec& e, const std::string& id) {
     Transaction tx(db_);
     Record before = must_get(e, id);
-    std::string at = format_datetime(now_ms());
-    db_.cached(std::string("UPDATE ") + e.table + " SET deleted = 1, updated_at = ? WHERE id = ?").bind_all(at, id).run();
-    log(e, id, "deleted", (int64_t)1, at);
+    int64_t at_ms = now_ms();
+    db_.cached(std::string("UPDATE ") + e.table + " SET deleted = 1, updated_at = ? WHERE id = ?").bind_all(format_datetime(at_ms), id).run();
+    log(e, id, "deleted", (int64_t)1, at_ms);
     after_write(e, before.values, &before);
     tx.commit();
 }
@@ -335,9 +341,9 @@ void Store::restore(const EntitySpec& e, const std::string& id) {
     auto r = get(e, id, true);
     if (!r) throw ValidationError(e.table, "id", "no " + std::string(e.singular) + " with id '" + id + "'");
     if (!r->deleted) return;
-    std::string at = format_datetime(now_ms());
-    db_.cached(std::string("UPDATE ") + e.table + " SET deleted = 0, updated_at = ? WHERE id = ?").bind_all(at, id).run();
-    log(e, id, "deleted", (int64_t)0, at);
+    int64_t at_ms = now_ms();
+    db_.cached(std::string("UPDATE ") + e.table + " SET deleted = 0, updated_at = ? WHERE id = ?").bind_all(format_datetime(at_ms), id).run();
+    log(e, id, "deleted", (int64_t)0, at_ms);
     after_write(e, r->values, nullptr);
     tx.commit();
 }

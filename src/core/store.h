@@ -54,6 +54,8 @@ public:
     // generator and tests set a simulated clock and a seed.
     void set_clock(std::function<int64_t()> now_ms) { clock_ = std::move(now_ms); }
     void seed_ids(uint64_t seed) { rng_ = Rng(seed); }
+    void seed_ids_randomly();
+    const std::function<int64_t()>& clock() const { return clock_; }
     int64_t now_ms() const { return clock_ ? clock_() : wall_clock_ms(); }
     std::string new_id() { return uuid_v7(now_ms(), rng_); }
 
@@ -79,7 +81,7 @@ private:
     void validate_record(const EntitySpec& e, std::vector<Value>& values, const std::string& id);
     void derive(const EntitySpec& e, std::vector<Value>& values, const Record* before, const Fields& given);
     void after_write(const EntitySpec& e, const std::vector<Value>& values, const Record* before);
-    void log(const EntitySpec& e, const std::string& id, const char* field, const Value& v, const std::string& at);
+    void log(const EntitySpec& e, const std::string& id, const char* field, const Value& v, int64_t at_ms);
     std::string next_number(const char* key, const char* prefix, int width, const char* table);
 
     Database& db_;

@@ -2,7 +2,6 @@
 #include "util.h"
 
 #include <chrono>
-#include <cmath>
 #include <cstdio>
 
 namespace crm {
@@ -48,12 +47,6 @@ uint64_t Rng::below(uint64_t n) {
 int64_t Rng::range(int64_t lo, int64_t hi) { return lo + (int64_t)below((uint64_t)(hi - lo) + 1); }
 
 double Rng::unit() { return (double)(next() >> 11) * 0x1.0p-53; }
-
-double Rng::normal(double mean, double sd) {
-    double u1 = unit(), u2 = unit();
-    if (u1 < 1e-300) u1 = 1e-300;
-    return mean + sd * std::sqrt(-2.0 * std::log(u1)) * std::cos(6.283185307179586 * u2);
-}
 
 //-----------------------------------------------------------------------------
 // Time

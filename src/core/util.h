@@ -21,7 +21,6 @@ public:
     int64_t  range(int64_t lo, int64_t hi);      // uniform in [lo, hi]
     double   unit();                             // uniform in [0, 1)
     bool     chance(double p) { return unit() < p; }
-    double   normal(double mean, double sd);     // Box-Muller
     template <class V> const auto& pick(const V& v) { return v[(size_t)below(v.size())]; }
 
 private:
