@@ -1,1 +1,140 @@
-int main(){}
+// bench_core.cpp - core benchmarks, built natively and as wasm (run under
+// node) from this one source. Prints one "bench <name> <value> <unit>" line
+// per figure; scripts/bench.sh runs both builds and prints the wasm/native
+// ratios. Figures, not pass/fail: a slow machine does not fail the build.
+//
+//   bench_core [--contacts N] [--db PATH]
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "db.h"
+#include "demo.h"
+#include "listing.h"
+#include "search.h"
+#include "store.h"
+
+using namespace crm;
+
+namespace {
+
+double now_s() {
+    using namespace std::chrono;
+    return duration<double>(steady_clock::now().time_since_epoch()).count();
+}
+
+double median(std::vector<double> v) {
+    std::sort(v.begin(), v.end());
+    return v.empty() ? 0 : v[v.size() / 2];
+}
+
+void report(const char* name, double value, const char* unit) {
+    printf("bench %-28s %12.3f %s\n", name, value, unit);
+    fflush(stdout);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    int64_t contacts = 100000;
+    std::string path = "bench_core.sqlite";
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "--contacts") && i + 1 < argc) contacts = atoll(argv[++i]);
+        else if (!strcmp(argv[i], "--db") && i + 1 < argc) path = argv[++i];
+        else { fprintf(stderr, "usage: bench_core [--contacts N] [--db PATH]\n"); return 2; }
+    }
+    remove(path.c_str());
+    remove((path + ".ins").c_str());
+    printf("bench contacts %lld\n", (long long)contacts);
+
+    // 1. Demo data of the requested size, through the store (validation,
+    //    change log, search index), one transaction, on a real file.
+    {
+        Database db(path);
+        Store store(db);
+        DemoOptions o;
+        o.contacts = contacts;
+        o.seed = 1;
+        o.now_ms = 1793534400000;  // 2026-11-01T12:00:00Z: the same data every run
+        double t0 = now_s();
+        DemoSummary s = generate_demo(store, o);
+        double secs = now_s() - t0;
+        report("demo_generate", secs, "s");
+        report("demo_records", (double)s.total(), "records");
+        report("demo_records_per_s", (double)s.total() / secs, "records/s");
+        report("db_file_size", (double)db.file_size_bytes() / 1048576.0, "MiB");
+    }
+
+    // 2. Insert throughput: contacts created through the store in one transaction.
+    {
+        Database db(path + ".ins");
+        Store store(db);
+        int64_t n = std::min<int64_t>(contacts, 100000);
+        std::vector<std::string> names = {"Müller", "Smith", "Иванов", "山田", "García", "Dubois", "Kowalski", "Andersson"};
+        double t0 = now_s();
+        {
+            Transaction tx(db);
+            for (int64_t i = 0; i < n; i++)
+                store.create(kContacts, {{"first_name", "P" + std::to_string(i)}, {"last_name", names[(size_t)i % names.size()]},
+                                         {"email", "p" + std::to_string(i) + "@example.com"}, {"country", "DE"}});
+            tx.commit();
+        }
+        double secs = now_s() - t0;
+        report("insert_contacts", (double)n / secs, "rows/s");
+        remove((path + ".ins").c_str());
+    }
+
+    Database db(path);
+    Store store(db);
+
+    // 3. Prefix search: 100 queries of two to five letters over the contacts.
+    {
+        std::vector<std::string> queries;
+        Statement st = db.prepare("SELECT last_name, first_name, email FROM contacts ORDER BY id LIMIT 100");
+        int i = 0;
+        while (st.step()) {
+            std::string src = st.column_text(i % 3 == 2 ? 2 : i % 3);
+            // A prefix of 2..5 bytes, cut at a UTF-8 character boundary.
+            size_t len = std::min<size_t>(src.size(), (size_t)(2 + i % 4));
+            while (len < src.size() && ((unsigned char)src[len] & 0xC0) == 0x80) len++;
+            queries.push_back(src.substr(0, len));
+            i++;
+        }
+        std::vector<double> ms;
+        size_t hits = 0;
+        for (const std::string& q : queries) {
+            double t0 = now_s();
+            hits += search(db, q, 20).size();
+            ms.push_back((now_s() - t0) * 1000.0);
+        }
+        report("search_prefix_median", median(ms), "ms");
+        report("search_prefix_max", *std::max_element(ms.begin(), ms.end()), "ms");
+        printf("bench search_hits %zu\n", hits);
+    }
+
+    // 4. Keyset paging: a page of 50 rows at a deep position of the contact list.
+    {
+        ListQuery q{&kContacts, "last_name"};
+        int64_t total = list_count(db, q);
+        std::vector<double> jump_ms, next_ms;
+        for (int r = 0; r < 21; r++) {
+            int64_t offset = total / 2 + r * 997 % (total / 4 + 1);
+            double t0 = now_s();
+            auto key = key_before(db, q, offset);
+            Page p = list_page(db, q, key, 50);
+            jump_ms.push_back((now_s() - t0) * 1000.0);
+            double t1 = now_s();
+            Page p2 = list_page(db, q, p.next, 50);
+            next_ms.push_back((now_s() - t1) * 1000.0);
+            if (p.rows.size() != 50 || p2.rows.empty()) { fprintf(stderr, "paging returned too few rows\n"); return 1; }
+        }
+        report("page50_jump_to_middle", median(jump_ms), "ms");
+        report("page50_next_by_key", median(next_ms), "ms");
+    }
+    remove(path.c_str());
+    return 0;
+}

@@ -44,7 +44,8 @@ int64_t parse_count(const char* opt, const char* s) {
     return v;
 }
 
-int cmd_demo(Store& store, const std::vector<std::string>& args) {
+// Parsed before the database is opened, so a usage error creates no file.
+DemoOptions parse_demo_options(const std::vector<std::string>& args) {
     DemoOptions opt;
     for (size_t i = 0; i < args.size(); i++) {
         if (args[i] == "--contacts" && i + 1 < args.size()) opt.contacts = parse_count("--contacts", args[++i].c_str());
@@ -52,6 +53,10 @@ int cmd_demo(Store& store, const std::vector<std::string>& args) {
         else throw Usage("demo: unknown option '" + args[i] + "'");
     }
     if (opt.contacts < 1) throw Usage("demo: --contacts must be at least 1");
+    return opt;
+}
+
+int cmd_demo(Store& store, DemoOptions opt) {
     if (store.count(kContacts) > 0 || store.count(kAccounts) > 0)
         throw std::runtime_error("demo: the database already holds data; demo data goes into an empty database");
     bool tty = isatty(fileno(stderr));
@@ -141,11 +146,13 @@ int main(int argc, char** argv) {
         if (command.empty()) throw Usage("a command is required");
         if (command != "demo" && command != "stats" && command != "search" && command != "check")
             throw Usage("unknown command '" + command + "'");
+        DemoOptions demo_opt;
+        if (command == "demo") demo_opt = parse_demo_options(args);
         OpenOptions oo;
         oo.create = command == "demo";
         Database db(db_path, oo);
         Store store(db);
-        if (command == "demo") return cmd_demo(store, args);
+        if (command == "demo") return cmd_demo(store, demo_opt);
         if (command == "stats") return cmd_stats(store);
         if (command == "search") return cmd_search(store, args);
         return cmd_check(store);

@@ -1,8 +1,11 @@
 // demo.cpp - see demo.h.
 //
-// Only integer and exact floating-point arithmetic is used for the random
-// choices (no log, exp or cos), so glibc and Emscripten's libc agree and the
-// same seed gives the same bytes in both builds.
+// The same seed must give the same bytes in the native (g++) and wasm (clang)
+// builds, so: only integer and exact floating-point arithmetic for random
+// choices (no log, exp or cos, whose last bits differ between libcs), and
+// never two random draws in one expression whose evaluation order the
+// language leaves open (function arguments, operands of + or *). Draws inside
+// one braced initializer list are fine: those run left to right.
 #include "demo.h"
 
 #include <algorithm>
@@ -308,7 +311,10 @@ struct Gen {
     }
     // Skewed towards recent times: businesses grow.
     int64_t grown_time(int64_t a, int64_t b) {
-        double u = std::max(r.unit(), r.unit());
+        // Two separate statements: the order of evaluation of function
+        // arguments differs between compilers, and the sequence must not.
+        double u1 = r.unit();
+        double u = std::max(u1, r.unit());
         return a + (int64_t)((double)(b - a) * u);
     }
     std::string fill(const char* pattern) {
@@ -345,7 +351,8 @@ void make_users(Gen& g) {
     auto person = [&](size_t li) {
         const Locale& l = locales()[li];
         bool female = g.r.chance(0.5);
-        return std::string(female ? g.r.pick(l.female) : g.r.pick(l.male)) + " " + g.r.pick(l.last);
+        std::string first = female ? g.r.pick(l.female) : g.r.pick(l.male);
+        return first + " " + g.r.pick(l.last);
     };
     auto email_of = [&](const std::string& role, int64_t i) { return role + std::to_string(i) + "@crm-demo.example"; };
     for (int i = 0; i < 5; i++) {
@@ -575,7 +582,7 @@ void make_accounts_and_contacts(Gen& g) {
                       {"phone", g.phone(l)}, {"mobile", g.r.chance(0.6) ? g.phone(l) : std::string()},
                       {"street", g.address_street(l)}, {"city", city.name}, {"postcode", g.fill(city.postcode)}, {"region", city.region},
                       {"country", l.country}, {"gender", p.female ? "female" : "male"}, {"language", l.language}, {"timezone", l.timezone},
-                      {"birth_date", format_date(g.now - (22 + (int64_t)g.r.below(43)) * 365 * kDay - (int64_t)g.r.below(365) * kDay)},
+                      {"birth_date", format_date(g.now - (22 * 365 + (int64_t)g.r.below(43 * 365)) * kDay)},
                       {"preferred_channel", channels[g.r.below(std::size(channels))]}, {"email_format", g.r.chance(0.85) ? "html" : "text"},
                       {"do_not_call", dnc}, {"opt_out_offers", g.r.chance(0.12)}, {"opt_out_newsletter", g.r.chance(0.18)},
                       {"opt_out_product_news", g.r.chance(0.08)}, {"opt_out_events", g.r.chance(0.1)}, {"opt_out_surveys", g.r.chance(0.2)},
@@ -675,7 +682,8 @@ void make_leads_and_opportunities(Gen& g) {
         int64_t captured = g.grown_time(g.start, g.now - kHour);
         const CampaignInfo* camp = g.r.chance(0.6) ? campaign_at(g, captured) : nullptr;
         const City& city = g.r.pick(l.cities);
-        std::string company = std::string(g.r.pick(l.company_words)) + " " + g.r.pick(l.suffixes);
+        std::string company = g.r.pick(l.company_words);
+        company = company + " " + g.r.pick(l.suffixes);
         std::string domain = ascii_fold(p.last_latin) + ascii_fold(company) + "." + l.tld;
         if (domain[0] == '.') domain = "lead" + std::to_string(i) + domain;
         int64_t age_days = (g.now - captured) / kDay;

@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# test.sh - set up what is missing, build both configurations, run every test.
+#
+# Stages: native ctest (core suites, CLI), wasm ctest (the same core suites
+# compiled by Emscripten, run under node), and a cross-build check that the
+# demo generator writes identical data natively and in wasm. Ends with one
+# line "total: N passed, M failed" and a non-zero status if anything failed.
+set -uo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+export NODE_PATH=/usr/share/nodejs
+
+bash scripts/setup.sh || { echo "total: 0 passed, 1 failed"; exit 1; }
+
+passed=0 failed=0
+stage_fail() { failed=$((failed + 1)); echo "FAILED: $*"; }
+
+build() {  # build PRESET
+  { cmake --preset "$1" >/dev/null && cmake --build --preset "$1"; } 2>&1 | tail -n 25
+}
+
+# ctest_stage NAME PRESET-DIR: runs ctest, adds its counts to the totals.
+ctest_stage() {
+  local out
+  out=$(cd "$2" && ctest --output-on-failure -j2 2>&1)
+  local st=$?
+  echo "$out" | grep -vE '^\s*$' | tail -n 40
+  local line
+  line=$(echo "$out" | grep -E 'tests passed, [0-9]+ tests failed out of [0-9]+' | tail -n1)
+  if [ -z "$line" ]; then stage_fail "$1: ctest printed no summary"; return; fi
+  local f t
+  f=$(echo "$line" | sed -E 's/.* ([0-9]+) tests failed out of ([0-9]+).*/\1/')
+  t=$(echo "$line" | sed -E 's/.* ([0-9]+) tests failed out of ([0-9]+).*/\2/')
+  passed=$((passed + t - f))
+  failed=$((failed + f))
+  [ $st -eq 0 ] || [ "$f" -gt 0 ] || stage_fail "$1: ctest exited $st"
+}
+
+echo "== native build"
+build native || { echo "total: $passed passed, $((failed + 1)) failed"; exit 1; }
+echo "== wasm build"
+build wasm || { echo "total: $passed passed, $((failed + 1)) failed"; exit 1; }
+
+echo "== native tests (ctest)"
+ctest_stage native build/native
+echo "== wasm tests (ctest, under node)"
+ctest_stage wasm build/wasm
+
+echo "== same demo data natively and in wasm"
+digest_of() { grep -o 'demo digest[^:]*: [0-9a-f]*' | tail -n1 | awk '{print $NF}'; }
+d_native=$(build/native/tests/core_tests -ts=demo -tc='the same seed*' 2>&1 | digest_of)
+d_wasm=$(cd build/wasm/tests && node --no-experimental-fetch core_tests.js -ts=demo -tc='the same seed*' -nc 2>&1 | digest_of)
+echo "native $d_native, wasm $d_wasm"
+if [ -n "$d_native" ] && [ "$d_native" = "$d_wasm" ]; then passed=$((passed + 1)); else stage_fail "demo digests differ"; fi
+
+echo "total: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]

@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# cli_test.sh - the `crm` tool as a user runs it: each command's output and
+# exit status, errors on stderr, and nothing half-written on failure.
+# Usage: cli_test.sh PATH/TO/crm
+set -u
+CRM="$1"
+DIR="$(mktemp -d)"
+trap 'rm -rf "$DIR"' EXIT
+passed=0 failed=0
+
+ok() { passed=$((passed + 1)); }
+bad() { failed=$((failed + 1)); echo "FAIL: $*"; }
+# expect STATUS CMD...: runs CMD, checks its exit status; output in $DIR/out, $DIR/err
+expect() {
+  local want="$1"; shift
+  "$@" >"$DIR/out" 2>"$DIR/err"
+  local got=$?
+  if [ "$got" = "$want" ]; then ok; else bad "exit $got (want $want): $* -- $(cat "$DIR/err")"; fi
+}
+contains() {  # contains FILE TEXT
+  if grep -qF -- "$2" "$DIR/$1"; then ok; else bad "$1 lacks '$2': $(head -c 400 "$DIR/$1")"; fi
+}
+
+DB="$DIR/crm.sqlite"
+
+# Usage errors: status 2, a message on stderr.
+expect 2 "$CRM" stats;                         contains err "--db FILE is required"
+expect 2 "$CRM" --db "$DB" frobnicate;         contains err "unknown command 'frobnicate'"
+expect 2 "$CRM" --db "$DB" demo --contacts x;  contains err "--contacts needs a whole number, got 'x'"
+[ ! -e "$DB" ] && ok || bad "a usage error created the database file"
+
+# A missing database is not created by a read command.
+expect 1 "$CRM" --db "$DIR/missing.sqlite" stats; contains err "cannot open database"
+
+# Demo data, stats, search, check.
+expect 0 "$CRM" --db "$DB" demo --contacts 300 --seed 5
+contains out "300 contacts"
+expect 0 "$CRM" --db "$DB" stats
+contains out "contacts"
+grep -qE '^contacts +300 +0$' "$DIR/out" && ok || bad "stats does not count 300 contacts: $(cat "$DIR/out")"
+contains out "file size:"
+expect 0 "$CRM" --db "$DB" check;              contains out "ok: integrity, foreign keys and search index"
+name=$(sqlite3 "$DB" "SELECT last_name FROM contacts WHERE country = 'DE' LIMIT 1")
+expect 0 "$CRM" --db "$DB" search "$name";     contains out "$name"
+expect 0 "$CRM" --db "$DB" search zzzzqqq;     contains err "no matches for 'zzzzqqq'"
+
+# Demo data into a database that holds data is refused, and changes nothing.
+before=$(sqlite3 "$DB" "SELECT count(*) FROM change_log")
+expect 1 "$CRM" --db "$DB" demo --contacts 10; contains err "already holds data"
+[ "$(sqlite3 "$DB" "SELECT count(*) FROM change_log")" = "$before" ] && ok || bad "refused demo wrote to the change log"
+
+# The file opens in the sqlite3 CLI (an independent reader).
+[ "$(sqlite3 "$DB" "SELECT count(*) FROM contacts")" = "300" ] && ok || bad "sqlite3 CLI does not read 300 contacts"
+
+# Damage is found by check: a broken reference and a corrupt file.
+cp "$DB" "$DIR/broken.sqlite"
+sqlite3 "$DIR/broken.sqlite" "PRAGMA foreign_keys=OFF; UPDATE contacts SET account_id = 'gone' WHERE rowid = 1;"
+expect 1 "$CRM" --db "$DIR/broken.sqlite" check; contains err "foreign key: contacts"
+head -c 8192 "$DB" > "$DIR/truncated.sqlite"
+"$CRM" --db "$DIR/truncated.sqlite" check >"$DIR/out" 2>"$DIR/err"; st=$?
+[ $st -ne 0 ] && ok || bad "check passed on a truncated file"
+printf 'not a database at all\n%.0s' {1..300} > "$DIR/text.sqlite"
+expect 1 "$CRM" --db "$DIR/text.sqlite" stats; contains err "file is not a database"
+
+echo "cli: $passed passed, $failed failed"
+[ "$failed" = 0 ]
