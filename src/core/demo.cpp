@@ -9,11 +9,24 @@
 #include "demo.h"
 
 #include <algorithm>
+#include <chrono>
 #include <cstring>
+#include <exception>
+#include <optional>
 
 #include "entity.h"
 #include "sla.h"
 #include "util.h"
+
+// Emscripten 3.1.6's libc++ still has coroutines under std::experimental.
+#if __has_include(<coroutine>)
+#include <coroutine>
+namespace coro = std;
+#else
+#pragma clang diagnostic ignored "-Wdeprecated-experimental-coroutine"
+#include <experimental/coroutine>
+namespace coro = std::experimental;
+#endif
 
 namespace crm {
 
@@ -23,6 +36,34 @@ int64_t DemoSummary::total() const {
 }
 
 namespace {
+
+//-----------------------------------------------------------------------------
+// Steps: a phase of the generator as a coroutine that suspends every few
+// hundred records, so that a caller with a frame budget (the browser app,
+// which must keep drawing its progress bar) can run it a slice at a time.
+//-----------------------------------------------------------------------------
+
+struct Steps {
+    struct promise_type {
+        std::exception_ptr error;
+        Steps get_return_object() { return Steps{coro::coroutine_handle<promise_type>::from_promise(*this)}; }
+        coro::suspend_always initial_suspend() noexcept { return {}; }
+        coro::suspend_always final_suspend() noexcept { return {}; }
+        void return_void() {}
+        void unhandled_exception() { error = std::current_exception(); }
+    };
+    coro::coroutine_handle<promise_type> h;
+    explicit Steps(coro::coroutine_handle<promise_type> h_) : h(h_) {}
+    Steps(Steps&& o) noexcept : h(std::exchange(o.h, {})) {}
+    Steps& operator=(Steps&& o) noexcept { std::swap(h, o.h); return *this; }
+    ~Steps() { if (h) h.destroy(); }
+    // Runs to the next suspension; true when the phase is finished.
+    bool resume() {
+        h.resume();
+        if (h.promise().error) std::rethrow_exception(h.promise().error);
+        return h.done();
+    }
+};
 
 //-----------------------------------------------------------------------------
 // Reference data: names, places and companies per country
@@ -277,11 +318,23 @@ struct Gen {
     std::vector<ContactInfo> contacts;
     std::vector<std::string> tags;
     int64_t done = 0, planned = 1;
+    int64_t next_yield = 0;
+
+    // co_await g.slice() suspends the phase when 256 records were written since the last time.
+    struct Slice {
+        Gen& g;
+        bool await_ready() const noexcept { return g.done < g.next_yield; }
+        void await_suspend(coro::coroutine_handle<>) const noexcept { g.next_yield = g.done + 256; }
+        void await_resume() const noexcept {}
+    };
+    Slice slice() { return Slice{*this}; }
 
     Gen(Store& s_, const DemoOptions& o) : s(s_), r(o.seed * 0x9E3779B97F4A7C15ull + 7), opt(o) {}
 
     // Progress in records written against the planned total.
+    const char* phase_now = "starting";
     void step(const char* phase) {
+        phase_now = phase;
         if (++done % 500 == 0 && opt.progress && !opt.progress(std::min(1.0, (double)done / (double)planned), phase))
             throw DemoCancelled();
     }
@@ -500,7 +553,7 @@ std::string mailbox(const std::string& first, const std::string& last, int style
     }
 }
 
-void make_accounts_and_contacts(Gen& g) {
+Steps make_accounts_and_contacts(Gen& g) {
     int64_t n_contacts = g.opt.contacts;
     int64_t n_accounts = std::max<int64_t>(1, n_contacts / 5);
     const auto& ls = locales();
@@ -516,6 +569,7 @@ void make_accounts_and_contacts(Gen& g) {
     }
 
     for (int64_t a = 0; a < n_accounts; a++) {
+        co_await g.slice();
         size_t li = g.pick_locale();
         const Locale& l = ls[li];
         AccountInfo acc;
@@ -647,13 +701,14 @@ std::string make_opportunity(Gen& g, AccountInfo& acc, int64_t opened, const std
     return id;
 }
 
-void make_leads_and_opportunities(Gen& g) {
+Steps make_leads_and_opportunities(Gen& g) {
     int64_t n_leads = g.opt.contacts * 3 / 10;
     int64_t n_opps = g.opt.contacts / 4;
     const auto& ls = locales();
     // Converted leads: a third of the accounts came in as a lead.
     int64_t converted = 0;
     for (AccountInfo& acc : g.accounts) {
+        co_await g.slice();
         if (converted >= n_leads / 4 || !g.r.chance(0.33) || acc.contacts.empty()) continue;
         const ContactInfo& first = g.contacts[acc.contacts[0]];
         auto c = g.s.must_get(kContacts, first.id);
@@ -676,6 +731,7 @@ void make_leads_and_opportunities(Gen& g) {
     }
     // Other leads: new, assigned, qualified or disqualified by age.
     for (int64_t i = converted; i < n_leads; i++) {
+        co_await g.slice();
         size_t li = g.pick_locale();
         const Locale& l = ls[li];
         Person p = person(g, l);
@@ -708,6 +764,7 @@ void make_leads_and_opportunities(Gen& g) {
     // Further opportunities on existing accounts (upsell, renewals).
     int64_t have = g.sum.opportunities;
     for (int64_t i = have; i < n_opps && !g.accounts.empty(); i++) {
+        co_await g.slice();
         AccountInfo& acc = g.accounts[(size_t)g.r.below(g.accounts.size())];
         int64_t opened = g.grown_time(acc.created, g.now - kDay);
         const ContactInfo& c = g.contacts[acc.contacts[(size_t)g.r.below(acc.contacts.size())]];
@@ -716,15 +773,16 @@ void make_leads_and_opportunities(Gen& g) {
     }
 }
 
-void make_orders(Gen& g) {
+Steps make_orders(Gen& g) {
     // Repeat purchases by customer accounts, until about one order per contact.
     int64_t target = g.opt.contacts;
     std::vector<size_t> customers;
     for (size_t i = 0; i < g.accounts.size(); i++)
         if (g.accounts[i].customer) customers.push_back(i);
-    if (customers.empty()) return;
+    if (customers.empty()) co_return;
     const char* late_status[] = {"placed", "processing", "shipped"};
     while (g.sum.orders < target) {
+        co_await g.slice();
         AccountInfo& acc = g.accounts[customers[(size_t)g.r.below(customers.size())]];
         int64_t when = g.work_time(acc.created, g.now - kHour);
         const ContactInfo& c = g.contacts[acc.contacts[(size_t)g.r.below(acc.contacts.size())]];
@@ -756,11 +814,12 @@ void make_orders(Gen& g) {
     }
 }
 
-void make_cases(Gen& g) {
+Steps make_cases(Gen& g) {
     int64_t n = g.opt.contacts / 5;
     const char* priorities[] = {"low", "normal", "normal", "normal", "high", "urgent"};
     const char* origins[] = {"phone", "phone", "email", "email", "web", "chat", "social"};
     for (int64_t i = 0; i < n && !g.accounts.empty(); i++) {
+        co_await g.slice();
         AccountInfo& acc = g.accounts[(size_t)g.r.below(g.accounts.size())];
         const ContactInfo& c = g.contacts[acc.contacts[(size_t)g.r.below(acc.contacts.size())]];
         int64_t opened = g.work_time(std::max(c.created, g.start), g.now - 10 * kMinute);
@@ -817,13 +876,14 @@ void make_cases(Gen& g) {
     }
 }
 
-void make_activities_and_tasks(Gen& g) {
+Steps make_activities_and_tasks(Gen& g) {
     int64_t target = g.opt.contacts * 5;
     const char* types[] = {"call", "call", "call", "email", "email", "email", "meeting", "note", "chat", "visit", "web_form", "sms"};
     const char* channel_of[] = {"phone", "phone", "phone", "email", "email", "email", "in_person", "", "chat", "in_person", "web", "sms"};
     const char* subjects[] = {"Follow-up on proposal", "Quarterly check-in", "Pricing question", "Renewal discussion", "Product demo",
                               "Delivery update", "Introduction", "Contract review", "Support follow-up", "Newsletter reply"};
     while (g.sum.activities < target && !g.contacts.empty()) {
+        co_await g.slice();
         const ContactInfo& c = g.contacts[(size_t)g.r.below(g.contacts.size())];
         const AccountInfo& acc = g.accounts[c.account];
         size_t ti = (size_t)g.r.below(std::size(types));
@@ -857,6 +917,7 @@ void make_activities_and_tasks(Gen& g) {
     const char* titles[] = {"Follow up after a week", "Send proposal", "Call back about pricing", "Prepare renewal offer",
                             "Check delivery status", "Schedule demo", "Send case study", "Check-in call"};
     for (int64_t i = 0; i < n_tasks; i++) {
+        co_await g.slice();
         const ContactInfo& c = g.contacts[(size_t)g.r.below(g.contacts.size())];
         const AccountInfo& acc = g.accounts[c.account];
         int64_t created = g.grown_time(c.created, g.now - kHour);
@@ -871,7 +932,7 @@ void make_activities_and_tasks(Gen& g) {
     }
 }
 
-void make_tags(Gen& g) {
+Steps make_tags(Gen& g) {
     const char* defs[][2] = {{"Website lead", "source"}, {"repeat customer", "status"}, {"vendor", "relationship"}, {"partner", "relationship"},
                              {"hot lead", "scoring"}, {"long-term nurture", "scoring"}, {"VIP", "status"}, {"at risk", "status"},
                              {"newsletter", "marketing"}, {"event attendee", "marketing"}};
@@ -881,10 +942,12 @@ void make_tags(Gen& g) {
     }
     // Tag about a tenth of the contacts and accounts.
     for (size_t i = 0; i < g.contacts.size(); i += 10 + (size_t)g.r.below(3)) {
+        co_await g.slice();
         g.sim = g.contacts[i].created;
         g.s.create(kRecordTags, {{"tag_id", g.tags[(size_t)g.r.below(g.tags.size())]}, {"entity", "contacts"}, {"record_id", g.contacts[i].id}});
     }
     for (size_t i = 0; i < g.accounts.size(); i += 8 + (size_t)g.r.below(3)) {
+        co_await g.slice();
         g.sim = g.accounts[i].created;
         g.s.create(kRecordTags, {{"tag_id", g.tags[(size_t)g.r.below(g.tags.size())]}, {"entity", "accounts"}, {"record_id", g.accounts[i].id}});
     }
@@ -892,38 +955,99 @@ void make_tags(Gen& g) {
 
 }  // namespace
 
-DemoSummary generate_demo(Store& store, const DemoOptions& opt) {
-    if (opt.contacts < 1) throw std::invalid_argument("demo data needs at least one contact");
-    Gen g(store, opt);
-    g.now = opt.now_ms ? opt.now_ms : wall_clock_ms();
+//-----------------------------------------------------------------------------
+// DemoRun
+//-----------------------------------------------------------------------------
+
+struct DemoRun::Impl {
+    Store& store;
+    DemoOptions opt;
+    Gen g;
+    std::function<int64_t()> saved_clock;
+    std::optional<Transaction> tx;
+    std::vector<Steps (*)(Gen&)> phases;
+    size_t next_phase = 0;
+    std::optional<Steps> current;
+    bool finished = false;
+
+    Impl(Store& s, DemoOptions o) : store(s), opt(std::move(o)), g(s, opt) {}
+    void restore() {
+        store.set_clock(saved_clock);
+        store.seed_ids_randomly();
+    }
+};
+
+DemoRun::DemoRun(Store& store, DemoOptions opt) : impl_(std::make_unique<Impl>(store, std::move(opt))) {
+    Impl& m = *impl_;
+    if (m.opt.contacts < 1) throw std::invalid_argument("demo data needs at least one contact");
+    Gen& g = m.g;
+    g.now = m.opt.now_ms ? m.opt.now_ms : wall_clock_ms();
     g.start = g.now - 3 * 365 * kDay;
     // Roughly what will be written (records, not counting updates), for progress.
-    g.planned = opt.contacts * 83 / 10 + 200;
-
-    auto saved_clock = store.clock();
+    g.planned = m.opt.contacts * 83 / 10 + 200;
+    m.saved_clock = store.clock();
     store.set_clock([&g] { return g.sim; });
-    store.seed_ids(opt.seed);
+    store.seed_ids(m.opt.seed);
     try {
-        Transaction tx(store.db());
+        m.tx.emplace(store.db());
+        // The small reference phases run at once; the big ones a slice at a time.
         make_users(g);
         make_catalogue(g);
         make_campaigns(g);
-        make_accounts_and_contacts(g);
-        make_leads_and_opportunities(g);
-        make_orders(g);
-        make_cases(g);
-        make_activities_and_tasks(g);
-        make_tags(g);
-        tx.commit();
     } catch (...) {
-        store.set_clock(saved_clock);
-        store.seed_ids_randomly();
+        m.tx.reset();
+        m.restore();
         throw;
     }
-    store.set_clock(saved_clock);
-    store.seed_ids_randomly();
-    if (opt.progress) opt.progress(1.0, "done");
-    return g.sum;
+    m.phases = {make_accounts_and_contacts, make_leads_and_opportunities, make_orders, make_cases, make_activities_and_tasks, make_tags};
+}
+
+DemoRun::~DemoRun() {
+    if (!impl_->finished) {
+        impl_->current.reset();
+        impl_->tx.reset();  // rolls back
+        impl_->restore();
+    }
+}
+
+bool DemoRun::step(double budget_ms) {
+    Impl& m = *impl_;
+    if (m.finished) return true;
+    auto t0 = std::chrono::steady_clock::now();
+    try {
+        for (;;) {
+            if (!m.current) {
+                if (m.next_phase == m.phases.size()) {
+                    m.tx->commit();
+                    m.tx.reset();
+                    m.finished = true;
+                    m.restore();
+                    if (m.opt.progress) m.opt.progress(1.0, "done");
+                    m.g.phase_now = "done";
+                    return true;
+                }
+                m.current.emplace(m.phases[m.next_phase++](m.g));
+            }
+            if (m.current->resume()) m.current.reset();
+            if (std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count() >= budget_ms) return false;
+        }
+    } catch (...) {
+        m.current.reset();
+        m.tx.reset();
+        m.restore();
+        m.finished = true;  // nothing written; the run is over
+        throw;
+    }
+}
+
+double DemoRun::fraction() const { return std::min(1.0, (double)impl_->g.done / (double)impl_->g.planned); }
+const char* DemoRun::phase() const { return impl_->g.phase_now; }
+const DemoSummary& DemoRun::summary() const { return impl_->g.sum; }
+
+DemoSummary generate_demo(Store& store, const DemoOptions& opt) {
+    DemoRun run(store, opt);
+    while (!run.step(1e12)) {}
+    return run.summary();
 }
 
 std::string content_digest(Database& db) {

@@ -11,6 +11,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 
 #include "store.h"
@@ -34,6 +35,28 @@ struct DemoSummary {
 
 struct DemoCancelled : std::runtime_error {
     DemoCancelled() : std::runtime_error("demo data generation cancelled") {}
+};
+
+// A generation in progress, run a slice at a time: the browser app calls
+// step() once a frame and draws the progress bar between calls. Everything is
+// written in one transaction, committed by the last step; destroying an
+// unfinished run (a cancel) rolls it back, leaving nothing behind.
+class DemoRun {
+public:
+    DemoRun(Store& store, DemoOptions options);
+    ~DemoRun();
+    DemoRun(const DemoRun&) = delete;
+    DemoRun& operator=(const DemoRun&) = delete;
+    // Works for about budget_ms; true when done and committed. Throws (and
+    // rolls back) on an error or when the progress callback cancels.
+    bool step(double budget_ms);
+    double fraction() const;
+    const char* phase() const;   // what is being written now, e.g. "activities"
+    const DemoSummary& summary() const;
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
 };
 
 // Writes the demo data in one transaction. Throws DemoCancelled (nothing

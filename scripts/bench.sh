@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# bench.sh - build both configurations and run the core benchmark natively
+# and as wasm under node, then print each figure side by side with the
+# wasm/native ratio. CONTACTS=N sets the size (default: the benchmark size,
+# 100,000 contacts). Prints figures; never fails on a slow machine.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+export NODE_PATH=/usr/share/nodejs
+CONTACTS="${CONTACTS:-100000}"
+bash scripts/setup.sh
+for p in native wasm; do
+  cmake --preset "$p" >/dev/null
+  cmake --build --preset "$p" --target bench_core | tail -n 1
+done
+OUT="$ROOT/build/bench"
+mkdir -p "$OUT"
+echo "== native (g++ -O2), $CONTACTS contacts"
+build/native/tests/bench_core --contacts "$CONTACTS" --db "$OUT/native.sqlite" | tee "$OUT/native.txt"
+echo "== wasm (emcc -O3) under node $(node --version), $CONTACTS contacts"
+node --no-experimental-fetch --stack-size=4096 build/wasm/tests/bench_core.js --contacts "$CONTACTS" --db "$OUT/wasm.sqlite" | tee "$OUT/wasm.txt"
+echo "== wasm / native"
+awk '
+  FNR == NR { if ($1 == "bench" && NF == 4) { nat[$2] = $3; unit[$2] = $4 } next }
+  $1 == "bench" && NF == 4 && ($2 in nat) {
+    r = (nat[$2] > 0) ? $3 / nat[$2] : 0
+    # For throughputs a higher figure is better: report the slowdown either way.
+    if (unit[$2] ~ /\/s$/ && $3 > 0) r = nat[$2] / $3
+    printf "%-28s native %12.3f  wasm %12.3f %-10s  wasm is %.2fx %s\n", $2, nat[$2], $3, unit[$2], r, ($2 == "db_file_size" || $2 == "demo_records") ? "the size" : "the time"
+  }' "$OUT/native.txt" "$OUT/wasm.txt"
