@@ -1,0 +1,197 @@
+// test_pagevfs.cpp - the page VFS the browser persists through, run here over
+// an in-memory block store that fails writes and "crashes" mid-batch: what is
+// stored is always one whole commit, a save costs what the commit changed,
+// and a failed save loses nothing.
+#include <cstring>
+
+#include "demo.h"
+#include "pagevfs.h"
+#include "testing.h"
+
+using namespace crm;
+
+namespace {
+
+OpenOptions page_vfs_options() {
+    OpenOptions o;
+    o.vfs = kPageVfsName;
+    o.journal_mode = "MEMORY";
+    return o;
+}
+
+// Stands in for IndexedDB: applies a batch atomically, or fails it, or
+// leaves it hanging as a page closed mid-transaction would.
+struct MemoryStore : PageStore {
+    enum Mode { Ok, Fail, Hang } mode = Ok;
+    std::map<uint32_t, std::vector<uint8_t>> durable;
+    uint64_t size = 0;
+    int writes = 0;
+    PageFile* file = nullptr;
+    std::vector<std::pair<uint32_t, std::vector<uint8_t>>> hung;
+    uint64_t hung_size = 0;
+
+    void write(const PageBatch& b) override {
+        writes++;
+        if (mode == Fail) {
+            file->batch_done(false, "QuotaExceededError: the quota has been exceeded");
+            return;
+        }
+        std::vector<std::pair<uint32_t, std::vector<uint8_t>>> copy;
+        for (size_t i = 0; i < b.blocks.size(); i++) copy.push_back({b.blocks[i], std::vector<uint8_t>(b.data[i], b.data[i] + kBlockSize)});
+        if (mode == Hang) {
+            hung = std::move(copy);
+            hung_size = b.file_size;
+            return;
+        }
+        apply(copy, b.file_size);
+        file->batch_done(true);
+    }
+    void apply(std::vector<std::pair<uint32_t, std::vector<uint8_t>>>& blocks, uint64_t new_size) {
+        for (auto& [i, data] : blocks) durable[i] = std::move(data);
+        size = new_size;
+        uint64_t n = (size + kBlockSize - 1) / kBlockSize;
+        for (auto it = durable.begin(); it != durable.end();) it = it->first >= n ? durable.erase(it) : std::next(it);
+    }
+    // The hung batch completes after all.
+    void finish_hung() {
+        mode = Ok;
+        apply(hung, hung_size);
+        hung.clear();
+        file->batch_done(true);
+    }
+    // What a reload finds: a fresh file filled from the stored blocks only.
+    std::string restore(const std::string& name) {
+        drop_page_file(name);
+        PageFile& f = page_file(name);
+        for (auto& [i, data] : durable) memcpy(f.load_block(i), data.data(), kBlockSize);
+        f.set_size(size);
+        return name;
+    }
+};
+
+// A database on the page VFS, persisted into a MemoryStore.
+struct PagedDb {
+    MemoryStore ms;
+    PageFile& file;
+    Database db;
+    explicit PagedDb(const std::string& name) : file((drop_page_file(name), page_file(name))) {
+        ms.file = &file;
+        file.attach(&ms);
+        db.open(name, page_vfs_options());
+    }
+};
+
+int64_t count_in(const std::string& name, const char* sql) {
+    Database db(name, page_vfs_options());
+    REQUIRE(db.query_text("PRAGMA integrity_check") == "ok");
+    return db.query_int(sql);
+}
+
+}  // namespace
+
+TEST_SUITE("pagevfs") {
+
+TEST_CASE("a database on the page VFS comes back whole from its stored blocks") {
+    PagedDb p("vfs-reload.db");
+    Store store(p.db);
+    for (int i = 0; i < 50; i++) store.create(kContacts, {{"first_name", "Zoë"}, {"last_name", "Ølberg " + std::to_string(i)}});
+    CHECK(p.file.state() == SaveState::Saved);
+    CHECK(p.file.pending_blocks() == 0);
+    CHECK(p.ms.writes >= 51);   // one batch per commit
+    std::string copy = p.ms.restore("vfs-reload-copy.db");
+    CHECK(count_in(copy, "SELECT count(*) FROM contacts WHERE first_name = 'Zoë'") == 50);
+    Database again(copy, page_vfs_options());
+    Store s2(again);   // opens at the current schema version: nothing to migrate
+    CHECK(s2.count(kContacts) == 50);
+}
+
+TEST_CASE("a one-field edit stores a few blocks, not the database") {
+    PagedDb p("vfs-edit.db");
+    Store store(p.db);
+    DemoOptions o;
+    o.contacts = 300;
+    o.now_ms = *parse_datetime("2026-11-01T12:00:00Z");
+    generate_demo(store, o);
+    int64_t file_blocks = (int64_t)(p.file.size() / kBlockSize);
+    CHECK(file_blocks > 500);
+    std::string id = p.db.query_text("SELECT id FROM contacts ORDER BY id LIMIT 1 OFFSET 150");
+    store.update(kContacts, id, {{"phone", "+49 30 1234567"}});
+    MESSAGE("one-field edit: " << p.file.last_batch_blocks() << " blocks (" << p.file.last_batch_bytes() << " bytes) of " << file_blocks);
+    CHECK(p.file.last_batch_blocks() >= 2);    // the row and the change log at least
+    CHECK(p.file.last_batch_blocks() <= 24);   // not the database
+    CHECK(p.file.state() == SaveState::Saved);
+    CHECK(count_in(p.ms.restore("vfs-edit-copy.db"), ("SELECT count(*) FROM contacts WHERE phone = '+49 30 1234567' AND id = '" + id + "'").c_str()) == 1);
+}
+
+TEST_CASE("a failed save keeps the data, says why, and a retry stores it") {
+    PagedDb p("vfs-fail.db");
+    Store store(p.db);
+    store.create(kContacts, {{"last_name", "Before"}});
+    p.ms.mode = MemoryStore::Fail;
+    store.create(kContacts, {{"last_name", "During"}});
+    store.create(kContacts, {{"last_name", "During 2"}});
+    CHECK(p.file.state() == SaveState::Failed);
+    CHECK(p.file.error().find("QuotaExceededError") != std::string::npos);
+    CHECK(p.file.pending_blocks() > 0);
+    CHECK(store.count(kContacts) == 3);   // in memory, nothing lost
+    CHECK(count_in(p.ms.restore("vfs-fail-copy.db"), "SELECT count(*) FROM contacts") == 1);
+    // Still failing: a retry fails again and keeps everything pending.
+    CHECK(p.file.retry());
+    CHECK(p.file.state() == SaveState::Failed);
+    p.ms.mode = MemoryStore::Ok;
+    CHECK(p.file.retry());
+    CHECK(p.file.state() == SaveState::Saved);
+    CHECK(p.file.error().empty());
+    CHECK(p.file.pending_blocks() == 0);
+    CHECK(count_in(p.ms.restore("vfs-fail-copy.db"), "SELECT count(*) FROM contacts") == 3);
+}
+
+TEST_CASE("a save cut off mid-batch leaves the previous commit, and later commits wait and merge") {
+    PagedDb p("vfs-hang.db");
+    Store store(p.db);
+    store.create(kContacts, {{"last_name", "One"}});
+    p.ms.mode = MemoryStore::Hang;
+    store.create(kContacts, {{"last_name", "Two"}});     // in flight, never completes
+    CHECK(p.file.state() == SaveState::Saving);
+    CHECK(p.file.in_flight());
+    int writes = p.ms.writes;
+    store.create(kContacts, {{"last_name", "Three"}});   // waits for the batch in flight
+    store.create(kContacts, {{"last_name", "Four"}});
+    CHECK(p.ms.writes == writes);
+    CHECK(p.file.pending_blocks() > 0);
+    // The page closes now: a reload finds the state after the first commit.
+    CHECK(count_in(p.ms.restore("vfs-hang-copy.db"), "SELECT count(*) FROM contacts") == 1);
+    // Had it completed, the waiting commits go as one merged batch.
+    p.ms.finish_hung();
+    CHECK(p.ms.writes == writes + 1);
+    CHECK(p.file.state() == SaveState::Saved);
+    CHECK(count_in(p.ms.restore("vfs-hang-copy.db"), "SELECT count(*) FROM contacts") == 4);
+}
+
+TEST_CASE("a rolled-back transaction that spilled to the file is never stored") {
+    PagedDb p("vfs-rollback.db");
+    Store store(p.db);
+    store.create(kContacts, {{"last_name", "Kept"}});
+    p.db.exec("PRAGMA cache_size = 10");   // force the big transaction to spill pages to the file
+    {
+        Transaction tx(p.db);
+        for (int i = 0; i < 400; i++) store.create(kContacts, {{"last_name", "Rolled back " + std::to_string(i)}});
+    }   // rolled back
+    store.create(kContacts, {{"last_name", "After"}});
+    CHECK(p.file.state() == SaveState::Saved);
+    CHECK(count_in(p.ms.restore("vfs-rollback-copy.db"), "SELECT count(*) FROM contacts") == 2);
+}
+
+TEST_CASE("a file that shrinks (VACUUM) is stored at its new size") {
+    PagedDb p("vfs-shrink.db");
+    p.db.exec("CREATE TABLE filler(x)");
+    p.db.exec("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 200) INSERT INTO filler SELECT randomblob(3000) FROM n");
+    uint64_t big = p.ms.size;
+    p.db.exec("DROP TABLE filler");
+    p.db.exec("VACUUM");
+    CHECK(p.ms.size < big / 2);
+    CHECK(p.ms.durable.size() == p.ms.size / kBlockSize);
+    CHECK(count_in(p.ms.restore("vfs-shrink-copy.db"), "SELECT count(*) FROM sqlite_schema WHERE name = 'filler'") == 0);
+}
+
+}
