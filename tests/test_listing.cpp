@@ -86,6 +86,40 @@ TEST_CASE("a tag filter") {
     CHECK(walk(fx.db, q, 2) == tagged);
 }
 
+TEST_CASE("search as you type narrows the list, which still pages and sorts") {
+    Populated fx;
+    ListQuery q{&kContacts, "first_name"};
+    q.search = "smi";   // a prefix of Smith
+    auto want = expected(fx.db, "SELECT id FROM contacts WHERE deleted = 0 AND last_name = 'Smith' ORDER BY first_name, id");
+    CHECK(want.size() == 65);
+    CHECK(walk(fx.db, q, 10) == want);
+    CHECK(list_count(fx.db, q) == 65);
+    q.search = "иван";  // Cyrillic, case-folded
+    CHECK(list_count(fx.db, q) == 32);
+    q.search = "smith p3";   // every word must match
+    CHECK(list_count(fx.db, q) == (int64_t)expected(fx.db, "SELECT id FROM contacts WHERE last_name = 'Smith' AND first_name = 'P3'").size());
+    q.search = "\"()*";   // nothing searchable: no rows, no error
+    CHECK(list_count(fx.db, q) == 0);
+    q.search = "zzz";
+    CHECK(walk(fx.db, q, 10).empty());
+}
+
+TEST_CASE("contacts filtered by their account's tier") {
+    Fixture fx;
+    std::string gold = fx.store.create(kAccounts, {{"name", "Gold Co"}, {"tier", "Gold"}});
+    std::string bronze = fx.store.create(kAccounts, {{"name", "Bronze Co"}, {"tier", "Bronze"}});
+    std::string a = fx.contact("Ann", "Gold", gold), b = fx.contact("Bob", "Bronze", bronze);
+    fx.contact("Cy", "Nobody");
+    ListQuery q{&kContacts, "last_name"};
+    q.account_tier = "Gold";
+    CHECK(walk(fx.db, q, 10) == std::vector<std::string>{a});
+    q.account_tier = "Bronze";
+    CHECK(walk(fx.db, q, 10) == std::vector<std::string>{b});
+    ListQuery bad{&kCampaigns, ""};
+    bad.account_tier = "Gold";
+    CHECK_THROWS_AS(list_count(fx.db, bad), ValidationError);
+}
+
 TEST_CASE("a jump to any offset continues exactly from that row") {
     Populated fx;
     ListQuery q{&kContacts, "last_name"};

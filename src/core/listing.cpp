@@ -1,6 +1,7 @@
 // listing.cpp - see listing.h.
 #include "listing.h"
 
+#include "search.h"
 #include "validate.h"
 
 namespace crm {
@@ -39,6 +40,22 @@ Sql build(const ListQuery& q) {
         s.where += " AND id IN (SELECT record_id FROM record_tags WHERE tag_id = ? AND entity = ? AND deleted = 0)";
         s.params.push_back(q.tag_id);
         s.params.push_back(std::string(e.table));
+    }
+    if (!q.search.empty()) {
+        std::string match = fts_prefix_query(q.search);
+        if (match.empty()) {
+            s.where += " AND 0";   // only punctuation typed: nothing can match
+        } else {
+            // The index's rowid is the source rowid * 4 + kind (see schema.cpp).
+            s.where += " AND rowid IN (SELECT rowid >> 2 FROM search_index WHERE search_index MATCH ? AND kind = ?)";
+            s.params.push_back(match);
+            s.params.push_back(std::string(e.table));
+        }
+    }
+    if (!q.account_tier.empty()) {
+        if (!e.field("account_id")) throw ValidationError(e.table, "tier", "cannot filter " + std::string(e.label) + " by account tier");
+        s.where += " AND account_id IN (SELECT id FROM accounts WHERE tier = ? AND deleted = 0)";
+        s.params.push_back(q.account_tier);
     }
     return s;
 }

@@ -23,6 +23,8 @@ struct ListQuery {
     bool descending = false;
     std::vector<std::pair<std::string, Value>> filters;  // field = value, on F_Filterable fields
     std::string tag_id;               // only records carrying this tag ("" = any)
+    std::string search;               // what the user typed: FTS5 prefix match (contacts, accounts, leads)
+    std::string account_tier;         // contacts: only those whose account has this tier
 };
 
 struct PageKey {
