@@ -20,6 +20,7 @@
 #include "schema.h"
 #include "search.h"
 #include "store.h"
+#include "views.h"
 
 using namespace crm;
 
@@ -102,27 +103,10 @@ int cmd_search(Store& store, const std::vector<std::string>& args) {
 }
 
 int cmd_check(Store& store) {
-    Database& db = store.db();
-    int problems = 0;
-    Statement ic = db.prepare("PRAGMA integrity_check");
-    while (ic.step()) {
-        std::string line = ic.column_text(0);
-        if (line != "ok") { fprintf(stderr, "integrity: %s\n", line.c_str()); problems++; }
-    }
-    Statement fk = db.prepare("SELECT \"table\", rowid, parent FROM pragma_foreign_key_check");
-    while (fk.step()) {
-        fprintf(stderr, "foreign key: %s row %lld refers to a missing %s\n", fk.column_text(0).c_str(), (long long)fk.column_int(1),
-                fk.column_text(2).c_str());
-        problems++;
-    }
-    try {
-        db.exec("INSERT INTO search_index(search_index, rank) VALUES ('integrity-check', 0)");
-    } catch (const DbError& e) {
-        fprintf(stderr, "search index: %s\n", e.what());
-        problems++;
-    }
-    if (problems) {
-        fprintf(stderr, "check failed: %d problem(s)\n", problems);
+    std::string problems = health_check(store.db());
+    if (!problems.empty()) {
+        fputs(problems.c_str(), stderr);
+        fprintf(stderr, "check failed\n");
         return 1;
     }
     printf("ok: integrity, foreign keys and search index\n");

@@ -56,4 +56,23 @@ Overview overview(Store& store) {
     return o;
 }
 
+std::string health_check(Database& db) {
+    std::string problems;
+    Statement ic = db.prepare("PRAGMA integrity_check");
+    while (ic.step()) {
+        std::string line = ic.column_text(0);
+        if (line != "ok") problems += "integrity: " + line + "\n";
+    }
+    Statement fk = db.prepare("SELECT \"table\", rowid, parent FROM pragma_foreign_key_check");
+    while (fk.step())
+        problems += "foreign key: " + fk.column_text(0) + " row " + std::to_string(fk.column_int(1)) + " refers to a missing " +
+                    fk.column_text(2) + "\n";
+    try {
+        db.exec("INSERT INTO search_index(search_index, rank) VALUES ('integrity-check', 0)");
+    } catch (const DbError& e) {
+        problems += std::string("search index: ") + e.what() + "\n";
+    }
+    return problems;
+}
+
 }  // namespace crm

@@ -23,4 +23,8 @@ struct Overview {
 };
 Overview overview(Store& store);
 
+// SQLite's integrity check, the foreign-key check and the search index's own
+// check; "" when all pass, else one line per problem.
+std::string health_check(Database& db);
+
 }  // namespace crm

@@ -1,0 +1,450 @@
+// app.cpp - the frame: menu bar, navigation rail, content area, status bar;
+// fonts and themes; first run (start empty or load demo data); helpers the
+// screens share; the state the browser tests read.
+#include "app/app.h"
+
+#include <imgui.h>
+#include <nlohmann/json.hpp>
+
+#include <cmath>
+#include <cstring>
+
+#include "app/app_state.h"
+#include "app/platform.h"
+#include "app/test_hooks.h"
+#include "views.h"
+
+namespace crm::app {
+
+AppState g;
+
+//-----------------------------------------------------------------------------
+// Helpers
+//-----------------------------------------------------------------------------
+
+void data_changed() { g.data_version++; }
+
+void notify(const std::string& text) {
+    g.notice = text;
+    g.notice_until = platform::now_ms() + 4000;
+    platform::wake_after_ms(4100);
+}
+
+std::string ref_title(const EntitySpec& e, const std::string& id) {
+    if (id.empty()) return "";
+    if (g.titles_version != g.data_version || g.titles.size() > 4000) {
+        g.titles.clear();
+        g.titles_version = g.data_version;
+    }
+    auto it = g.titles.find(id);
+    if (it != g.titles.end()) return it->second;
+    std::string t = record_title(*g.store, e, id);
+    g.titles[id] = t;
+    return t;
+}
+
+void open_record(const EntitySpec& e, const std::string& id) {
+    if (g.record.entity) g.back.push_back({g.record.entity, g.record.id});
+    if (g.back.size() > 50) g.back.erase(g.back.begin());
+    g.record = RecordView{};
+    g.record.entity = &e;
+    g.record.id = id;
+    if (&e == &kContacts) g.screen = Screen::Contacts;
+    else if (&e == &kAccounts) g.screen = Screen::Accounts;
+    else if (&e == &kLeads) g.screen = Screen::Leads;
+}
+
+const char* choice_label(const char* code) {
+    static std::string out;
+    out = code;
+    for (char& c : out)
+        if (c == '_') c = ' ';
+    if (!out.empty() && out[0] >= 'a' && out[0] <= 'z') out[0] = (char)(out[0] - 'a' + 'A');
+    return out.c_str();
+}
+
+std::string money_text(int64_t minor, const std::string& currency) {
+    bool neg = minor < 0;
+    uint64_t v = (uint64_t)(neg ? -minor : minor);
+    std::string whole = std::to_string(v / 100), grouped;
+    for (size_t i = 0; i < whole.size(); i++) {
+        if (i && (whole.size() - i) % 3 == 0) grouped += ',';
+        grouped += whole[i];
+    }
+    char cents[8];
+    snprintf(cents, sizeof cents, ".%02u", (unsigned)(v % 100));
+    return (neg ? "-" : "") + grouped + cents + (currency.empty() ? "" : " " + currency);
+}
+
+std::string when_text(const std::string& iso) {
+    // "2026-11-01T12:00:00.000Z" -> "2026-11-01 12:00" (UTC; shown as stored)
+    if (iso.size() >= 16 && iso[10] == 'T') return iso.substr(0, 10) + " " + iso.substr(11, 5);
+    return iso;
+}
+
+//-----------------------------------------------------------------------------
+// Fonts and themes
+//-----------------------------------------------------------------------------
+
+static const ImWchar* latin_cyrillic_ranges() {
+    static const ImWchar r[] = {0x0020, 0x024F, 0x0370, 0x03FF, 0x0400, 0x052F, 0x1E00, 0x1EFF, 0x2000, 0x206F,
+                                0x20A0, 0x20CF, 0x2100, 0x218F, 0x2190, 0x21FF, 0x2200, 0x22FF, 0x25A0, 0x25FF, 0};
+    return r;
+}
+
+static const ImWchar* cjk_ranges() {
+    static ImVector<ImWchar> ranges;
+    if (ranges.empty()) {
+        ImFontGlyphRangesBuilder b;
+        ImFontAtlas& a = *ImGui::GetIO().Fonts;
+        b.AddRanges(a.GetGlyphRangesJapanese());
+        b.AddRanges(a.GetGlyphRangesChineseSimplifiedCommon());
+        b.AddRanges(a.GetGlyphRangesKorean());
+        b.BuildRanges(&ranges);
+    }
+    return ranges.Data;
+}
+
+static ImFont* add_font(const char* file, float px, bool with_cjk) {
+    ImGuiIO& io = ImGui::GetIO();
+    ImFontConfig cfg;
+    cfg.OversampleH = 2;
+    cfg.OversampleV = 1;
+    cfg.PixelSnapH = true;
+    ImFont* f = io.Fonts->AddFontFromFileTTF(file, px, &cfg, latin_cyrillic_ranges());
+    if (!f) f = io.Fonts->AddFontDefault();
+    if (with_cjk) {
+        ImFontConfig m;
+        m.MergeMode = true;
+        m.OversampleH = 1;
+        m.OversampleV = 1;
+        m.PixelSnapH = true;
+        io.Fonts->AddFontFromFileTTF("/fonts/DroidSansFallbackFull.ttf", px, &m, cjk_ranges());
+    }
+    return f;
+}
+
+static void apply_theme() {
+    ImGuiStyle& s = ImGui::GetStyle();
+    s = ImGuiStyle();
+    if (g.dark) ImGui::StyleColorsDark(&s);
+    else ImGui::StyleColorsLight(&s);
+    s.WindowRounding = 0;
+    s.ChildRounding = 4;
+    s.FrameRounding = 4;
+    s.PopupRounding = 6;
+    s.GrabRounding = 4;
+    s.TabRounding = 4;
+    s.FramePadding = ImVec2(8, 5);
+    s.ItemSpacing = ImVec2(8, 6);
+    s.CellPadding = ImVec2(6, 4);
+    s.WindowPadding = ImVec2(10, 10);
+    s.ScrollbarSize = 14;
+    if (!g.dark) {
+        s.Colors[ImGuiCol_WindowBg] = ImVec4(0.97f, 0.97f, 0.98f, 1);
+        s.Colors[ImGuiCol_ChildBg] = ImVec4(1, 1, 1, 1);
+        s.Colors[ImGuiCol_Header] = ImVec4(0.26f, 0.52f, 0.96f, 0.22f);
+    }
+    s.ScaleAllSizes(g.scale);
+}
+
+void set_scale(float scale) {
+    g.scale = scale;
+    ImGuiIO& io = ImGui::GetIO();
+    io.Fonts->Clear();
+    float px = std::round(15.0f * scale);
+    add_font("/fonts/Inter-Regular.otf", px, true);
+    g.font_bold = add_font("/fonts/Inter-SemiBold.otf", px, false);
+    g.font_big = add_font("/fonts/Inter-SemiBold.otf", std::round(21.0f * scale), true);
+    io.Fonts->Build();
+    apply_theme();
+}
+
+void clear_color(float out[4]) {
+    ImVec4 c = ImGui::GetStyle().Colors[ImGuiCol_WindowBg];
+    out[0] = c.x, out[1] = c.y, out[2] = c.z, out[3] = 1;
+}
+
+//-----------------------------------------------------------------------------
+// Init
+//-----------------------------------------------------------------------------
+
+void init(Database& db, Store& store, PageFile* file) {
+    g.db = &db;
+    g.store = &store;
+    g.file = file;
+    g.dark = store.setting("ui.theme") == "dark";
+    g.contacts.query = ListQuery{&kContacts, "last_name"};
+    g.accounts.query = ListQuery{&kAccounts, "name"};
+    g.leads.query = ListQuery{&kLeads, "last_name"};
+    g.first_run = store.count(kContacts) == 0 && store.count(kAccounts) == 0 && store.setting("ui.started").empty();
+    platform::refresh_storage_info();
+}
+
+//-----------------------------------------------------------------------------
+// First run: start empty, or load demo data with a progress bar
+//-----------------------------------------------------------------------------
+
+static void draw_first_run() {
+    if (!g.first_run) return;
+    if (!ImGui::IsPopupOpen("Welcome")) ImGui::OpenPopup("Welcome");
+    ImGui::SetNextWindowPos(ImGui::GetMainViewport()->GetCenter(), ImGuiCond_Always, ImVec2(0.5f, 0.5f));
+    ImGui::SetNextWindowSize(ImVec2(520 * g.scale, 0));
+    if (!ImGui::BeginPopupModal("Welcome", nullptr, ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoMove)) return;
+    ImGui::PushFont(g.font_big);
+    ImGui::TextUnformatted("Your CRM, in this browser");
+    ImGui::PopFont();
+    ImGui::TextWrapped("Everything you enter stays on this device, saved in the browser as you work, and works offline.");
+    ImGui::Spacing();
+    if (g.demo) {
+        char buf[64];
+        snprintf(buf, sizeof buf, "%.0f%%  %s", g.demo->fraction() * 100.0, g.demo->phase());
+        ImGui::TextUnformatted("Generating demo data...");
+        ImGui::ProgressBar((float)g.demo->fraction(), ImVec2(-1, 0), buf);
+        if (ImGui::Button("Cancel")) {
+            g.demo.reset();   // rolls back: nothing is left behind
+            notify("Demo data cancelled");
+        } else {
+            try {
+                if (g.demo->step(12.0)) {
+                    DemoSummary s = g.demo->summary();
+                    g.demo.reset();
+                    g.store->set_setting("ui.started", "demo");
+                    g.first_run = false;
+                    data_changed();
+                    notify("Loaded " + std::to_string(s.total()) + " demo records");
+                    ImGui::CloseCurrentPopup();
+                }
+            } catch (const std::exception& e) {
+                g.demo.reset();
+                g.demo_error = e.what();
+            }
+        }
+    } else {
+        if (ImGui::Button("Start empty", ImVec2(220 * g.scale, 0))) {
+            g.store->set_setting("ui.started", "empty");
+            g.first_run = false;
+            data_changed();
+            ImGui::CloseCurrentPopup();
+        }
+        ImGui::SameLine();
+        if (ImGui::Button("Load demo data", ImVec2(220 * g.scale, 0))) {
+            DemoOptions o;
+            o.contacts = g.demo_contacts;
+            o.seed = 1;
+            try {
+                g.demo = std::make_unique<DemoRun>(*g.store, o);
+                g.demo_error.clear();
+            } catch (const std::exception& e) {
+                g.demo_error = e.what();
+            }
+        }
+        ImGui::TextUnformatted("Demo size:");
+        ImGui::SameLine();
+        for (int64_t n : {int64_t(1000), int64_t(10000), int64_t(100000)}) {
+            char label[48];
+            snprintf(label, sizeof label, "%lld contacts", (long long)n);
+            if (ImGui::RadioButton(label, g.demo_contacts == n)) g.demo_contacts = n;
+            ImGui::SameLine();
+        }
+        ImGui::NewLine();
+    }
+    if (!g.demo_error.empty()) ImGui::TextColored(ImVec4(0.85f, 0.2f, 0.2f, 1), "%s", g.demo_error.c_str());
+    ImGui::EndPopup();
+}
+
+//-----------------------------------------------------------------------------
+// Menu, navigation, status bar
+//-----------------------------------------------------------------------------
+
+static void set_theme(bool dark) {
+    g.dark = dark;
+    apply_theme();
+    g.store->set_setting("ui.theme", dark ? "dark" : "light");
+}
+
+static void draw_menu_bar() {
+    if (!ImGui::BeginMenuBar()) return;
+    if (ImGui::BeginMenu("File")) {
+        if (ImGui::MenuItem("New contact")) open_create_dialog(kContacts);
+        if (ImGui::MenuItem("New account")) open_create_dialog(kAccounts);
+        if (ImGui::MenuItem("New lead")) open_create_dialog(kLeads);
+        ImGui::EndMenu();
+    }
+    if (ImGui::BeginMenu("Edit")) {
+        std::string undo = g.undo_entity ? "Undo delete of " + g.undo_title : "Undo delete";
+        if (ImGui::MenuItem(undo.c_str(), "Ctrl+Z", false, g.undo_entity != nullptr)) undo_delete();
+        if (ImGui::MenuItem("Search...", "Ctrl+K")) g.search_open = g.search_just_opened = true;
+        ImGui::EndMenu();
+    }
+    if (ImGui::BeginMenu("View")) {
+        if (ImGui::MenuItem("Light theme", nullptr, !g.dark)) set_theme(false);
+        if (ImGui::MenuItem("Dark theme", nullptr, g.dark)) set_theme(true);
+        ImGui::EndMenu();
+    }
+    ImGui::EndMenuBar();
+}
+
+static void draw_nav_rail() {
+    struct Item { const char* label; Screen s; };
+    static const Item items[] = {{"Dashboard", Screen::Dashboard}, {"Contacts", Screen::Contacts}, {"Accounts", Screen::Accounts},
+                                 {"Leads", Screen::Leads}, {"Pipeline", Screen::Pipeline}, {"Cases", Screen::Cases},
+                                 {"Campaigns", Screen::Campaigns}, {"Analytics", Screen::Analytics}, {"Data", Screen::Data}};
+    ImGui::Spacing();
+    for (const Item& it : items) {
+        bool selected = g.screen == it.s;
+        if (ImGui::Selectable(it.label, selected, 0, ImVec2(0, 28 * g.scale))) {
+            g.screen = it.s;
+            g.record = RecordView{};
+            g.back.clear();
+        }
+    }
+}
+
+static void draw_status_bar() {
+    ImGui::Separator();
+    const char* state = "Saved";
+    ImVec4 color = ImVec4(0.2f, 0.6f, 0.3f, 1);
+    std::string detail;
+    if (g.file) {
+        switch (g.file->state()) {
+            case SaveState::Saved: break;
+            case SaveState::Saving: state = "Saving..."; color = ImVec4(0.8f, 0.6f, 0.1f, 1); break;
+            case SaveState::Failed:
+                state = "Save failed";
+                color = ImVec4(0.85f, 0.2f, 0.2f, 1);
+                detail = g.file->error() + " - your changes are kept here and will be saved on the next retry";
+                break;
+        }
+    }
+    ImGui::TextColored(color, "%s", state);
+    if (!detail.empty()) {
+        ImGui::SameLine();
+        ImGui::TextUnformatted(detail.c_str());
+        ImGui::SameLine();
+        if (ImGui::SmallButton("Retry now")) g.file->retry();
+    }
+    ImGui::SameLine(0, 24 * g.scale);
+    ImGui::Text("%lld contacts  %lld accounts", (long long)(g.contacts.count >= 0 ? g.contacts.count : g.store->count(kContacts)),
+                (long long)g.store->count(kAccounts));
+    if (g.undo_entity) {
+        ImGui::SameLine(0, 24 * g.scale);
+        ImGui::Text("Deleted %s", g.undo_title.c_str());
+        ImGui::SameLine();
+        if (ImGui::SmallButton("Undo")) undo_delete();
+    }
+    if (!g.notice.empty() && platform::now_ms() < g.notice_until) {
+        ImGui::SameLine(0, 24 * g.scale);
+        ImGui::TextUnformatted(g.notice.c_str());
+    }
+    if (!g.last_error.empty()) {
+        ImGui::SameLine(0, 24 * g.scale);
+        ImGui::TextColored(ImVec4(0.85f, 0.2f, 0.2f, 1), "%s", g.last_error.c_str());
+    }
+}
+
+static void handle_shortcuts() {
+    ImGuiIO& io = ImGui::GetIO();
+    if (io.KeyCtrl && ImGui::IsKeyPressed(ImGuiKey_K, false)) {
+        g.search_open = g.search_just_opened = true;
+        g.search_text[0] = 0;
+        g.search_selected = 0;
+    }
+    if (io.KeyCtrl && ImGui::IsKeyPressed(ImGuiKey_Z, false) && !io.WantTextInput && g.undo_entity) undo_delete();
+}
+
+void frame() {
+    test_hooks_end_frame();   // publishes the previous frame's items
+    const ImGuiViewport* vp = ImGui::GetMainViewport();
+    ImGui::SetNextWindowPos(vp->Pos);
+    ImGui::SetNextWindowSize(vp->Size);
+    ImGui::PushStyleVar(ImGuiStyleVar_WindowBorderSize, 0);
+    ImGui::Begin("CRM", nullptr, ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_MenuBar |
+                                     ImGuiWindowFlags_NoBringToFrontOnFocus | ImGuiWindowFlags_NoSavedSettings);
+    ImGui::PopStyleVar();
+    draw_menu_bar();
+    if (!g.demo) handle_shortcuts();
+    float status_h = ImGui::GetFrameHeightWithSpacing() + ImGui::GetStyle().ItemSpacing.y;
+    ImGui::BeginChild("nav", ImVec2(170 * g.scale, -status_h), ImGuiChildFlags_Border);
+    draw_nav_rail();
+    ImGui::EndChild();
+    ImGui::SameLine();
+    ImGui::BeginChild("content", ImVec2(0, -status_h), ImGuiChildFlags_Border);
+    if (!g.demo) {   // while demo data is written, only its progress is drawn
+        try {
+            if (g.record.entity) draw_record_view();
+            else switch (g.screen) {
+                case Screen::Dashboard: draw_dashboard(); break;
+                case Screen::Contacts: draw_list_screen(g.contacts, kContacts); break;
+                case Screen::Accounts: draw_list_screen(g.accounts, kAccounts); break;
+                case Screen::Leads: draw_list_screen(g.leads, kLeads); break;
+                case Screen::Pipeline: draw_coming_screen("Pipeline", "The opportunity board by stage, with totals and a weighted forecast, comes with the operational-CRM work (issue 4)."); break;
+                case Screen::Cases: draw_coming_screen("Cases", "Case queues, SLA clocks, escalation and reopening come with the operational-CRM work (issue 4)."); break;
+                case Screen::Campaigns: draw_coming_screen("Campaigns", "Campaigns, segments and e-mail templates come with the operational-CRM work (issue 4)."); break;
+                case Screen::Analytics: draw_coming_screen("Analytics", "Customer lifetime value, churn, RFM segments and funnel reports are planned after the operational screens."); break;
+                case Screen::Data: draw_data_screen(); break;
+            }
+        } catch (const std::exception& e) {
+            g.last_error = e.what();
+        }
+    }
+    ImGui::EndChild();
+    draw_status_bar();
+    draw_first_run();
+    if (!g.demo) {
+        draw_dialogs();
+        draw_search_popup();
+    }
+    ImGui::End();
+}
+
+bool busy() { return g.demo != nullptr || (g.file && g.file->in_flight()); }
+
+int next_timer_ms() {
+    if (g.file && g.file->state() == SaveState::Failed) return 5000;   // retry a failed save
+    return 60000;   // clocks on screen (SLA timers, "due in") move by the minute
+}
+
+//-----------------------------------------------------------------------------
+// For the browser tests: what the screens show
+//-----------------------------------------------------------------------------
+
+std::string test_state_json() {
+    using nlohmann::json;
+    json j;
+    const char* screens[] = {"dashboard", "contacts", "accounts", "leads", "pipeline", "cases", "campaigns", "analytics", "data"};
+    j["screen"] = screens[(int)g.screen];
+    j["first_run"] = g.first_run;
+    j["demo_running"] = g.demo != nullptr;
+    if (g.demo) j["demo_fraction"] = g.demo->fraction();
+    j["contacts"] = g.store->count(kContacts);
+    j["accounts"] = g.store->count(kAccounts);
+    if (g.file) {
+        const char* st[] = {"saved", "saving", "failed"};
+        j["save"] = {{"state", st[(int)g.file->state()]}, {"error", g.file->error()}, {"pending_blocks", g.file->pending_blocks()},
+                     {"last_batch_bytes", g.file->last_batch_bytes()}, {"last_batch_blocks", g.file->last_batch_blocks()},
+                     {"batches", g.file->batches_written()}};
+    }
+    if (g.record.entity && g.record.rec) {
+        json fields = json::object();
+        const Record& r = *g.record.rec;
+        for (size_t i = 0; i < r.spec->fields.size(); i++) fields[r.spec->fields[i].name] = value_to_text(r.values[i]);
+        j["record"] = {{"entity", g.record.entity->table}, {"id", g.record.id}, {"title", record_title(r)}, {"fields", fields}};
+    }
+    ListView* lv = g.screen == Screen::Contacts ? &g.contacts : g.screen == Screen::Accounts ? &g.accounts : g.screen == Screen::Leads ? &g.leads : nullptr;
+    if (lv && !g.record.entity) {
+        json rows = json::array();
+        for (const Record& r : lv->rows) rows.push_back({{"id", r.id}, {"title", record_title(r)}});
+        j["list"] = {{"count", lv->count}, {"search", lv->search}, {"first_row", lv->cache_start}, {"rows", rows}};
+    }
+    j["dialog"] = g.edit.open ? std::string(g.edit.id.empty() ? "create " : "edit ") + g.edit.entity->singular : "";
+    j["edit_errors"] = g.edit.errors;
+    j["undo"] = g.undo_title;
+    j["search_open"] = g.search_open;
+    j["dark"] = g.dark;
+    j["scale"] = g.scale;
+    j["last_error"] = g.last_error;
+    return j.dump();
+}
+
+}  // namespace crm::app

@@ -1,0 +1,22 @@
+// app.h - the CRM's interface: Dear ImGui screens over the core. The
+// platform layer owns the window and the frame loop and calls these; the
+// screens call the core (Store, listing, search, views) and never SQL.
+#pragma once
+
+#include <string>
+
+#include "db.h"
+#include "pagevfs.h"
+#include "store.h"
+
+namespace crm::app {
+
+void init(Database& db, Store& store, PageFile* file);
+void frame();                          // builds this frame's UI (between NewFrame and Render)
+bool busy();                           // wants frames without input (demo data running, saving)
+int next_timer_ms();                   // when a timed redraw is due (SLA clocks, save retry); -1 none
+void set_scale(float scale);           // devicePixelRatio: rebuilds fonts and style
+void clear_color(float out[4]);        // the background of the current theme
+std::string test_state_json();         // what the screens show, for the browser tests
+
+}  // namespace crm::app

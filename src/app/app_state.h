@@ -1,0 +1,138 @@
+// app_state.h - the state the screens share, and the screens' entry points.
+// One global AppState, as Dear ImGui apps keep theirs: flat and direct.
+#pragma once
+
+#include <imgui.h>
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "demo.h"
+#include "listing.h"
+#include "pagevfs.h"
+#include "store.h"
+
+namespace crm::app {
+
+enum class Screen { Dashboard, Contacts, Accounts, Leads, Pipeline, Cases, Campaigns, Analytics, Data };
+
+// A list screen: the query, its row count, and a window of fetched rows
+// around what the clipper shows (never the whole table).
+struct ListView {
+    ListQuery query;
+    char search[128] = "";
+    int64_t count = -1;                 // -1: recount
+    int64_t cache_start = 0;            // row index of rows[0]
+    std::vector<Record> rows;
+    uint64_t version = 0;               // data version the cache was filled at
+    std::string owner_filter, tag_filter, tier_filter;
+    char country_filter[8] = "";
+    std::string selected_id;
+};
+
+// The record shown in the content area (the 360-degree view).
+struct RecordView {
+    const EntitySpec* entity = nullptr;
+    std::string id;
+    uint64_t version = 0;
+    std::optional<Record> rec;
+    std::map<std::string, std::string> edit;     // inline edit buffers by field
+    std::map<std::string, std::string> errors;   // validation message by field
+    std::map<std::string, std::string> ref_filter;
+    // Related records, newest first, fetched when the data version changes.
+    std::vector<Record> timeline, tasks, opportunities, orders, cases, people;
+    int timeline_limit = 200;
+    bool missing = false;                        // deleted or never existed
+};
+
+// A create or edit dialog.
+struct EditDialog {
+    bool open = false, just_opened = false;
+    const EntitySpec* entity = nullptr;
+    std::string id;                              // "" = create
+    std::map<std::string, std::string> values;   // field -> text
+    std::map<std::string, std::string> errors;
+    std::string general_error;
+    std::map<std::string, std::string> ref_filter;   // ref picker search text per field
+};
+
+// Logging an activity (note, call, e-mail, meeting) from a record.
+struct ActivityDialog {
+    bool open = false, just_opened = false;
+    std::string type;                            // "note", "call", "email", "meeting"
+    std::string subject, body, outcome, direction = "outbound";
+    int minutes = 0;
+    std::string error;
+};
+
+struct AppState {
+    Database* db = nullptr;
+    Store* store = nullptr;
+    PageFile* file = nullptr;
+    uint64_t data_version = 1;                   // bumped by every write the screens make
+    float scale = 1.0f;
+    bool dark = false;
+    Screen screen = Screen::Contacts;
+    ListView contacts, accounts, leads;
+    RecordView record;                           // shown when record.entity is set
+    std::vector<std::pair<const EntitySpec*, std::string>> back;   // records visited before
+    EditDialog edit;
+    ActivityDialog activity;
+    // Delete: confirmation, then an undo for the last one.
+    const EntitySpec* confirm_delete_entity = nullptr;
+    std::string confirm_delete_id, confirm_delete_title;
+    const EntitySpec* undo_entity = nullptr;
+    std::string undo_id, undo_title;
+    // Global search (Ctrl+K).
+    bool search_open = false, search_just_opened = false;
+    char search_text[128] = "";
+    int search_selected = 0;
+    // First run and demo data.
+    bool first_run = false;
+    std::unique_ptr<DemoRun> demo;
+    int64_t demo_contacts = 1000;
+    std::string demo_error;
+    // A short message in the status bar ("Contact created").
+    std::string notice;
+    double notice_until = 0;
+    std::string last_error;
+    // Names of referenced records, cached per data version.
+    std::map<std::string, std::string> titles;
+    uint64_t titles_version = 0;
+    ImFont* font_bold = nullptr;
+    ImFont* font_big = nullptr;
+};
+
+extern AppState g;
+
+// Helpers (app.cpp)
+void data_changed();                             // after a write: lists and views refresh
+void notify(const std::string& text);
+std::string ref_title(const EntitySpec& e, const std::string& id);
+void open_record(const EntitySpec& e, const std::string& id);
+const char* choice_label(const char* code);      // "decision_maker" -> "Decision maker"
+std::string money_text(int64_t minor, const std::string& currency);
+std::string when_text(const std::string& iso);   // local, short
+
+// Screens
+void draw_list_screen(ListView& lv, const EntitySpec& e);       // screen_lists.cpp
+void draw_record_view();                                        // screen_record.cpp
+void open_create_dialog(const EntitySpec& e, const Fields& preset = {});   // dialogs.cpp
+void open_edit_dialog(const EntitySpec& e, const std::string& id);
+void ask_delete(const EntitySpec& e, const std::string& id);
+void undo_delete();
+void draw_dialogs();
+void open_activity_dialog(const char* type);
+void draw_search_popup();                                       // search_popup.cpp
+void draw_dashboard();                                          // screen_other.cpp
+void draw_data_screen();
+void draw_coming_screen(const char* what, const char* text);
+// Field text <-> value for forms (dialogs.cpp): money as "1234.56", booleans as "1"/"0".
+std::string field_text(const FieldSpec& f, const Value& v);
+Value field_value(const FieldSpec& f, const std::string& text);
+bool ref_picker(const char* label, const EntitySpec& target, std::string& id, std::string& filter, float width);
+
+}  // namespace crm::app

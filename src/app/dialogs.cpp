@@ -1,0 +1,418 @@
+// dialogs.cpp - create and edit dialogs with validation messages at the
+// field, delete with a confirmation and an undo, logging an activity, and
+// the reference picker the forms share. Tab moves through the fields, Enter
+// saves, Esc closes.
+#include <imgui.h>
+
+#include <cstdlib>
+#include <cstring>
+
+#include "app/app_state.h"
+#include "app/platform.h"
+#include "util.h"
+#include "views.h"
+
+namespace crm::app {
+
+namespace {
+
+const ImVec4 kErrorColor(0.85f, 0.2f, 0.2f, 1);
+
+// The fields a create/edit dialog shows, in order (the record view shows all).
+std::vector<const char*> form_fields(const EntitySpec& e) {
+    if (&e == &kContacts)
+        return {"first_name", "last_name", "account_id", "job_title", "email", "phone", "mobile", "city", "country",
+                "preferred_channel", "do_not_call", "owner_id", "notes"};
+    if (&e == &kAccounts)
+        return {"name", "type", "industry", "tier", "phone", "email", "website", "city", "country", "owner_id", "description"};
+    if (&e == &kLeads)
+        return {"first_name", "last_name", "company", "email", "phone", "country", "source", "owner_id", "notes"};
+    std::vector<const char*> all;
+    for (const FieldSpec& f : e.fields)
+        if (!f.has(F_System)) all.push_back(f.name);
+    return all;
+}
+
+// An InputText over a std::string, with the dialog's first-field focus.
+bool input_string(const char* label, std::string& s, bool multiline, float width) {
+    char buf[2048];
+    snprintf(buf, sizeof buf, "%s", s.c_str());
+    ImGui::SetNextItemWidth(width);
+    bool changed = multiline ? ImGui::InputTextMultiline(label, buf, sizeof buf, ImVec2(width, 80 * g.scale))
+                             : ImGui::InputText(label, buf, sizeof buf);
+    if (changed) s = buf;
+    return changed;
+}
+
+void close_edit() {
+    g.edit = EditDialog{};
+}
+
+void save_edit() {
+    EditDialog& d = g.edit;
+    const EntitySpec& e = *d.entity;
+    Fields fields;
+    for (const char* name : form_fields(e)) {
+        const FieldSpec* f = e.field(name);
+        if (!f) continue;
+        fields.push_back({name, field_value(*f, d.values[name])});
+    }
+    d.errors.clear();
+    d.general_error.clear();
+    try {
+        if (d.id.empty()) {
+            std::string id = g.store->create(e, fields);
+            data_changed();
+            notify(std::string("Created ") + e.singular + " " + record_title(*g.store, e, id));
+            close_edit();
+            ImGui::CloseCurrentPopup();
+            open_record(e, id);
+        } else {
+            g.store->update(e, d.id, fields);
+            data_changed();
+            notify(std::string("Saved ") + e.singular);
+            close_edit();
+            ImGui::CloseCurrentPopup();
+        }
+    } catch (const ValidationError& ex) {
+        bool in_form = false;
+        for (const char* name : form_fields(e)) in_form |= ex.field == name;
+        if (in_form) d.errors[ex.field] = ex.message();
+        else d.general_error = ex.what();
+    } catch (const std::exception& ex) {
+        d.general_error = ex.what();
+    }
+}
+
+void draw_edit_dialog() {
+    EditDialog& d = g.edit;
+    if (!d.open) return;
+    const char* id = "Record###edit";
+    if (d.just_opened) {
+        ImGui::OpenPopup(id);
+    }
+    float s = g.scale;
+    ImGui::SetNextWindowPos(ImGui::GetMainViewport()->GetCenter(), ImGuiCond_Appearing, ImVec2(0.5f, 0.5f));
+    ImGui::SetNextWindowSize(ImVec2(560 * s, 0), ImGuiCond_Appearing);
+    std::string title = std::string(d.id.empty() ? "New " : "Edit ") + d.entity->singular + "###edit";
+    bool open = true;
+    if (!ImGui::BeginPopupModal(title.c_str(), &open)) {
+        if (!open) close_edit();
+        return;
+    }
+    bool focus_first = d.just_opened;
+    d.just_opened = false;
+    bool enter = false;
+    if (ImGui::BeginTable("form", 2, ImGuiTableFlags_SizingStretchProp)) {
+        ImGui::TableSetupColumn("label", ImGuiTableColumnFlags_WidthFixed, 140 * s);
+        ImGui::TableSetupColumn("value", ImGuiTableColumnFlags_WidthStretch);
+        for (const char* name : form_fields(*d.entity)) {
+            const FieldSpec* f = d.entity->field(name);
+            if (!f) continue;
+            ImGui::TableNextRow();
+            ImGui::TableSetColumnIndex(0);
+            ImGui::AlignTextToFramePadding();
+            ImGui::TextUnformatted(f->label);
+            if (f->has(F_Required)) {
+                ImGui::SameLine(0, 2);
+                ImGui::TextColored(kErrorColor, "*");
+            }
+            ImGui::TableSetColumnIndex(1);
+            std::string label = std::string("##") + f->label;
+            std::string& v = d.values[name];
+            if (focus_first) {
+                ImGui::SetKeyboardFocusHere();
+                focus_first = false;
+            }
+            if (f->type == FieldType::Choice) {
+                ImGui::SetNextItemWidth(-1);
+                if (ImGui::BeginCombo(label.c_str(), v.empty() ? "-" : choice_label(v.c_str()))) {
+                    if (!f->has(F_Required) && ImGui::Selectable("-", v.empty())) v.clear();
+                    for (const char* c : f->choices)
+                        if (ImGui::Selectable(choice_label(c), v == c)) v = c;
+                    ImGui::EndCombo();
+                }
+            } else if (f->type == FieldType::Bool) {
+                bool b = v == "1";
+                if (ImGui::Checkbox(label.c_str(), &b)) v = b ? "1" : "0";
+            } else if (f->type == FieldType::Ref) {
+                ref_picker(label.c_str(), entity(f->ref), v, d.ref_filter[name], -1);
+            } else {
+                input_string(label.c_str(), v, f->has(F_Multiline), -1);
+                if (!f->has(F_Multiline) && ImGui::IsItemDeactivated() && ImGui::IsKeyPressed(ImGuiKey_Enter)) enter = true;
+            }
+            auto err = d.errors.find(name);
+            if (err != d.errors.end()) ImGui::TextColored(kErrorColor, "%s", err->second.c_str());
+        }
+        ImGui::EndTable();
+    }
+    if (!d.general_error.empty()) ImGui::TextColored(kErrorColor, "%s", d.general_error.c_str());
+    ImGui::Separator();
+    if (ImGui::Button("Save", ImVec2(120 * s, 0)) || enter) save_edit();
+    ImGui::SameLine();
+    if (ImGui::Button("Cancel", ImVec2(120 * s, 0)) || ImGui::IsKeyPressed(ImGuiKey_Escape)) {
+        close_edit();
+        ImGui::CloseCurrentPopup();
+    }
+    ImGui::SameLine();
+    ImGui::TextDisabled("Enter saves, Esc closes");
+    ImGui::EndPopup();
+}
+
+void draw_delete_confirm() {
+    if (!g.confirm_delete_entity) return;
+    const char* id = "Delete?###delete";
+    if (!ImGui::IsPopupOpen(id)) ImGui::OpenPopup(id);
+    ImGui::SetNextWindowPos(ImGui::GetMainViewport()->GetCenter(), ImGuiCond_Appearing, ImVec2(0.5f, 0.5f));
+    if (!ImGui::BeginPopupModal(id, nullptr, ImGuiWindowFlags_AlwaysAutoResize)) return;
+    ImGui::Text("Delete %s \"%s\"?", g.confirm_delete_entity->singular, g.confirm_delete_title.c_str());
+    ImGui::TextDisabled("You can undo this from the status bar or with Ctrl+Z.");
+    bool yes = ImGui::Button("Delete", ImVec2(120 * g.scale, 0)) || ImGui::IsKeyPressed(ImGuiKey_Enter);
+    ImGui::SameLine();
+    bool no = ImGui::Button("Cancel", ImVec2(120 * g.scale, 0)) || ImGui::IsKeyPressed(ImGuiKey_Escape);
+    if (yes) {
+        try {
+            g.store->remove(*g.confirm_delete_entity, g.confirm_delete_id);
+            g.undo_entity = g.confirm_delete_entity;
+            g.undo_id = g.confirm_delete_id;
+            g.undo_title = g.confirm_delete_title;
+            if (g.record.id == g.confirm_delete_id) {
+                g.record = RecordView{};
+                g.back.clear();
+            }
+            data_changed();
+        } catch (const std::exception& e) {
+            g.last_error = e.what();
+        }
+    }
+    if (yes || no) {
+        g.confirm_delete_entity = nullptr;
+        ImGui::CloseCurrentPopup();
+    }
+    ImGui::EndPopup();
+}
+
+void save_activity() {
+    ActivityDialog& a = g.activity;
+    RecordView& rv = g.record;
+    if (!rv.rec) return;
+    Fields f{{"type", a.type}, {"subject", a.subject}, {"body", a.body}, {"occurred_at", format_datetime(g.store->now_ms())}};
+    if (a.type == "note") f.push_back({"direction", "internal"});
+    else f.push_back({"direction", a.direction});
+    if (a.type == "call") f.push_back({"channel", "phone"});
+    if (a.type == "email") f.push_back({"channel", "email"});
+    if (a.type == "meeting") f.push_back({"channel", "in_person"});
+    if (a.minutes > 0) f.push_back({"duration_s", int64_t(a.minutes) * 60});
+    if (!a.outcome.empty()) f.push_back({"outcome", a.outcome});
+    if (rv.entity == &kContacts) {
+        f.push_back({"contact_id", rv.id});
+        if (!rv.rec->text("account_id").empty()) f.push_back({"account_id", rv.rec->text("account_id")});
+    } else if (rv.entity == &kAccounts) {
+        f.push_back({"account_id", rv.id});
+    } else if (rv.entity == &kLeads) {
+        f.push_back({"lead_id", rv.id});
+    }
+    if (!rv.rec->text("owner_id").empty()) f.push_back({"owner_id", rv.rec->text("owner_id")});
+    try {
+        g.store->create(kActivities, f);
+        data_changed();
+        notify(std::string(a.type == "note" ? "Note added" : "Activity logged"));
+        a = ActivityDialog{};
+        ImGui::CloseCurrentPopup();
+    } catch (const std::exception& e) {
+        a.error = e.what();
+    }
+}
+
+void draw_activity_dialog() {
+    ActivityDialog& a = g.activity;
+    if (!a.open) return;
+    const char* id = "Activity###activity";
+    if (a.just_opened) ImGui::OpenPopup(id);
+    float s = g.scale;
+    ImGui::SetNextWindowPos(ImGui::GetMainViewport()->GetCenter(), ImGuiCond_Appearing, ImVec2(0.5f, 0.5f));
+    ImGui::SetNextWindowSize(ImVec2(520 * s, 0), ImGuiCond_Appearing);
+    std::string title = std::string(a.type == "note" ? "Add note" : a.type == "call" ? "Log call" : a.type == "email" ? "Log e-mail" : "Log meeting") + "###activity";
+    bool open = true;
+    if (!ImGui::BeginPopupModal(title.c_str(), &open)) {
+        if (!open) a = ActivityDialog{};
+        return;
+    }
+    bool focus = a.just_opened;
+    a.just_opened = false;
+    if (a.type != "note") {
+        if (focus) { ImGui::SetKeyboardFocusHere(); focus = false; }
+        input_string("Subject", a.subject, false, 360 * s);
+        if (a.type == "call" || a.type == "email") {
+            if (ImGui::RadioButton("Outbound", a.direction == "outbound")) a.direction = "outbound";
+            ImGui::SameLine();
+            if (ImGui::RadioButton("Inbound", a.direction == "inbound")) a.direction = "inbound";
+        }
+        if (a.type == "call" || a.type == "meeting") {
+            ImGui::SetNextItemWidth(120 * s);
+            ImGui::InputInt("Minutes", &a.minutes);
+            if (a.minutes < 0) a.minutes = 0;
+        }
+        if (a.type == "call") {
+            ImGui::SetNextItemWidth(200 * s);
+            if (ImGui::BeginCombo("Outcome", a.outcome.empty() ? "-" : choice_label(a.outcome.c_str()))) {
+                for (const char* o : {"connected", "left_voicemail", "no_answer", "busy", "wrong_number"})
+                    if (ImGui::Selectable(choice_label(o), a.outcome == o)) a.outcome = o;
+                ImGui::EndCombo();
+            }
+        }
+    }
+    if (focus) ImGui::SetKeyboardFocusHere();
+    input_string(a.type == "note" ? "Note" : "Details", a.body, true, 360 * s);
+    if (!a.error.empty()) ImGui::TextColored(kErrorColor, "%s", a.error.c_str());
+    if (ImGui::Button("Save", ImVec2(120 * s, 0)) || (ImGui::GetIO().KeyCtrl && ImGui::IsKeyPressed(ImGuiKey_Enter))) save_activity();
+    ImGui::SameLine();
+    if (ImGui::Button("Cancel", ImVec2(120 * s, 0)) || ImGui::IsKeyPressed(ImGuiKey_Escape)) {
+        a = ActivityDialog{};
+        ImGui::CloseCurrentPopup();
+    }
+    ImGui::SameLine();
+    ImGui::TextDisabled("Ctrl+Enter saves");
+    ImGui::EndPopup();
+}
+
+}  // namespace
+
+//-----------------------------------------------------------------------------
+// Field text <-> value
+//-----------------------------------------------------------------------------
+
+std::string field_text(const FieldSpec& f, const Value& v) {
+    if (is_null(v)) return "";
+    if (f.type == FieldType::Money) {
+        int64_t m = std::holds_alternative<int64_t>(v) ? std::get<int64_t>(v) : std::atoll(value_to_text(v).c_str());
+        char buf[40];
+        snprintf(buf, sizeof buf, "%s%lld.%02lld", m < 0 ? "-" : "", (long long)(std::llabs(m) / 100), (long long)(std::llabs(m) % 100));
+        return buf;
+    }
+    return value_to_text(v);
+}
+
+Value field_value(const FieldSpec& f, const std::string& text_in) {
+    std::string text = trim(text_in);
+    if (text.empty()) return std::monostate{};
+    if (f.type == FieldType::Money) {
+        // "1,234.5" -> 123450 minor units; anything else goes to validation as text.
+        std::string digits;
+        for (char c : text)
+            if (c != ',' && c != ' ') digits += c;
+        char* end = nullptr;
+        double d = strtod(digits.c_str(), &end);
+        if (end && !*end) return (int64_t)(d * 100.0 + (d < 0 ? -0.5 : 0.5));
+        return text;
+    }
+    if (f.type == FieldType::Integer || f.type == FieldType::Bool) {
+        char* end = nullptr;
+        long long n = strtoll(text.c_str(), &end, 10);
+        if (end && !*end) return (int64_t)n;
+    }
+    return text;
+}
+
+//-----------------------------------------------------------------------------
+// Reference picker
+//-----------------------------------------------------------------------------
+
+bool ref_picker(const char* label, const EntitySpec& target, std::string& id, std::string& filter, float width) {
+    bool changed = false;
+    ImGui::SetNextItemWidth(width);
+    std::string preview = id.empty() ? "-" : ref_title(target, id);
+    if (ImGui::BeginCombo(label, preview.c_str(), ImGuiComboFlags_HeightLarge)) {
+        if (ImGui::IsWindowAppearing()) {
+            filter.clear();
+            ImGui::SetKeyboardFocusHere();
+        }
+        char buf[128];
+        snprintf(buf, sizeof buf, "%s", filter.c_str());
+        ImGui::SetNextItemWidth(-1);
+        if (ImGui::InputTextWithHint("##filter", "Type to search...", buf, sizeof buf)) filter = buf;
+        if (ImGui::Selectable("- none -", id.empty())) { id.clear(); changed = true; }
+        ListQuery q{&target, target.field("name") ? "name" : target.default_sort};
+        bool searchable = &target == &kContacts || &target == &kAccounts || &target == &kLeads;
+        if (searchable) q.search = filter;
+        try {
+            Page p = list_page(*g.db, q, std::nullopt, 30);
+            for (const Record& r : p.rows) {
+                std::string t = record_title(r);
+                if (!searchable && !filter.empty() && t.find(filter) == std::string::npos) continue;
+                ImGui::PushID(r.id.c_str());
+                if (ImGui::Selectable(t.c_str(), r.id == id)) { id = r.id; changed = true; }
+                ImGui::PopID();
+            }
+        } catch (const std::exception& e) {
+            ImGui::TextDisabled("%s", e.what());
+        }
+        ImGui::EndCombo();
+    }
+    return changed;
+}
+
+//-----------------------------------------------------------------------------
+// Entry points
+//-----------------------------------------------------------------------------
+
+void open_create_dialog(const EntitySpec& e, const Fields& preset) {
+    g.edit = EditDialog{};
+    g.edit.open = g.edit.just_opened = true;
+    g.edit.entity = &e;
+    for (const char* name : form_fields(e)) {
+        const FieldSpec* f = e.field(name);
+        if (f && f->type == FieldType::Choice && f->default_value) {
+            std::string d = f->default_value;
+            if (d.size() >= 2 && d.front() == '\'') g.edit.values[name] = d.substr(1, d.size() - 2);
+        }
+    }
+    for (auto& [k, v] : preset) g.edit.values[k] = value_to_text(v);
+}
+
+void open_edit_dialog(const EntitySpec& e, const std::string& id) {
+    auto r = g.store->get(e, id);
+    if (!r) return;
+    g.edit = EditDialog{};
+    g.edit.open = g.edit.just_opened = true;
+    g.edit.entity = &e;
+    g.edit.id = id;
+    for (const char* name : form_fields(e)) {
+        const FieldSpec* f = e.field(name);
+        if (f) g.edit.values[name] = field_text(*f, r->get(name));
+    }
+}
+
+void ask_delete(const EntitySpec& e, const std::string& id) {
+    g.confirm_delete_entity = &e;
+    g.confirm_delete_id = id;
+    g.confirm_delete_title = record_title(*g.store, e, id);
+}
+
+void undo_delete() {
+    if (!g.undo_entity) return;
+    try {
+        g.store->restore(*g.undo_entity, g.undo_id);
+        notify("Restored " + g.undo_title);
+        data_changed();
+    } catch (const std::exception& e) {
+        g.last_error = e.what();
+    }
+    g.undo_entity = nullptr;
+    g.undo_id.clear();
+    g.undo_title.clear();
+}
+
+void open_activity_dialog(const char* type) {
+    g.activity = ActivityDialog{};
+    g.activity.open = g.activity.just_opened = true;
+    g.activity.type = type;
+}
+
+void draw_dialogs() {
+    draw_edit_dialog();
+    draw_delete_confirm();
+    draw_activity_dialog();
+}
+
+}  // namespace crm::app

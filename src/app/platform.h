@@ -1,0 +1,27 @@
+// platform.h - what the app asks of the page it runs in. Implemented by
+// src/platform/web; the screens call these and nothing browser-specific.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+namespace crm::platform {
+
+struct StorageInfo {
+    double used = -1, quota = -1;   // bytes; -1 while unknown
+    bool persisted = false;         // navigator.storage.persist() granted
+};
+StorageInfo storage_info();          // the last estimate
+void refresh_storage_info();         // asks the browser; the answer arrives later
+
+// Time of the last save as the page measured it (IndexedDB transaction).
+struct SaveTiming {
+    double ms = 0;
+    double bytes = 0;
+};
+SaveTiming last_save_timing();
+
+void wake_after_ms(int ms);          // draw a frame then, even with no input
+double now_ms();                     // wall clock
+
+}  // namespace crm::platform

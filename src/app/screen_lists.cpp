@@ -1,0 +1,215 @@
+// screen_lists.cpp - Contacts, Accounts and Leads as tables: search as you
+// type, filters, sortable and resizable columns. The clipper asks for the
+// visible rows; we keep a window of rows around them, fetched by keyset
+// paging, so 100,000 rows cost per frame what 100 do.
+#include <imgui.h>
+
+#include <algorithm>
+#include <cstring>
+
+#include "app/app_state.h"
+#include "views.h"
+
+namespace crm::app {
+
+namespace {
+
+struct Column {
+    const char* label;
+    const char* field;     // what the cell shows ("" = computed)
+    const char* sort;      // the sortable field, or nullptr
+    float width;           // initial, in unscaled pixels
+};
+
+const std::vector<Column>& columns_of(const EntitySpec& e) {
+    static const std::vector<Column> contacts = {{"Name", "", "last_name", 190}, {"Account", "account_id", nullptr, 190},
+                                                 {"E-mail", "email", "email", 230}, {"Phone", "phone", nullptr, 140},
+                                                 {"City", "city", "city", 120}, {"Country", "country", "country", 70},
+                                                 {"Owner", "owner_id", nullptr, 140}};
+    static const std::vector<Column> accounts = {{"Name", "name", "name", 240}, {"Industry", "industry", "industry", 150},
+                                                 {"Tier", "tier", "tier", 70}, {"City", "city", "city", 120},
+                                                 {"Country", "country", "country", 70}, {"Phone", "phone", nullptr, 140},
+                                                 {"Owner", "owner_id", nullptr, 140}};
+    static const std::vector<Column> leads = {{"Name", "", "last_name", 190}, {"Company", "company", "company", 190},
+                                              {"Status", "status", nullptr, 100}, {"Score", "score", "score", 60},
+                                              {"E-mail", "email", nullptr, 220}, {"Country", "country", nullptr, 70},
+                                              {"Owner", "owner_id", nullptr, 140}};
+    if (&e == &kAccounts) return accounts;
+    if (&e == &kLeads) return leads;
+    return contacts;
+}
+
+std::string cell_text(const Record& r, const Column& c) {
+    if (!*c.field) return r.spec == &kContacts || r.spec == &kLeads ? record_title(r) : r.text("name");
+    const FieldSpec* f = r.spec->field(c.field);
+    std::string v = r.text(c.field);
+    if (f && f->type == FieldType::Ref && f->ref) return ref_title(entity(f->ref), v);
+    if (f && f->type == FieldType::Choice) return choice_label(v.c_str());
+    return v;
+}
+
+void invalidate(ListView& lv) {
+    lv.count = -1;
+    lv.rows.clear();
+}
+
+// Makes rows [first, last) available in lv.rows, fetching a window around them.
+void ensure_rows(ListView& lv, int64_t first, int64_t last) {
+    int64_t have_end = lv.cache_start + (int64_t)lv.rows.size();
+    if (!lv.rows.empty() && first >= lv.cache_start && last <= have_end) return;
+    const int64_t margin = 60;
+    int64_t start = std::max<int64_t>(0, first - margin);
+    int limit = (int)(last - first + 2 * margin);
+    // Scrolling down past the window continues by key (no offset walk).
+    std::optional<PageKey> key;
+    if (!lv.rows.empty() && start >= lv.cache_start && start <= have_end && have_end > lv.cache_start) {
+        // keep the tail that is still wanted, fetch after the last row
+        std::vector<Record> keep(lv.rows.begin() + (start - lv.cache_start), lv.rows.end());
+        const Record& lastr = lv.rows.back();
+        std::string sort = lv.query.sort.empty() ? lv.query.entity->default_sort : lv.query.sort;
+        PageKey k{sort == "created_at" ? Value(lastr.created_at) : sort == "updated_at" ? Value(lastr.updated_at) : lastr.get(sort), lastr.id};
+        Page p = list_page(*g.db, lv.query, k, std::max(1, limit - (int)keep.size()));
+        keep.insert(keep.end(), std::make_move_iterator(p.rows.begin()), std::make_move_iterator(p.rows.end()));
+        lv.rows = std::move(keep);
+        lv.cache_start = start;
+        return;
+    }
+    key = key_before(*g.db, lv.query, start);
+    Page p = list_page(*g.db, lv.query, key, limit);
+    lv.rows = std::move(p.rows);
+    lv.cache_start = start;
+}
+
+// A combo over a small reference table (users, tags) for a filter.
+bool filter_combo(const char* label, const EntitySpec& e, std::string& id, float width) {
+    bool changed = false;
+    ImGui::SetNextItemWidth(width);
+    std::string preview = id.empty() ? "Any" : ref_title(e, id);
+    if (ImGui::BeginCombo(label, preview.c_str())) {
+        if (ImGui::Selectable("Any", id.empty())) { id.clear(); changed = true; }
+        Page p = list_page(*g.db, ListQuery{&e, "name"}, std::nullopt, 200);
+        for (const Record& r : p.rows) {
+            ImGui::PushID(r.id.c_str());
+            if (ImGui::Selectable(r.text("name").c_str(), r.id == id)) { id = r.id; changed = true; }
+            ImGui::PopID();
+        }
+        ImGui::EndCombo();
+    }
+    return changed;
+}
+
+void apply_filters(ListView& lv, const EntitySpec& e) {
+    lv.query.filters.clear();
+    if (!lv.owner_filter.empty()) lv.query.filters.push_back({"owner_id", lv.owner_filter});
+    if (lv.country_filter[0]) lv.query.filters.push_back({"country", std::string(lv.country_filter)});
+    if (!lv.tier_filter.empty() && &e == &kAccounts) lv.query.filters.push_back({"tier", lv.tier_filter});
+    lv.query.account_tier = &e == &kContacts ? lv.tier_filter : "";
+    lv.query.tag_id = lv.tag_filter;
+    lv.query.search = lv.search;
+    invalidate(lv);
+}
+
+}  // namespace
+
+void draw_list_screen(ListView& lv, const EntitySpec& e) {
+    if (lv.version != g.data_version) {
+        invalidate(lv);
+        lv.version = g.data_version;
+    }
+    float s = g.scale;
+
+    // Toolbar: title, search, filters, new.
+    ImGui::PushFont(g.font_big);
+    ImGui::TextUnformatted(e.label);
+    ImGui::PopFont();
+    ImGui::SameLine(0, 20 * s);
+    ImGui::SetNextItemWidth(260 * s);
+    std::string hint = std::string("Search ") + e.label + "...";
+    bool changed = false;
+    if (ImGui::InputTextWithHint("##search", hint.c_str(), lv.search, sizeof lv.search)) changed = true;
+    ImGui::SameLine();
+    if (filter_combo("Owner", kUsers, lv.owner_filter, 140 * s)) changed = true;
+    if (&e != &kLeads) {
+        ImGui::SameLine();
+        ImGui::SetNextItemWidth(100 * s);
+        if (ImGui::BeginCombo("Tier", lv.tier_filter.empty() ? "Any" : lv.tier_filter.c_str())) {
+            for (const char* t : {"", "Gold", "Silver", "Bronze"})
+                if (ImGui::Selectable(*t ? t : "Any", lv.tier_filter == t)) { lv.tier_filter = t; changed = true; }
+            ImGui::EndCombo();
+        }
+        ImGui::SameLine();
+        if (filter_combo("Tag", kTags, lv.tag_filter, 130 * s)) changed = true;
+    }
+    ImGui::SameLine();
+    ImGui::SetNextItemWidth(50 * s);
+    if (ImGui::InputTextWithHint("Country", "any", lv.country_filter, sizeof lv.country_filter, ImGuiInputTextFlags_CharsUppercase)) changed = true;
+    ImGui::SameLine();
+    std::string new_label = std::string("New ") + e.singular;
+    if (ImGui::Button(new_label.c_str())) open_create_dialog(e);
+    if (changed || lv.count < 0) {
+        if (changed) apply_filters(lv, e);
+        try {
+            lv.count = list_count(*g.db, lv.query);
+        } catch (const std::exception& ex) {
+            lv.count = 0;
+            g.last_error = ex.what();
+        }
+    }
+
+    // The table.
+    const auto& cols = columns_of(e);
+    ImGuiTableFlags tf = ImGuiTableFlags_Resizable | ImGuiTableFlags_Sortable | ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV |
+                         ImGuiTableFlags_ScrollY | ImGuiTableFlags_Hideable | ImGuiTableFlags_SizingFixedFit | ImGuiTableFlags_Reorderable;
+    if (!ImGui::BeginTable(e.table, (int)cols.size(), tf, ImVec2(0, -ImGui::GetTextLineHeightWithSpacing()))) return;
+    ImGui::TableSetupScrollFreeze(0, 1);
+    for (size_t i = 0; i < cols.size(); i++) {
+        ImGuiTableColumnFlags cf = cols[i].sort ? 0 : ImGuiTableColumnFlags_NoSort;
+        if (i == 0) cf |= ImGuiTableColumnFlags_DefaultSort;
+        ImGui::TableSetupColumn(cols[i].label, cf, cols[i].width * s, (ImGuiID)i);
+    }
+    ImGui::TableHeadersRow();
+    if (ImGuiTableSortSpecs* ss = ImGui::TableGetSortSpecs(); ss && ss->SpecsDirty) {
+        if (ss->SpecsCount > 0) {
+            const Column& c = cols[(size_t)ss->Specs[0].ColumnUserID];
+            if (c.sort) {
+                lv.query.sort = c.sort;
+                lv.query.descending = ss->Specs[0].SortDirection == ImGuiSortDirection_Descending;
+            }
+        }
+        ss->SpecsDirty = false;
+        lv.rows.clear();
+    }
+
+    ImGuiListClipper clipper;
+    clipper.Begin((int)std::max<int64_t>(0, lv.count));
+    while (clipper.Step()) {
+        if (clipper.DisplayEnd > clipper.DisplayStart) ensure_rows(lv, clipper.DisplayStart, clipper.DisplayEnd);
+        for (int row = clipper.DisplayStart; row < clipper.DisplayEnd; row++) {
+            int64_t k = row - lv.cache_start;
+            if (k < 0 || k >= (int64_t)lv.rows.size()) break;   // the list shrank under us: next frame recounts
+            const Record& r = lv.rows[(size_t)k];
+            ImGui::TableNextRow();
+            ImGui::PushID(r.id.c_str());
+            for (size_t c = 0; c < cols.size(); c++) {
+                ImGui::TableSetColumnIndex((int)c);
+                std::string text = cell_text(r, cols[c]);
+                if (c == 0) {
+                    // The row is one selectable spanning the columns; its label is the record's name.
+                    if (ImGui::Selectable(text.c_str(), lv.selected_id == r.id, ImGuiSelectableFlags_SpanAllColumns | ImGuiSelectableFlags_AllowOverlap))
+                    {
+                        lv.selected_id = r.id;
+                        open_record(e, r.id);   // a click (or Enter on the focused row) opens it
+                    }
+                } else {
+                    ImGui::TextUnformatted(text.c_str());
+                }
+            }
+            ImGui::PopID();
+        }
+    }
+    ImGui::EndTable();
+    ImGui::TextDisabled("%lld %s%s - click a row to open it", (long long)std::max<int64_t>(0, lv.count),
+                        lv.count == 1 ? e.singular : e.label, lv.search[0] ? " matching" : "");
+}
+
+}  // namespace crm::app

@@ -1,0 +1,103 @@
+// screen_other.cpp - the dashboard (real figures from the core), the Data
+// screen (storage, saving, database health) and the screens still to come.
+#include <imgui.h>
+
+#include "app/app_state.h"
+#include "app/platform.h"
+#include "views.h"
+
+namespace crm::app {
+
+namespace {
+
+Overview g_overview;
+uint64_t g_overview_version = 0;
+std::string g_check_result;
+
+void figure(const char* label, const std::string& value) {
+    ImGui::BeginGroup();
+    ImGui::TextDisabled("%s", label);
+    ImGui::PushFont(g.font_big);
+    ImGui::TextUnformatted(value.c_str());
+    ImGui::PopFont();
+    ImGui::EndGroup();
+}
+
+std::string bytes_text(double b) {
+    char buf[48];
+    if (b < 0) return "unknown";
+    if (b < 1024 * 1024) snprintf(buf, sizeof buf, "%.1f KiB", b / 1024);
+    else if (b < 1024.0 * 1024 * 1024) snprintf(buf, sizeof buf, "%.1f MiB", b / 1048576);
+    else snprintf(buf, sizeof buf, "%.2f GiB", b / 1073741824);
+    return buf;
+}
+
+}  // namespace
+
+void draw_dashboard() {
+    if (g_overview_version != g.data_version) {
+        g_overview = overview(*g.store);
+        g_overview_version = g.data_version;
+    }
+    const Overview& o = g_overview;
+    float s = g.scale;
+    ImGui::PushFont(g.font_big);
+    ImGui::TextUnformatted("Dashboard");
+    ImGui::PopFont();
+    ImGui::Spacing();
+    if (ImGui::BeginTable("figures", 4, ImGuiTableFlags_SizingStretchSame)) {
+        ImGui::TableNextColumn(); figure("Contacts", std::to_string(o.contacts));
+        ImGui::TableNextColumn(); figure("Accounts", std::to_string(o.accounts));
+        ImGui::TableNextColumn(); figure("Open leads", std::to_string(o.open_leads));
+        ImGui::TableNextColumn(); figure("Activities, last 30 days", std::to_string(o.activities_30d));
+        ImGui::TableNextColumn(); figure("Open opportunities", std::to_string(o.open_opportunities));
+        ImGui::TableNextColumn(); figure("Pipeline", money_text(o.pipeline_amount, ""));
+        ImGui::TableNextColumn(); figure("Weighted pipeline", money_text(o.weighted_pipeline, ""));
+        ImGui::TableNextColumn(); figure("Overdue tasks", std::to_string(o.overdue_tasks));
+        ImGui::TableNextColumn(); figure("Open cases", std::to_string(o.open_cases));
+        ImGui::TableNextColumn(); figure("Cases past resolution target", std::to_string(o.cases_breached));
+        ImGui::EndTable();
+    }
+    ImGui::Spacing();
+    ImGui::TextDisabled("Amounts are summed across currencies in minor units / 100. Charts come with the Analytics screen.");
+    (void)s;
+}
+
+void draw_data_screen() {
+    ImGui::PushFont(g.font_big);
+    ImGui::TextUnformatted("Data");
+    ImGui::PopFont();
+    ImGui::TextWrapped("Your data lives in this browser (IndexedDB), saved at every change. Only the pages a change touches are written.");
+    ImGui::Spacing();
+    platform::StorageInfo si = platform::storage_info();
+    ImGui::Text("Database file: %s", bytes_text((double)g.db->file_size_bytes()).c_str());
+    ImGui::Text("Browser storage used: %s of %s available to this site", bytes_text(si.used).c_str(), bytes_text(si.quota).c_str());
+    if (si.quota > 0) ImGui::ProgressBar((float)(si.used / si.quota), ImVec2(300 * g.scale, 0));
+    ImGui::Text("Persistent storage: %s", si.persisted ? "granted (the browser will not evict this data)" : "not granted (the browser may evict data under storage pressure)");
+    if (ImGui::Button("Refresh")) platform::refresh_storage_info();
+    ImGui::Separator();
+    if (g.file) {
+        platform::SaveTiming t = platform::last_save_timing();
+        ImGui::Text("Saves: %llu, last one %s in %.1f ms", (unsigned long long)g.file->batches_written(), bytes_text(t.bytes).c_str(), t.ms);
+        if (g.file->state() == SaveState::Failed) ImGui::TextColored(ImVec4(0.85f, 0.2f, 0.2f, 1), "Last save failed: %s", g.file->error().c_str());
+    }
+    if (ImGui::Button("Check database")) {
+        std::string problems = health_check(*g.db);
+        g_check_result = problems.empty() ? "The database is healthy (integrity, references and search index checked)." : "Problems found:\n" + problems;
+    }
+    if (!g_check_result.empty()) {
+        ImGui::SameLine();
+        ImGui::TextUnformatted(g_check_result.c_str());
+    }
+    ImGui::Separator();
+    ImGui::TextDisabled("Export and import (JSON, CSV, the SQLite file) come with the data-portability work (issue 5).");
+}
+
+void draw_coming_screen(const char* what, const char* text) {
+    ImGui::PushFont(g.font_big);
+    ImGui::TextUnformatted(what);
+    ImGui::PopFont();
+    ImGui::TextWrapped("%s", text);
+}
+
+}  // namespace crm::app

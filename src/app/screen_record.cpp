@@ -1,0 +1,307 @@
+// screen_record.cpp - the 360-degree view of a contact, account or lead:
+// profile fields edited inline, the account and its people, the whole
+// interaction timeline newest first, open tasks, opportunities, orders and
+// cases; notes, calls, e-mails and meetings logged from here.
+#include <imgui.h>
+
+#include "app/app_state.h"
+#include "views.h"
+
+namespace crm::app {
+
+namespace {
+
+const ImVec4 kErrorColor(0.85f, 0.2f, 0.2f, 1);
+
+std::vector<Record> related(const EntitySpec& e, const char* field, const std::string& id, const char* sort, bool desc, int limit,
+                            std::vector<std::pair<std::string, Value>> more = {}) {
+    ListQuery q{&e, sort, desc};
+    q.filters.push_back({field, id});
+    for (auto& f : more) q.filters.push_back(f);
+    return list_page(*g.db, q, std::nullopt, limit).rows;
+}
+
+void load(RecordView& rv) {
+    rv.version = g.data_version;
+    rv.rec = g.store->get(*rv.entity, rv.id);
+    rv.missing = !rv.rec;
+    if (!rv.rec) return;
+    rv.edit.clear();
+    const char* key = rv.entity == &kContacts ? "contact_id" : rv.entity == &kAccounts ? "account_id" : "lead_id";
+    rv.timeline = related(kActivities, key, rv.id, "occurred_at", true, rv.timeline_limit);
+    rv.tasks = related(kTasks, key, rv.id, "due_at", false, 100, {{"done", int64_t(0)}});
+    rv.opportunities = rv.entity == &kLeads ? std::vector<Record>{} : related(kOpportunities, key, rv.id, "expected_close", true, 100);
+    rv.orders = rv.entity == &kLeads ? std::vector<Record>{} : related(kOrders, key, rv.id, "ordered_at", true, 100);
+    rv.cases = rv.entity == &kLeads ? std::vector<Record>{} : related(kCases, key, rv.id, "number", true, 100);
+    rv.people.clear();
+    std::string account = rv.entity == &kAccounts ? rv.id : rv.entity == &kContacts ? rv.rec->text("account_id") : "";
+    if (!account.empty()) rv.people = related(kContacts, "account_id", account, "last_name", false, 200);
+}
+
+// Saves one field edited inline; a validation error stays at the field.
+void save_field(RecordView& rv, const FieldSpec& f, const Value& v) {
+    try {
+        if (g.store->update(*rv.entity, rv.id, {{f.name, v}}) > 0) {
+            data_changed();
+            notify(std::string(f.label) + " saved");
+        }
+        rv.errors.erase(f.name);
+        rv.edit.erase(f.name);
+    } catch (const ValidationError& e) {
+        rv.errors[f.name] = e.message();
+    } catch (const std::exception& e) {
+        rv.errors[f.name] = e.what();
+    }
+}
+
+void draw_field(RecordView& rv, const FieldSpec& f, size_t index) {
+    const Value& current = rv.rec->values[index];
+    float s = g.scale;
+    ImGui::TableNextRow();
+    ImGui::TableSetColumnIndex(0);
+    ImGui::AlignTextToFramePadding();
+    ImGui::TextDisabled("%s", f.label);
+    ImGui::TableSetColumnIndex(1);
+    ImGui::PushID(f.name);
+    std::string label = std::string("##") + f.label;
+    ImGui::SetNextItemWidth(-1);
+    if (f.has(F_System)) {
+        ImGui::AlignTextToFramePadding();
+        ImGui::TextUnformatted(f.type == FieldType::DateTime ? when_text(value_to_text(current)).c_str() : field_text(f, current).c_str());
+    } else if (f.type == FieldType::Bool) {
+        bool b = value_to_text(current) == "1";
+        if (ImGui::Checkbox(label.c_str(), &b)) save_field(rv, f, int64_t(b ? 1 : 0));
+    } else if (f.type == FieldType::Choice) {
+        std::string v = value_to_text(current);
+        if (ImGui::BeginCombo(label.c_str(), v.empty() ? "-" : choice_label(v.c_str()))) {
+            if (!f.has(F_Required) && ImGui::Selectable("-", v.empty())) save_field(rv, f, std::monostate{});
+            for (const char* c : f.choices)
+                if (ImGui::Selectable(choice_label(c), v == c)) save_field(rv, f, std::string(c));
+            ImGui::EndCombo();
+        }
+    } else if (f.type == FieldType::Ref) {
+        std::string id = value_to_text(current);
+        if (ref_picker(label.c_str(), entity(f.ref), id, rv.ref_filter[f.name], -1)) save_field(rv, f, id.empty() ? Value(std::monostate{}) : Value(id));
+        if (!id.empty() && (f.ref == std::string("accounts") || f.ref == std::string("contacts"))) {
+            ImGui::SameLine();
+        }
+    } else {
+        auto it = rv.edit.find(f.name);
+        if (it == rv.edit.end()) it = rv.edit.emplace(f.name, field_text(f, current)).first;
+        std::string& buf = it->second;
+        buf.reserve(1024);
+        char tmp[2048];
+        snprintf(tmp, sizeof tmp, "%s", buf.c_str());
+        bool multiline = f.has(F_Multiline);
+        bool enter = multiline ? ImGui::InputTextMultiline(label.c_str(), tmp, sizeof tmp, ImVec2(-1, 70 * s))
+                               : ImGui::InputText(label.c_str(), tmp, sizeof tmp, ImGuiInputTextFlags_EnterReturnsTrue);
+        buf = tmp;
+        // Saved on Enter or when the field loses focus after an edit.
+        if ((enter && !multiline) || ImGui::IsItemDeactivatedAfterEdit()) save_field(rv, f, field_value(f, buf));
+    }
+    auto err = rv.errors.find(f.name);
+    if (err != rv.errors.end()) ImGui::TextColored(kErrorColor, "%s", err->second.c_str());
+    ImGui::PopID();
+}
+
+const char* activity_glyph(const std::string& type) {
+    if (type == "call") return "Call";
+    if (type == "email") return "E-mail";
+    if (type == "meeting") return "Meeting";
+    if (type == "note") return "Note";
+    if (type == "chat") return "Chat";
+    if (type == "visit") return "Visit";
+    if (type == "web_form") return "Web form";
+    if (type == "sms") return "SMS";
+    return "Activity";
+}
+
+void draw_timeline(RecordView& rv) {
+    if (rv.timeline.empty()) ImGui::TextDisabled("No interactions yet. Add a note or log a call above.");
+    for (const Record& a : rv.timeline) {
+        ImGui::PushID(a.id.c_str());
+        std::string type = a.text("type");
+        ImGui::PushFont(g.font_bold);
+        ImGui::TextUnformatted(activity_glyph(type));
+        ImGui::PopFont();
+        ImGui::SameLine();
+        ImGui::TextDisabled("%s", when_text(a.text("occurred_at")).c_str());
+        std::string meta;
+        if (!a.text("direction").empty() && a.text("direction") != "internal") meta += choice_label(a.text("direction").c_str());
+        if (a.integer("duration_s") > 0) meta += (meta.empty() ? "" : ", ") + std::to_string((a.integer("duration_s") + 59) / 60) + " min";
+        if (!a.text("outcome").empty()) meta += (meta.empty() ? "" : ", ") + std::string(choice_label(a.text("outcome").c_str()));
+        if (!meta.empty()) {
+            ImGui::SameLine();
+            ImGui::TextDisabled("- %s", meta.c_str());
+        }
+        if (rv.entity != &kContacts && !a.text("contact_id").empty()) {
+            ImGui::SameLine();
+            ImGui::TextDisabled("- %s", ref_title(kContacts, a.text("contact_id")).c_str());
+        }
+        if (!a.text("subject").empty()) ImGui::TextUnformatted(a.text("subject").c_str());
+        if (!a.text("body").empty()) ImGui::TextWrapped("%s", a.text("body").c_str());
+        ImGui::Separator();
+        ImGui::PopID();
+    }
+    if ((int)rv.timeline.size() >= rv.timeline_limit && ImGui::Button("Show older")) {
+        rv.timeline_limit += 200;
+        rv.version = 0;
+    }
+}
+
+void draw_simple_table(const char* id, const std::vector<Record>& rows, const std::vector<std::pair<const char*, const char*>>& cols,
+                       const EntitySpec* open_as = nullptr) {
+    if (rows.empty()) {
+        ImGui::TextDisabled("None.");
+        return;
+    }
+    if (!ImGui::BeginTable(id, (int)cols.size(), ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_Resizable)) return;
+    for (auto& c : cols) ImGui::TableSetupColumn(c.first);
+    ImGui::TableHeadersRow();
+    for (const Record& r : rows) {
+        ImGui::TableNextRow();
+        ImGui::PushID(r.id.c_str());
+        for (size_t i = 0; i < cols.size(); i++) {
+            ImGui::TableSetColumnIndex((int)i);
+            const char* field = cols[i].second;
+            std::string text;
+            if (!*field) text = record_title(r);
+            else if (const FieldSpec* f = r.spec->field(field)) {
+                Value v = r.get(field);
+                if (f->type == FieldType::Money) text = money_text(r.integer(field), r.spec->field("currency") ? r.text("currency") : "");
+                else if (f->type == FieldType::Ref) text = ref_title(entity(f->ref), value_to_text(v));
+                else if (f->type == FieldType::Choice) text = choice_label(value_to_text(v).c_str());
+                else if (f->type == FieldType::DateTime) text = when_text(value_to_text(v));
+                else text = value_to_text(v);
+            }
+            if (i == 0 && open_as) {
+                if (ImGui::Selectable(text.c_str(), false, ImGuiSelectableFlags_SpanAllColumns)) open_record(*open_as, r.id);
+            } else {
+                ImGui::TextUnformatted(text.c_str());
+            }
+        }
+        ImGui::PopID();
+    }
+    ImGui::EndTable();
+}
+
+}  // namespace
+
+void draw_record_view() {
+    RecordView& rv = g.record;
+    if (rv.version != g.data_version) load(rv);
+    float s = g.scale;
+    if (ImGui::Button("< Back")) {
+        if (!g.back.empty()) {
+            auto [e, id] = g.back.back();
+            g.back.pop_back();
+            g.record = RecordView{};
+            g.record.entity = e;
+            g.record.id = id;
+        } else {
+            g.record = RecordView{};
+        }
+        return;
+    }
+    if (rv.missing) {
+        ImGui::TextUnformatted("This record was deleted.");
+        return;
+    }
+    const Record& r = *rv.rec;
+    ImGui::SameLine();
+    ImGui::PushFont(g.font_big);
+    ImGui::TextUnformatted(record_title(r).c_str());
+    ImGui::PopFont();
+    if (rv.entity == &kContacts) {
+        std::string sub = r.text("job_title");
+        std::string acc = ref_title(kAccounts, r.text("account_id"));
+        if (!acc.empty()) sub += (sub.empty() ? "" : " at ") + acc;
+        if (!sub.empty()) {
+            ImGui::SameLine();
+            ImGui::TextDisabled("%s", sub.c_str());
+        }
+    } else if (rv.entity == &kAccounts) {
+        ImGui::SameLine();
+        ImGui::TextDisabled("%s %s - %s", r.text("tier").c_str(), "tier", r.text("industry").c_str());
+    }
+
+    // Actions
+    if (ImGui::Button("Add note")) open_activity_dialog("note");
+    ImGui::SameLine();
+    if (ImGui::Button("Log call")) open_activity_dialog("call");
+    ImGui::SameLine();
+    if (ImGui::Button("Log e-mail")) open_activity_dialog("email");
+    ImGui::SameLine();
+    if (ImGui::Button("Log meeting")) open_activity_dialog("meeting");
+    ImGui::SameLine(0, 24 * s);
+    if (ImGui::Button("Edit")) open_edit_dialog(*rv.entity, rv.id);
+    ImGui::SameLine();
+    if (ImGui::Button("Delete")) ask_delete(*rv.entity, rv.id);
+    if (rv.entity == &kContacts && !r.text("account_id").empty()) {
+        ImGui::SameLine(0, 24 * s);
+        if (ImGui::Button("Open account")) {
+            open_record(kAccounts, r.text("account_id"));
+            return;
+        }
+    }
+    if (rv.entity == &kContacts && r.text("do_not_call") == "1") {
+        ImGui::SameLine(0, 24 * s);
+        ImGui::TextColored(kErrorColor, "Do not call");
+    }
+
+    // Left: the profile, edited inline. Right: the timeline and related records.
+    ImGui::BeginChild("profile", ImVec2(380 * s, 0), ImGuiChildFlags_Border | ImGuiChildFlags_ResizeX);
+    if (ImGui::BeginTable("fields", 2, ImGuiTableFlags_SizingStretchProp)) {
+        ImGui::TableSetupColumn("label", ImGuiTableColumnFlags_WidthFixed, 120 * s);
+        ImGui::TableSetupColumn("value", ImGuiTableColumnFlags_WidthStretch);
+        for (size_t i = 0; i < r.spec->fields.size(); i++) draw_field(rv, r.spec->fields[i], i);
+        ImGui::EndTable();
+    }
+    ImGui::TextDisabled("Created %s, updated %s", when_text(r.created_at).c_str(), when_text(r.updated_at).c_str());
+    ImGui::EndChild();
+    ImGui::SameLine();
+    ImGui::BeginChild("related", ImVec2(0, 0), ImGuiChildFlags_Border);
+    if (ImGui::BeginTabBar("tabs")) {
+        char label[64];
+        snprintf(label, sizeof label, "Timeline (%zu%s)###timeline", rv.timeline.size(), (int)rv.timeline.size() >= rv.timeline_limit ? "+" : "");
+        if (ImGui::BeginTabItem(label)) {
+            ImGui::BeginChild("timeline_scroll");
+            draw_timeline(rv);
+            ImGui::EndChild();
+            ImGui::EndTabItem();
+        }
+        snprintf(label, sizeof label, "Open tasks (%zu)###tasks", rv.tasks.size());
+        if (ImGui::BeginTabItem(label)) {
+            draw_simple_table("tasks_t", rv.tasks, {{"Task", "title"}, {"Due", "due_at"}, {"Priority", "priority"}, {"Owner", "owner_id"}});
+            ImGui::EndTabItem();
+        }
+        if (rv.entity != &kLeads) {
+            snprintf(label, sizeof label, "Opportunities (%zu)###opps", rv.opportunities.size());
+            if (ImGui::BeginTabItem(label)) {
+                draw_simple_table("opps_t", rv.opportunities, {{"Opportunity", "name"}, {"Stage", "stage"}, {"Amount", "amount"},
+                                                               {"Probability %", "probability"}, {"Expected close", "expected_close"}});
+                ImGui::EndTabItem();
+            }
+            snprintf(label, sizeof label, "Orders (%zu)###orders", rv.orders.size());
+            if (ImGui::BeginTabItem(label)) {
+                draw_simple_table("orders_t", rv.orders, {{"Order", "number"}, {"Ordered", "ordered_at"}, {"Status", "status"}, {"Total", "total"}});
+                ImGui::EndTabItem();
+            }
+            snprintf(label, sizeof label, "Cases (%zu)###cases", rv.cases.size());
+            if (ImGui::BeginTabItem(label)) {
+                draw_simple_table("cases_t", rv.cases, {{"Case", ""}, {"Status", "status"}, {"Priority", "priority"}, {"Opened", "created_at"}});
+                ImGui::EndTabItem();
+            }
+            snprintf(label, sizeof label, "%s (%zu)###people", rv.entity == &kAccounts ? "Contacts" : "Colleagues", rv.people.size());
+            if (ImGui::BeginTabItem(label)) {
+                draw_simple_table("people_t", rv.people, {{"Name", ""}, {"Job title", "job_title"}, {"E-mail", "email"}, {"Phone", "phone"}},
+                                  &kContacts);
+                ImGui::EndTabItem();
+            }
+        }
+        ImGui::EndTabBar();
+    }
+    ImGui::EndChild();
+}
+
+}  // namespace crm::app

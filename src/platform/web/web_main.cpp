@@ -1,0 +1,292 @@
+// web_main.cpp - the browser entry point: the GLFW window on the page's
+// canvas, the frame loop and its idling, pixel density, text input and the
+// clipboard. web/shell.js loads the stored database blocks, then calls main().
+//
+// Idle is idle: after input the loop draws a few frames and then pauses
+// (emscripten_pause_main_loop), so an untouched tab costs nothing. Input,
+// a resize, a finished save or a timer the app asks for resumes it.
+#include <emscripten.h>
+#include <emscripten/eventloop.h>
+#include <emscripten/html5.h>
+#include <GLFW/glfw3.h>
+#include <imgui.h>
+#include <imgui_impl_glfw.h>
+
+#include <cmath>
+#include <cstdlib>
+#include <string>
+
+#include "app/app.h"
+#include "app/platform.h"
+#include "app/test_hooks.h"
+#include "platform/web/gl_renderer.h"
+#include "platform/web/web.h"
+
+using namespace crm;
+
+namespace {
+
+GLFWwindow* g_window = nullptr;
+int g_frames_left = 3;        // frames still to draw before pausing
+bool g_paused = false;
+int g_fb_w = 0, g_fb_h = 0;
+double g_scale = 0;
+bool g_first_frame = true;
+bool g_frozen = false;        // the data moved to another tab: this one stops
+std::string g_clipboard;
+bool g_in_copy_event = false;
+long g_timer = 0;
+double g_timer_due = 0;
+
+//-----------------------------------------------------------------------------
+// Page glue (each a few lines; the rest of the JS is in web/shell.js)
+//-----------------------------------------------------------------------------
+
+EM_JS(void, js_canvas_metrics, (double* out), {
+    const c = Module.canvas;
+    HEAPF64[out >> 3] = c.clientWidth;
+    HEAPF64[(out >> 3) + 1] = c.clientHeight;
+    HEAPF64[(out >> 3) + 2] = window.devicePixelRatio || 1;
+});
+EM_JS(void, js_set_canvas_size, (int w, int h), {
+    Module.canvas.width = w;
+    Module.canvas.height = h;
+});
+EM_JS(void, js_first_frame, (), { if (Module.crmFirstFrame) Module.crmFirstFrame(); });
+EM_JS(void, js_fatal, (const char* msg), { Module.crmFatal(UTF8ToString(msg)); });
+EM_JS(void, js_write_clipboard, (const char* text), {
+    // Outside a copy event (a "Copy" button): the async Clipboard API.
+    if (navigator.clipboard && navigator.clipboard.writeText) navigator.clipboard.writeText(UTF8ToString(text)).catch(() => {});
+});
+// Keeps the hidden text field focused while ImGui edits text, so IME and
+// typed characters arrive as input events wherever the mouse went.
+EM_JS(void, js_text_focus, (int want), { if (Module.crmTextFocus) Module.crmTextFocus(want); });
+EM_JS(void, js_storage_refresh, (), { if (Module.crmStorageRefresh) Module.crmStorageRefresh(); });
+EM_JS(void, js_set_cursor, (int kind), {
+    const names = ['default', 'text', 'pointer', 'col-resize', 'row-resize', 'grab', 'not-allowed'];
+    Module.canvas.style.cursor = names[kind] || 'default';
+});
+
+void schedule_timer(int ms);
+
+void frame();
+
+void on_timer(void*) {
+    g_timer = 0;
+    web::wake();
+}
+
+void schedule_timer(int ms) {
+    double due = emscripten_get_now() + ms;
+    if (g_timer && g_timer_due <= due) return;
+    if (g_timer) emscripten_clear_timeout(g_timer);
+    g_timer_due = due;
+    g_timer = emscripten_set_timeout(on_timer, ms, nullptr);
+}
+
+const char* get_clipboard(void*) { return g_clipboard.c_str(); }
+void set_clipboard(void*, const char* text) {
+    g_clipboard = text ? text : "";
+    if (!g_in_copy_event) js_write_clipboard(g_clipboard.c_str());
+}
+
+void update_cursor() {
+    static int last = -1;
+    int kind = 0;
+    switch (ImGui::GetMouseCursor()) {
+        case ImGuiMouseCursor_TextInput: kind = 1; break;
+        case ImGuiMouseCursor_Hand: kind = 2; break;
+        case ImGuiMouseCursor_ResizeEW: kind = 3; break;
+        case ImGuiMouseCursor_ResizeNS: kind = 4; break;
+        case ImGuiMouseCursor_ResizeAll: kind = 5; break;
+        case ImGuiMouseCursor_NotAllowed: kind = 6; break;
+        default: break;
+    }
+    if (kind != last) js_set_cursor(kind);
+    last = kind;
+}
+
+void frame() {
+    double m[3];
+    js_canvas_metrics(m);
+    int fb_w = std::max(1, (int)std::lround(m[0] * m[2])), fb_h = std::max(1, (int)std::lround(m[1] * m[2]));
+    if (fb_w != g_fb_w || fb_h != g_fb_h) {
+        js_set_canvas_size(fb_w, fb_h);
+        g_fb_w = fb_w;
+        g_fb_h = fb_h;
+    }
+    if (m[2] != g_scale) {   // first frame, browser zoom, or a move to another screen
+        g_scale = m[2];
+        app::set_scale((float)g_scale);
+        web::renderer_upload_fonts();
+    }
+
+    ImGui_ImplGlfw_NewFrame();
+    ImGuiIO& io = ImGui::GetIO();
+    // ImGui works in device pixels: text is rasterised at the screen's density.
+    io.DisplaySize = ImVec2((float)fb_w, (float)fb_h);
+    io.DisplayFramebufferScale = ImVec2(1, 1);
+    ImGui::NewFrame();
+    app::frame();
+    ImGui::Render();
+    float clear[4];
+    app::clear_color(clear);
+    web::renderer_render(ImGui::GetDrawData(), fb_w, fb_h, clear);
+    js_text_focus(io.WantTextInput ? 1 : 0);
+    update_cursor();
+
+    if (g_first_frame) {
+        g_first_frame = false;
+        js_first_frame();
+    }
+    int timer = app::next_timer_ms();
+    if (timer >= 0) schedule_timer(std::max(timer, 16));
+    if (app::busy()) g_frames_left = std::max(g_frames_left, 1);
+    if (--g_frames_left <= 0 && !g_paused) {
+        g_paused = true;
+        emscripten_pause_main_loop();
+    }
+}
+
+// Input wakes the loop; ImGui's own callbacks are chained after these.
+void on_cursor(GLFWwindow*, double, double) { web::wake(); }
+void on_button(GLFWwindow*, int, int, int) { web::wake(); }
+void on_scroll(GLFWwindow*, double, double) { web::wake(); }
+void on_key(GLFWwindow*, int, int, int, int) { web::wake(); }
+void on_focus(GLFWwindow*, int) { web::wake(); }
+void on_enter(GLFWwindow*, int) { web::wake(); }
+
+}  // namespace
+
+void web::wake() {
+    if (g_frozen) return;
+    g_frames_left = std::max(g_frames_left, 4);
+    if (g_paused) {
+        g_paused = false;
+        emscripten_resume_main_loop();
+    }
+}
+
+platform::StorageInfo g_storage;
+platform::StorageInfo platform::storage_info() { return g_storage; }
+void platform::refresh_storage_info() { js_storage_refresh(); }
+void platform::wake_after_ms(int ms) { schedule_timer(ms); }
+double platform::now_ms() { return emscripten_date_now(); }
+
+extern "C" {
+
+EMSCRIPTEN_KEEPALIVE void crm_wake() { web::wake(); }
+
+// Another tab took over: stop drawing and writing for good (a reload comes back).
+EMSCRIPTEN_KEEPALIVE void crm_freeze() {
+    g_frozen = true;
+    if (!g_paused) {
+        g_paused = true;
+        emscripten_pause_main_loop();
+    }
+}
+
+// Text typed or composed (IME) in the page's hidden text field.
+EMSCRIPTEN_KEEPALIVE void crm_text_input(const char* utf8) {
+    ImGui::GetIO().AddInputCharactersUTF8(utf8);
+    web::wake();
+}
+
+// A paste event: the text ImGui will read when it handles Ctrl+V this frame.
+EMSCRIPTEN_KEEPALIVE void crm_paste_text(const char* utf8) {
+    g_clipboard = utf8;
+    web::wake();
+}
+
+// A copy or cut event: ImGui sees the Ctrl+C key already; run one frame now
+// so it copies, and hand the text back for the event's clipboardData.
+EMSCRIPTEN_KEEPALIVE const char* crm_copy_text() {
+    g_clipboard.clear();
+    if (g_frozen) return "";
+    g_in_copy_event = true;
+    frame();
+    g_in_copy_event = false;
+    return g_clipboard.c_str();
+}
+
+// For the browser tests (web/shell.js exposes them as window.crmTest).
+EMSCRIPTEN_KEEPALIVE void crm_test_enable(int on) {
+    app::test_hooks_enable(on != 0);
+    web::wake();
+}
+EMSCRIPTEN_KEEPALIVE const char* crm_test_items() {
+    static std::string s;
+    s = app::test_hooks_items_json();
+    return s.c_str();
+}
+EMSCRIPTEN_KEEPALIVE const char* crm_test_state() {
+    static std::string s;
+    s = app::test_state_json();
+    return s.c_str();
+}
+EMSCRIPTEN_KEEPALIVE double crm_frame_count() { return (double)ImGui::GetFrameCount(); }
+
+EMSCRIPTEN_KEEPALIVE void crm_storage_info(double used, double quota, int persisted) {
+    g_storage = {used, quota, persisted != 0};
+    web::wake();
+}
+
+}
+
+int main() {
+    if (!glfwInit()) {
+        js_fatal("GLFW could not start.");
+        return 1;
+    }
+    glfwWindowHint(GLFW_CLIENT_API, GLFW_OPENGL_ES_API);
+    glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
+    glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 0);
+    double m[3];
+    js_canvas_metrics(m);
+    g_window = glfwCreateWindow(std::max(1, (int)m[0]), std::max(1, (int)m[1]), "CRM", nullptr, nullptr);
+    if (!g_window) {
+        js_fatal("This browser could not create a WebGL2 context.");
+        return 1;
+    }
+    glfwMakeContextCurrent(g_window);
+    glfwSetCursorPosCallback(g_window, on_cursor);
+    glfwSetMouseButtonCallback(g_window, on_button);
+    glfwSetScrollCallback(g_window, on_scroll);
+    glfwSetKeyCallback(g_window, on_key);
+    glfwSetWindowFocusCallback(g_window, on_focus);
+    glfwSetCursorEnterCallback(g_window, on_enter);
+
+    IMGUI_CHECKVERSION();
+    ImGui::CreateContext();
+    ImGuiIO& io = ImGui::GetIO();
+    io.IniFilename = nullptr;
+    io.ConfigFlags |= ImGuiConfigFlags_NavEnableKeyboard;
+    io.ConfigInputTextCursorBlink = false;   // a blinking caret would keep the tab drawing
+    io.GetClipboardTextFn = get_clipboard;
+    io.SetClipboardTextFn = set_clipboard;
+    ImGui_ImplGlfw_InitForOpenGL(g_window, true);
+    glfwSetCharCallback(g_window, nullptr);  // text comes from the page's text field (crm_text_input)
+    io.GetClipboardTextFn = get_clipboard;   // the backend installed its own
+    io.SetClipboardTextFn = set_clipboard;
+    if (!web::renderer_init()) {
+        js_fatal(web::renderer_error());
+        return 1;
+    }
+
+    try {
+        PageFile& file = page_file(web::kDbFile);
+        file.attach(&web::idb_store());
+        OpenOptions oo;
+        oo.vfs = kPageVfsName;
+        oo.journal_mode = "MEMORY";
+        // Lives as long as the page.
+        Database* db = new Database(web::kDbFile, oo);
+        Store* store = new Store(*db);
+        app::init(*db, *store, &file);
+    } catch (const std::exception& e) {
+        js_fatal((std::string("The stored database could not be opened: ") + e.what()).c_str());
+        return 1;
+    }
+    emscripten_set_main_loop(frame, 0, false);
+    return 0;
+}

@@ -1,0 +1,177 @@
+// lib.mjs - what the browser tests share: serve site/ on loopback, launch
+// Debian's Chromium through playwright-core, and drive the app through its
+// real input path: find an ImGui item by label in the items the test hooks
+// recorded, then move the mouse there and click, or press keys.
+import http from 'node:http';
+import fs from 'node:fs';
+import path from 'node:path';
+import { chromium } from 'playwright-core';
+
+export const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
+export const SITE = path.join(ROOT, 'site');
+export const OUT = path.join(ROOT, 'wasm-tests', 'out');
+
+const TYPES = {
+  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.wasm': 'application/wasm',
+  '.json': 'application/json', '.webmanifest': 'application/manifest+json', '.png': 'image/png', '.svg': 'image/svg+xml',
+  '.ttf': 'font/ttf', '.otf': 'font/otf',
+};
+
+// Serves `root` on 127.0.0.1 (a random free port). Returns {url, close}.
+export async function serve(root = SITE) {
+  const server = http.createServer((req, res) => {
+    let rel = decodeURIComponent(new URL(req.url, 'http://x').pathname);
+    if (rel.endsWith('/')) rel += 'index.html';
+    const file = path.join(root, path.normalize(rel));
+    if (!file.startsWith(root) || !fs.existsSync(file) || !fs.statSync(file).isFile()) { res.writeHead(404).end(); return; }
+    res.writeHead(200, {'Content-Type': TYPES[path.extname(file)] || 'application/octet-stream', 'Cache-Control': 'no-cache'});
+    fs.createReadStream(file).pipe(res);
+  });
+  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  return { url: `http://127.0.0.1:${server.address().port}/`, close: () => new Promise((r) => server.close(r)) };
+}
+
+export async function launch(extraArgs = []) {
+  return chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update',
+           '--disable-sync', '--enable-unsafe-swiftshader', '--use-angle=swiftshader', '--ignore-gpu-blocklist', ...extraArgs],
+  });
+}
+
+// A fresh profile (persistent IndexedDB for its life); reopening the same dir is "the same browser, later".
+export async function launchPersistent(userDataDir, options = {}) {
+  return chromium.launchPersistentContext(userDataDir, {
+    executablePath: '/usr/bin/chromium',
+    viewport: options.viewport || {width: 1400, height: 860},
+    deviceScaleFactor: options.deviceScaleFactor || 1,
+    args: ['--no-sandbox', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update',
+           '--disable-sync', '--enable-unsafe-swiftshader', '--use-angle=swiftshader', '--ignore-gpu-blocklist'],
+  });
+}
+
+// The app as a test drives it.
+export class App {
+  constructor(page) { this.page = page; this.dpr = 1; }
+
+  static async open(page, url) {
+    const app = new App(page);
+    page.on('pageerror', (e) => console.log('  [page error]', e.message));
+    await page.goto(url);
+    await app.ready();
+    return app;
+  }
+
+  async ready(timeout = 60000) {
+    await this.page.waitForFunction(() => window.crmReady === true || window.crmFatal, null, {timeout});
+    const fatal = await this.page.evaluate(() => window.crmFatal);
+    if (fatal) throw new Error('the app did not start: ' + fatal);
+    await this.page.evaluate(() => window.crmTest.enable());
+    this.dpr = await this.page.evaluate(() => window.devicePixelRatio);
+    await this.settle();
+  }
+
+  state() { return this.page.evaluate(() => window.crmTest.state()); }
+
+  // Lets the app draw a few frames (input wakes it; then it idles).
+  async settle(ms = 120) {
+    await this.page.mouse.move(2, 2 + Math.random());
+    await this.page.waitForTimeout(ms);
+  }
+
+  async items() { return this.page.evaluate(() => window.crmTest.items()); }
+
+  // The item whose label matches (a string matches the visible part before "##", or the whole label).
+  async find(label, { timeout = 8000, window: win } = {}) {
+    const until = Date.now() + timeout;
+    for (;;) {
+      const items = await this.items();
+      const hit = items.filter((i) => {
+        const visible = i.label.split('##')[0];
+        const ok = label instanceof RegExp ? label.test(i.label) : visible === label || i.label === label;
+        return ok && (!win || i.window.includes(win));
+      }).pop();   // the last drawn is on top (popups come after the main window)
+      if (hit) return hit;
+      if (Date.now() > until) {
+        const labels = [...new Set(items.map((i) => i.label))].slice(0, 80).join(' | ');
+        throw new Error(`no item labelled ${label} on screen; items: ${labels}`);
+      }
+      await this.settle(60);
+    }
+  }
+
+  async has(label) {
+    const items = await this.items();
+    return items.some((i) => (label instanceof RegExp ? label.test(i.label) : i.label.split('##')[0] === label || i.label === label));
+  }
+
+  // Clicks the middle of an item with the real mouse (CSS pixels = device pixels / dpr).
+  async click(label, opts = {}) {
+    const it = await this.find(label, opts);
+    const x = (it.x + Math.min(it.w / 2, opts.dx ?? it.w / 2)) / this.dpr, y = (it.y + it.h / 2) / this.dpr;
+    await this.page.mouse.move(x, y);
+    await this.page.waitForTimeout(30);
+    await this.page.mouse.down();
+    await this.page.waitForTimeout(30);
+    await this.page.mouse.up();
+    await this.page.waitForTimeout(80);
+    return it;
+  }
+
+  // Clicks a text field and types into it (select-all first, so it replaces).
+  async fill(label, text, opts = {}) {
+    await this.click(label, opts);
+    await this.page.keyboard.press('Control+A');
+    await this.page.keyboard.press('Backspace');
+    await this.page.keyboard.type(text, {delay: 15});
+    await this.page.waitForTimeout(60);
+  }
+
+  async key(k) {
+    await this.page.keyboard.press(k);
+    await this.page.waitForTimeout(80);
+  }
+
+  async waitState(pred, what, timeout = 15000) {
+    const until = Date.now() + timeout;
+    let s;
+    for (;;) {
+      s = await this.state();
+      if (pred(s)) return s;
+      if (Date.now() > until) throw new Error(`timed out waiting for ${what}; state: ${JSON.stringify(s).slice(0, 600)}`);
+      await this.settle(80);
+    }
+  }
+
+  async waitSaved() { return this.waitState((s) => s.save && s.save.state === 'saved', 'the save'); }
+
+  async screenshot(name) {
+    fs.mkdirSync(OUT, { recursive: true });
+    const file = path.join(OUT, name);
+    await this.page.screenshot({ path: file });
+    return file;
+  }
+}
+
+// A tiny test runner: named steps, a real closing line.
+export async function run(tests) {
+  let passed = 0, failed = 0;
+  const only = process.argv[2];
+  for (const [name, fn] of tests) {
+    if (only && !name.includes(only)) continue;
+    const t0 = Date.now();
+    try {
+      await fn();
+      passed++;
+      console.log(`ok   ${name} (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
+    } catch (e) {
+      failed++;
+      console.log(`FAIL ${name}: ${e && e.stack ? e.stack : e}`);
+    }
+  }
+  console.log(`${passed} passed, ${failed} failed`);
+  return failed;
+}
+
+export function assert(cond, msg) { if (!cond) throw new Error('assertion failed: ' + msg); }
+export function eq(a, b, msg) { if (a !== b) throw new Error(`${msg}: expected ${JSON.stringify(b)}, got ${JSON.stringify(a)}`); }

@@ -1,0 +1,236 @@
+// shell.js - starts the CRM in the page: checks the browser, takes the
+// one-writer lock, reads the stored database blocks from IndexedDB into the
+// wasm module, then runs main(). Also the page glue the C++ side calls:
+// text input and the clipboard, storage estimates, the loading and error
+// screens, and the hand-over between tabs.
+'use strict';
+(function () {
+  const overlay = document.getElementById('overlay');
+  const canvas = document.getElementById('canvas');
+  const textInput = document.getElementById('text-input');
+
+  function show(title, detail, actions, busy) {
+    overlay.hidden = false;
+    document.getElementById('overlay-title').textContent = title;
+    document.getElementById('overlay-detail').textContent = detail || '';
+    document.getElementById('overlay-spinner').hidden = !busy;
+    const box = document.getElementById('overlay-actions');
+    box.textContent = '';
+    for (const [label, fn] of actions || []) {
+      const b = document.createElement('button');
+      b.textContent = label;
+      b.addEventListener('click', fn);
+      box.appendChild(b);
+    }
+  }
+  function fatal(message) {
+    window.crmFatal = message;
+    show('The CRM cannot start', message, [['Reload', () => location.reload()]], false);
+  }
+
+  if (typeof WebAssembly !== 'object') return fatal('This browser cannot run WebAssembly, which the CRM needs. Use a current version of Chrome, Edge, Firefox or Safari.');
+  if (!document.createElement('canvas').getContext('webgl2')) return fatal('This browser has WebGL2 turned off or not available, and the CRM draws its screens with it. Turn on hardware acceleration in the browser settings, or use another browser.');
+  if (!window.indexedDB) return fatal('This browser does not offer IndexedDB (private mode?), where the CRM keeps your data.');
+  show('Loading your CRM...', '', [], true);
+
+  // Fonts are fetched while the module downloads and compiles.
+  const FONTS = ['Inter-Regular.otf', 'Inter-SemiBold.otf', 'DroidSansFallbackFull.ttf'];
+  const fontsReady = Promise.all(FONTS.map((name) => fetch('fonts/' + name).then((r) => {
+    if (!r.ok) throw new Error('fonts/' + name + ': HTTP ' + r.status);
+    return r.arrayBuffer();
+  }).then((b) => [name, new Uint8Array(b)])));
+
+  const channel = 'BroadcastChannel' in window ? new BroadcastChannel('crm-writer') : null;
+  let releaseLock = null;   // resolves the held Web Lock: hands the data to another tab
+  let started = false;
+
+  const Module = window.Module = {
+    canvas: canvas,
+    noInitialRun: true,
+    print: (t) => console.log(t),
+    printErr: (t) => console.warn(t),
+    onAbort: (what) => fatal('The app stopped unexpectedly: ' + what),
+    crmFatal: fatal,
+    crmFirstFrame: () => {
+      overlay.hidden = true;
+      performance.mark('crm-first-frame');
+      window.crmReady = true;
+    },
+    crmTextFocus: (want) => {
+      if (want && document.activeElement !== textInput) textInput.focus({preventScroll: true});
+    },
+    crmStorageRefresh: async () => {
+      if (!navigator.storage || !navigator.storage.estimate) return;
+      const e = await navigator.storage.estimate();
+      const persisted = navigator.storage.persisted ? await navigator.storage.persisted() : false;
+      Module._crm_storage_info(e.usage || 0, e.quota || 0, persisted ? 1 : 0);
+    },
+    onRuntimeInitialized: () => { start().catch((e) => fatal(String((e && e.message) || e))); },
+  };
+
+  function withString(fn, s) {
+    const len = Module.lengthBytesUTF8(s) + 1, p = Module._malloc(len);
+    Module.stringToUTF8(s, p, len);
+    const r = fn(p);
+    Module._free(p);
+    return r;
+  }
+  const wake = () => { if (started) Module._crm_wake(); };
+
+  //--- One writer: a Web Lock held for the life of the page -----------------
+  function holdLock() { return new Promise((r) => { releaseLock = r; }); }
+  function acquireWriterLock() {
+    if (!navigator.locks) return Promise.resolve();
+    return new Promise((resolve) => {
+      navigator.locks.request('crm-writer', {ifAvailable: true}, (lock) => {
+        if (!lock) {
+          show('Your CRM is open in another tab',
+               'Only one tab changes your data at a time, so nothing is ever overwritten. Keep working there, or move the CRM to this tab.',
+               [['Use it here', () => takeOver(resolve)]], false);
+          window.crmOneWriterState = 'other-tab';
+          return;
+        }
+        resolve();
+        return holdLock();
+      });
+    });
+  }
+  function takeOver(resolve) {
+    show('Moving your CRM to this tab...', 'The other tab saves its last changes first.', [], true);
+    if (channel) channel.postMessage({type: 'release'});
+    navigator.locks.request('crm-writer', () => { window.crmOneWriterState = 'writer'; resolve(); return holdLock(); });
+  }
+  async function waitSaved(ms) {
+    const until = performance.now() + ms;
+    while (!Module._crm_all_saved() && performance.now() < until) await new Promise((r) => setTimeout(r, 25));
+  }
+  if (channel) channel.onmessage = async (e) => {
+    if (!e.data || e.data.type !== 'release' || !releaseLock) return;
+    if (started) {
+      Module._crm_flush();
+      await waitSaved(10000);
+      Module._crm_freeze();
+    }
+    show('Your CRM moved to another tab', 'It is open in another tab now. Nothing was lost: your changes were saved before it moved.',
+         [['Use it here', () => {
+           show('Moving your CRM back to this tab...', '', [], true);
+           channel.postMessage({type: 'release'});
+           navigator.locks.request('crm-writer', () => { location.reload(); return new Promise(() => {}); });
+         }]], false);
+    window.crmOneWriterState = 'moved';
+    const r = releaseLock;
+    releaseLock = null;
+    r();
+  };
+
+  //--- IndexedDB: the stored blocks --------------------------------------------
+  function request(req) {
+    return new Promise((resolve, reject) => {
+      req.onsuccess = () => resolve(req.result);
+      req.onerror = () => reject(req.error);
+    });
+  }
+  function openIdb() {
+    return new Promise((resolve, reject) => {
+      const req = indexedDB.open('crm', 1);
+      req.onupgradeneeded = () => {
+        req.result.createObjectStore('blocks');
+        req.result.createObjectStore('meta');
+      };
+      req.onsuccess = () => resolve(req.result);
+      req.onerror = () => reject(new Error('IndexedDB could not be opened: ' + (req.error && req.error.message)));
+      req.onblocked = () => reject(new Error('IndexedDB is blocked by another tab of this site.'));
+    });
+  }
+  async function loadBlocks(db) {
+    const meta = await request(db.transaction('meta').objectStore('meta').get('file'));
+    if (!meta) return 0;
+    const n = Math.ceil(meta.size / 4096), CHUNK = 4096;
+    for (let lo = 0; lo < n; lo += CHUNK) {
+      const store = db.transaction('blocks').objectStore('blocks');
+      const range = IDBKeyRange.bound(lo, Math.min(n, lo + CHUNK) - 1);
+      const [keys, values] = await Promise.all([request(store.getAllKeys(range)), request(store.getAll(range))]);
+      for (let i = 0; i < keys.length; i++) {
+        const ptr = Module._crm_load_block(keys[i]);   // may grow memory: take HEAPU8 after
+        Module.HEAPU8.set(new Uint8Array(values[i]), ptr);
+      }
+      if (n > CHUNK) show('Opening your data...', Math.round(100 * Math.min(n, lo + CHUNK) / n) + '%', [], true);
+    }
+    Module._crm_load_size(meta.size);
+    return meta.size;
+  }
+
+  //--- Input glue ---------------------------------------------------------------
+  function installInput() {
+    let composing = false;
+    textInput.addEventListener('compositionstart', () => { composing = true; });
+    textInput.addEventListener('compositionend', (e) => {
+      composing = false;
+      if (e.data) withString(Module._crm_text_input, e.data);
+      textInput.value = '';
+    });
+    textInput.addEventListener('input', (e) => {
+      if (composing || e.isComposing) return;
+      if (e.inputType === 'insertText' && e.data) withString(Module._crm_text_input, e.data);
+      textInput.value = '';
+    });
+    const onPaste = (e) => {
+      const t = e.clipboardData ? e.clipboardData.getData('text/plain') : '';
+      withString(Module._crm_paste_text, t);
+      e.preventDefault();
+    };
+    const onCopy = (e) => {
+      const t = Module.UTF8ToString(Module._crm_copy_text());
+      if (t && e.clipboardData) {
+        e.clipboardData.setData('text/plain', t);
+        e.preventDefault();
+      }
+    };
+    document.addEventListener('paste', onPaste);
+    document.addEventListener('copy', onCopy);
+    document.addEventListener('cut', onCopy);
+    // Keep keyboard focus in the page's text field: a click on the canvas would move it to <body>.
+    canvas.addEventListener('mousedown', (e) => { e.preventDefault(); textInput.focus({preventScroll: true}); });
+    // The browser's own Ctrl+K (search bar) and Ctrl+S (save page) would take the keys from the app.
+    window.addEventListener('keydown', (e) => {
+      if ((e.ctrlKey || e.metaKey) && ['k', 's'].includes(e.key.toLowerCase())) e.preventDefault();
+    }, true);
+    window.addEventListener('resize', wake);
+    document.addEventListener('visibilitychange', () => {
+      if (document.visibilityState === 'hidden') Module._crm_flush();
+      else wake();
+    });
+    window.addEventListener('pagehide', () => Module._crm_flush());
+    textInput.focus({preventScroll: true});
+  }
+
+  async function start() {
+    const fonts = await fontsReady;
+    Module.FS.mkdir('/fonts');
+    for (const [name, bytes] of fonts) Module.FS.writeFile('/fonts/' + name, bytes);
+    await acquireWriterLock();
+    window.crmOneWriterState = 'writer';
+    show('Opening your data...', '', [], true);
+    Module.crmIdb = await openIdb();
+    const t0 = performance.now();
+    const size = await loadBlocks(Module.crmIdb);
+    window.crmLoadStats = {bytes: size, ms: performance.now() - t0};
+    if (navigator.storage && navigator.storage.persist) navigator.storage.persist().then(() => Module.crmStorageRefresh());
+    installInput();
+    started = true;
+    Module.callMain([]);
+  }
+
+  // For the browser tests: the items ImGui drew (labels and rectangles) and what the screens show.
+  window.crmTest = {
+    enable: () => Module._crm_test_enable(1),
+    items: () => JSON.parse(Module.UTF8ToString(Module._crm_test_items())),
+    state: () => JSON.parse(Module.UTF8ToString(Module._crm_test_state())),
+    frames: () => Module._crm_frame_count(),
+  };
+
+  const s = document.createElement('script');
+  s.src = 'crm.js';
+  s.onerror = () => fatal('crm.js could not be loaded. Check the connection, or that the site was deployed completely.');
+  document.body.appendChild(s);
+})();
