@@ -73,10 +73,16 @@ export class App {
 
   state() { return this.page.evaluate(() => window.crmTest.state()); }
 
-  // Lets the app draw a few frames (input wakes it; then it idles).
-  async settle(ms = 120) {
-    await this.page.mouse.move(2, 2 + Math.random());
+  // Waits until ImGui has taken in every queued input event (it trickles
+  // fast input over several frames), then lets it draw a little.
+  async drained(ms = 50) {
+    await this.page.waitForFunction(() => window.crmTest.pending() === 0, null, {timeout: 20000, polling: 16});
     await this.page.waitForTimeout(ms);
+  }
+
+  // Lets the app draw a few frames without moving anything.
+  async settle(ms = 120) {
+    await this.drained(ms);
   }
 
   async items() { return this.page.evaluate(() => window.crmTest.items()); }
@@ -84,6 +90,7 @@ export class App {
   // The item whose label matches (a string matches the visible part before "##", or the whole label).
   async find(label, { timeout = 8000, window: win } = {}) {
     const until = Date.now() + timeout;
+    let prev = null;
     for (;;) {
       const items = await this.items();
       const hit = items.filter((i) => {
@@ -91,7 +98,11 @@ export class App {
         const ok = label instanceof RegExp ? label.test(i.label) : visible === label || i.label === label;
         return ok && (!win || i.window.includes(win));
       }).pop();   // the last drawn is on top (popups come after the main window)
-      if (hit) return hit;
+      // A window's first frame may place items before it is sized: take a
+      // position only once two frames agree on it.
+      if (hit && prev && prev.x === hit.x && prev.y === hit.y && prev.w === hit.w) return hit;
+      prev = hit;
+      if (hit) { await this.settle(40); continue; }
       if (Date.now() > until) {
         const labels = [...new Set(items.map((i) => i.label))].slice(0, 80).join(' | ');
         throw new Error(`no item labelled ${label} on screen; items: ${labels}`);
@@ -114,7 +125,7 @@ export class App {
     await this.page.mouse.down();
     await this.page.waitForTimeout(30);
     await this.page.mouse.up();
-    await this.page.waitForTimeout(80);
+    await this.drained(80);
     return it;
   }
 
@@ -124,12 +135,12 @@ export class App {
     await this.page.keyboard.press('Control+A');
     await this.page.keyboard.press('Backspace');
     await this.page.keyboard.type(text, {delay: 15});
-    await this.page.waitForTimeout(60);
+    await this.drained(60);
   }
 
   async key(k) {
     await this.page.keyboard.press(k);
-    await this.page.waitForTimeout(80);
+    await this.drained(80);
   }
 
   async waitState(pred, what, timeout = 15000) {
@@ -138,7 +149,10 @@ export class App {
     for (;;) {
       s = await this.state();
       if (pred(s)) return s;
-      if (Date.now() > until) throw new Error(`timed out waiting for ${what}; state: ${JSON.stringify(s).slice(0, 600)}`);
+      if (Date.now() > until) {
+        const shot = await this.screenshot('failed-' + what.replace(/[^a-z0-9]+/gi, '-') + '.png').catch(() => '');
+        throw new Error(`timed out waiting for ${what} (screenshot ${shot}); state: ${JSON.stringify(s).slice(0, 600)}`);
+      }
       await this.settle(80);
     }
   }

@@ -227,6 +227,8 @@
     items: () => JSON.parse(Module.UTF8ToString(Module._crm_test_items())),
     state: () => JSON.parse(Module.UTF8ToString(Module._crm_test_state())),
     frames: () => Module._crm_frame_count(),
+    pending: () => Module._crm_input_pending(),
+    health: () => Module.UTF8ToString(Module._crm_test_health()),
   };
 
   const s = document.createElement('script');

@@ -144,6 +144,8 @@ static void apply_theme() {
         s.Colors[ImGuiCol_WindowBg] = ImVec4(0.97f, 0.97f, 0.98f, 1);
         s.Colors[ImGuiCol_ChildBg] = ImVec4(1, 1, 1, 1);
         s.Colors[ImGuiCol_Header] = ImVec4(0.26f, 0.52f, 0.96f, 0.22f);
+        s.Colors[ImGuiCol_FrameBg] = ImVec4(0.92f, 0.93f, 0.95f, 1);
+        s.Colors[ImGuiCol_FrameBgHovered] = ImVec4(0.87f, 0.90f, 0.96f, 1);
     }
     s.ScaleAllSizes(g.scale);
 }
@@ -408,6 +410,8 @@ int next_timer_ms() {
 //-----------------------------------------------------------------------------
 // For the browser tests: what the screens show
 //-----------------------------------------------------------------------------
+
+std::string test_health() { return health_check(*g.db); }
 
 std::string test_state_json() {
     using nlohmann::json;

@@ -7,6 +7,7 @@
 #include <imgui_internal.h>
 #include <nlohmann/json.hpp>
 
+#include <unordered_map>
 #include <vector>
 
 namespace {
@@ -19,6 +20,8 @@ struct Item {
 
 bool g_on = false;
 std::vector<Item> g_frame, g_published;
+// Labels announced before their item is added (tab items do that).
+std::unordered_map<ImGuiID, std::string> g_early_labels;
 
 }  // namespace
 
@@ -29,7 +32,8 @@ void ImGuiTestEngineHook_ItemAdd(ImGuiContext* ctx, ImGuiID id, const ImRect& bb
     ImRect r = bb;
     if (w) r.ClipWithFull(w->ClipRect);
     if (r.GetWidth() <= 0 || r.GetHeight() <= 0) return;
-    g_frame.push_back({id, r, "", w ? w->Name : ""});
+    auto early = g_early_labels.find(id);
+    g_frame.push_back({id, r, early != g_early_labels.end() ? early->second : "", w ? w->Name : ""});
 }
 
 void ImGuiTestEngineHook_ItemInfo(ImGuiContext*, ImGuiID id, const char* label, ImGuiItemStatusFlags) {
@@ -39,6 +43,7 @@ void ImGuiTestEngineHook_ItemInfo(ImGuiContext*, ImGuiID id, const char* label, 
             it->label = label;
             return;
         }
+    g_early_labels[id] = label;
 }
 
 void ImGuiTestEngineHook_Log(ImGuiContext*, const char*, ...) {}
@@ -55,6 +60,7 @@ void test_hooks_end_frame() {
     if (!g_on) return;
     g_published.swap(g_frame);
     g_frame.clear();
+    g_early_labels.clear();
 }
 
 std::string test_hooks_items_json() {

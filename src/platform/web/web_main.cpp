@@ -11,6 +11,7 @@
 #include <GLFW/glfw3.h>
 #include <imgui.h>
 #include <imgui_impl_glfw.h>
+#include <imgui_internal.h>
 
 #include <cmath>
 #include <cstdlib>
@@ -141,7 +142,12 @@ void frame() {
     }
     int timer = app::next_timer_ms();
     if (timer >= 0) schedule_timer(std::max(timer, 16));
-    if (app::busy()) g_frames_left = std::max(g_frames_left, 1);
+    // Busy work (demo data, a save in flight) keeps the loop going. So does
+    // input ImGui has not taken in yet: it trickles fast input over several
+    // frames (a key's down and up, then its character), and keys typed just
+    // before an idle pause would otherwise wait for the next event.
+    bool keep_going = app::busy() || ImGui::GetCurrentContext()->InputEventsQueue.Size > 0;
+    if (keep_going) g_frames_left = std::max(g_frames_left, 2);
     if (--g_frames_left <= 0 && !g_paused) {
         g_paused = true;
         emscripten_pause_main_loop();
@@ -204,7 +210,12 @@ EMSCRIPTEN_KEEPALIVE const char* crm_copy_text() {
     g_clipboard.clear();
     if (g_frozen) return "";
     g_in_copy_event = true;
-    frame();
+    // ImGui trickles queued input one change per frame: run frames until it
+    // has taken in the Ctrl+C (and whatever came before it) and copied.
+    for (int i = 0; i < 32; i++) {
+        frame();
+        if (!g_clipboard.empty() || ImGui::GetCurrentContext()->InputEventsQueue.Size == 0) break;
+    }
     g_in_copy_event = false;
     return g_clipboard.c_str();
 }
@@ -224,6 +235,12 @@ EMSCRIPTEN_KEEPALIVE const char* crm_test_state() {
     s = app::test_state_json();
     return s.c_str();
 }
+EMSCRIPTEN_KEEPALIVE const char* crm_test_health() {
+    static std::string s;
+    s = app::test_health();
+    return s.c_str();
+}
+EMSCRIPTEN_KEEPALIVE int crm_input_pending() { return ImGui::GetCurrentContext()->InputEventsQueue.Size; }
 EMSCRIPTEN_KEEPALIVE double crm_frame_count() { return (double)ImGui::GetFrameCount(); }
 
 EMSCRIPTEN_KEEPALIVE void crm_storage_info(double used, double quota, int persisted) {
