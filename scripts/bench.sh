@@ -28,3 +28,7 @@ awk '
     if (unit[$2] ~ /\/s$/ && $3 > 0) r = nat[$2] / $3
     printf "%-28s native %12.3f  wasm %12.3f %-10s  wasm is %.2fx %s\n", $2, nat[$2], $3, unit[$2], r, ($2 == "db_file_size" || $2 == "demo_records") ? "the size" : "the time"
   }' "$OUT/native.txt" "$OUT/wasm.txt"
+
+echo "== the app in Chromium, $CONTACTS contacts generated in the page"
+cmake --build --preset wasm --target site | tail -n 1
+(cd wasm-tests && node bench.app.mjs "$CONTACTS") | tee "$OUT/app.txt"

@@ -186,6 +186,56 @@ const tests = [
     await ctx.close();
   }],
 
+  ['a failed save (quota) is shown, the data kept, and the save retried', async () => {
+    const dir = profile();
+    const { ctx, page, app } = await freshApp(dir);
+    await createContact(app, 'Quota', 'Case');
+    await app.waitState((x) => x.record && x.record.title === 'Quota Case', 'the contact');
+    await app.waitSaved();
+    await page.evaluate(() => { window.Module.crmIdbFail = 'The quota has been exceeded.'; });
+    await app.fill('##City', 'Lisboa');
+    await app.key('Enter');
+    let s = await app.waitState((x) => x.save.state === 'failed', 'the failed save');
+    assert(/QuotaExceededError/.test(s.save.error), 'the error says why: ' + s.save.error);
+    assert(await app.has('Retry now'), 'the status bar offers a retry');
+    eq(s.record.fields.city, 'Lisboa', 'the edit is kept in memory');
+    await app.screenshot('save-failed.png');
+    await page.evaluate(() => { window.Module.crmIdbFail = ''; });
+    s = await app.waitState((x) => x.save.state === 'saved', 'the automatic retry', 20000);
+    await page.reload();
+    await app.ready();
+    await app.click('Quota Case');
+    s = await app.waitState((x) => x.record, 'the record after the reload');
+    eq(s.record.fields.city, 'Lisboa', 'the retried save reached IndexedDB');
+    await ctx.close();
+  }],
+
+  ['without WebGL2 the page says so instead of a blank canvas; the dark theme sticks', async () => {
+    const dir = profile();
+    let ctx = await launchPersistent(dir);
+    let page = await ctx.newPage();
+    await page.addInitScript(() => {
+      const orig = HTMLCanvasElement.prototype.getContext;
+      HTMLCanvasElement.prototype.getContext = function (kind, ...rest) { return kind === 'webgl2' ? null : orig.call(this, kind, ...rest); };
+    });
+    await page.goto(srv.url);
+    await page.waitForFunction(() => window.crmFatal, null, { timeout: 10000 });
+    const text = await page.textContent('#overlay');
+    assert(/WebGL2/.test(text), 'the message names WebGL2: ' + text);
+    await ctx.close();
+    ({ ctx, page } = await freshApp(profile()));
+    const app = new App(page);
+    await app.ready();
+    await app.click('View');
+    await app.click('Dark theme');
+    await app.waitState((x) => x.dark, 'the dark theme');
+    await app.screenshot('contacts-dark.png');
+    await page.reload();
+    await app.ready();
+    assert((await app.state()).dark, 'the theme is remembered after a reload');
+    await ctx.close();
+  }],
+
   ['a second tab gets the one-writer state, and can take over without losing an edit', async () => {
     const dir = profile();
     const { ctx, page, app } = await freshApp(dir);

@@ -6,6 +6,7 @@
 #include <imgui.h>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 
@@ -355,8 +356,26 @@ static void handle_shortcuts() {
     if (io.KeyCtrl && ImGui::IsKeyPressed(ImGuiKey_Z, false) && !io.WantTextInput && g.undo_entity) undo_delete();
 }
 
+// A failed save is retried on its own: after 5 s, then backing off to a minute.
+static double g_retry_at = 0, g_retry_backoff = 5000;
+static void retry_failed_save() {
+    if (!g.file) return;
+    if (g.file->state() != SaveState::Failed) {
+        g_retry_at = 0;
+        g_retry_backoff = 5000;
+        return;
+    }
+    double now = platform::now_ms();
+    if (g_retry_at == 0) g_retry_at = now + g_retry_backoff;
+    if (now < g_retry_at) return;
+    g.file->retry();
+    g_retry_backoff = std::min(g_retry_backoff * 2, 60000.0);
+    g_retry_at = now + g_retry_backoff;
+}
+
 void frame() {
     test_hooks_end_frame();   // publishes the previous frame's items
+    retry_failed_save();
     const ImGuiViewport* vp = ImGui::GetMainViewport();
     ImGui::SetNextWindowPos(vp->Pos);
     ImGui::SetNextWindowSize(vp->Size);
@@ -403,7 +422,8 @@ void frame() {
 bool busy() { return g.demo != nullptr || (g.file && g.file->in_flight()); }
 
 int next_timer_ms() {
-    if (g.file && g.file->state() == SaveState::Failed) return 5000;   // retry a failed save
+    if (g.file && g.file->state() == SaveState::Failed)   // the next retry of a failed save
+        return g_retry_at > 0 ? std::max(16, (int)(g_retry_at - platform::now_ms())) : (int)g_retry_backoff;
     return 60000;   // clocks on screen (SLA timers, "due in") move by the minute
 }
 
@@ -422,12 +442,14 @@ std::string test_state_json() {
     j["demo_running"] = g.demo != nullptr;
     if (g.demo) j["demo_fraction"] = g.demo->fraction();
     j["contacts"] = g.store->count(kContacts);
+    j["file_size"] = g.db->file_size_bytes();
     j["accounts"] = g.store->count(kAccounts);
     if (g.file) {
         const char* st[] = {"saved", "saving", "failed"};
         j["save"] = {{"state", st[(int)g.file->state()]}, {"error", g.file->error()}, {"pending_blocks", g.file->pending_blocks()},
                      {"last_batch_bytes", g.file->last_batch_bytes()}, {"last_batch_blocks", g.file->last_batch_blocks()},
-                     {"batches", g.file->batches_written()}};
+                     {"batches", g.file->batches_written()}, {"last_ms", platform::last_save_timing().ms},
+                     {"last_bytes", platform::last_save_timing().bytes}};
     }
     if (g.record.entity && g.record.rec) {
         json fields = json::object();

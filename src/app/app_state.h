@@ -31,6 +31,7 @@ struct ListView {
     std::string owner_filter, tag_filter, tier_filter;
     char country_filter[8] = "";
     std::string selected_id;
+    bool scroll_to_top = false;         // after the search or a filter changed
 };
 
 // The record shown in the content area (the 360-degree view).

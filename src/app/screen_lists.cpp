@@ -147,7 +147,10 @@ void draw_list_screen(ListView& lv, const EntitySpec& e) {
     std::string new_label = std::string("New ") + e.singular;
     if (ImGui::Button(new_label.c_str())) open_create_dialog(e);
     if (changed || lv.count < 0) {
-        if (changed) apply_filters(lv, e);
+        if (changed) {
+            apply_filters(lv, e);
+            lv.scroll_to_top = true;   // new results start at their first row
+        }
         try {
             lv.count = list_count(*g.db, lv.query);
         } catch (const std::exception& ex) {
@@ -161,6 +164,10 @@ void draw_list_screen(ListView& lv, const EntitySpec& e) {
     ImGuiTableFlags tf = ImGuiTableFlags_Resizable | ImGuiTableFlags_Sortable | ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV |
                          ImGuiTableFlags_ScrollY | ImGuiTableFlags_Hideable | ImGuiTableFlags_SizingFixedFit | ImGuiTableFlags_Reorderable;
     if (!ImGui::BeginTable(e.table, (int)cols.size(), tf, ImVec2(0, -ImGui::GetTextLineHeightWithSpacing()))) return;
+    if (lv.scroll_to_top) {
+        ImGui::SetScrollY(0);
+        lv.scroll_to_top = false;
+    }
     ImGui::TableSetupScrollFreeze(0, 1);
     for (size_t i = 0; i < cols.size(); i++) {
         ImGuiTableColumnFlags cf = cols[i].sort ? 0 : ImGuiTableColumnFlags_NoSort;

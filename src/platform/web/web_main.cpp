@@ -14,6 +14,7 @@
 #include <imgui_internal.h>
 
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
 #include <string>
 
@@ -37,6 +38,8 @@ bool g_frozen = false;        // the data moved to another tab: this one stops
 std::string g_clipboard;
 bool g_in_copy_event = false;
 long g_timer = 0;
+// Frame CPU time, for the benchmarks: count, sum and worst since the last reset.
+double g_stat_count = 0, g_stat_sum = 0, g_stat_max = 0;
 double g_timer_due = 0;
 
 //-----------------------------------------------------------------------------
@@ -108,6 +111,7 @@ void update_cursor() {
 }
 
 void frame() {
+    double t_start = emscripten_get_now();
     double m[3];
     js_canvas_metrics(m);
     int fb_w = std::max(1, (int)std::lround(m[0] * m[2])), fb_h = std::max(1, (int)std::lround(m[1] * m[2]));
@@ -140,6 +144,10 @@ void frame() {
         g_first_frame = false;
         js_first_frame();
     }
+    double took = emscripten_get_now() - t_start;
+    g_stat_count += 1;
+    g_stat_sum += took;
+    g_stat_max = std::max(g_stat_max, took);
     int timer = app::next_timer_ms();
     if (timer >= 0) schedule_timer(std::max(timer, 16));
     // Busy work (demo data, a save in flight) keeps the loop going. So does
@@ -239,6 +247,13 @@ EMSCRIPTEN_KEEPALIVE const char* crm_test_health() {
     static std::string s;
     s = app::test_health();
     return s.c_str();
+}
+EMSCRIPTEN_KEEPALIVE const char* crm_frame_stats(int reset) {
+    static char buf[128];
+    snprintf(buf, sizeof buf, "{\"frames\":%.0f,\"avg_ms\":%.3f,\"max_ms\":%.3f}", g_stat_count,
+             g_stat_count ? g_stat_sum / g_stat_count : 0.0, g_stat_max);
+    if (reset) g_stat_count = g_stat_sum = g_stat_max = 0;
+    return buf;
 }
 EMSCRIPTEN_KEEPALIVE int crm_input_pending() { return ImGui::GetCurrentContext()->InputEventsQueue.Size; }
 EMSCRIPTEN_KEEPALIVE double crm_frame_count() { return (double)ImGui::GetFrameCount(); }
