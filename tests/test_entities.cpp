@@ -24,6 +24,7 @@ std::string make(Fixture& fx, const EntitySpec& e, std::map<std::string, std::st
         case FieldType::Choice: f.push_back({fs.name, fs.choices[0]}); break;
         case FieldType::DateTime: f.push_back({fs.name, "2026-02-01T10:00:00Z"}); break;
         case FieldType::Date: f.push_back({fs.name, "2026-02-01"}); break;
+        case FieldType::Integer: f.push_back({fs.name, int64_t(30)}); break;
         default: f.push_back({fs.name, std::string("Test ") + e.singular}); break;
         }
     }

@@ -1040,7 +1040,10 @@ bool DemoRun::step(double budget_ms) {
     }
 }
 
-double DemoRun::fraction() const { return std::min(1.0, (double)impl_->g.done / (double)impl_->g.planned); }
+double DemoRun::fraction() const {
+    if (impl_->finished) return 1.0;
+    return std::min(0.999, (double)impl_->g.done / (double)impl_->g.planned);
+}
 const char* DemoRun::phase() const { return impl_->g.phase_now; }
 const DemoSummary& DemoRun::summary() const { return impl_->g.sum; }
 

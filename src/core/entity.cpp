@@ -121,6 +121,8 @@ const EntitySpec kCampaigns{
         {"target_segment", "Target segment (rules)", T::Text, F_Multiline},
         {"description", "Description", T::Text, F_Multiline},
         {"owner_id", "Owner", T::Ref, F_Filterable, "users"},
+        {"segment_id", "Target segment", T::Ref, 0, "segments"},
+        {"template_id", "E-mail template", T::Ref, 0, "email_templates"},
     },
     {{"start_date", "end_date"}}, "start_date"};
 
@@ -229,6 +231,7 @@ const EntitySpec kCases{
         {"resolved_at", "Resolved at", T::DateTime, F_System},
         {"resolution", "Resolution", T::Text, F_Multiline},
         {"satisfaction", "Satisfaction (1-5)", T::Integer, F_NonNegative},
+        {"kb_article_id", "Solved by article", T::Ref, 0, "kb_articles"},
     },
     {{"first_response_at", "resolved_at"}}, "number"};
 
@@ -319,6 +322,70 @@ const EntitySpec kRecordTags{
     },
     {}, "created_at"};
 
+const EntitySpec kAssignmentRules{
+    "assignment_rules", "assignment rule", "Assignment rules",
+    {
+        {"position", "Order", T::Integer, F_Sortable},
+        {"kind", "Rule", T::Choice, F_Required | F_Filterable, nullptr, {"territory", "line_of_business", "round_robin"}},
+        {"match", "Matches", T::Text, 0},
+        {"user_id", "Assign to", T::Ref, F_Filterable, "users"},
+        {"team", "Team (round robin)", T::Text, 0},
+        {"active", "Active", T::Bool, F_Filterable, nullptr, {}, "1"},
+    },
+    {}, "position"};
+
+const EntitySpec kScoringRules{
+    "scoring_rules", "scoring rule", "Scoring rules",
+    {
+        {"kind", "Kind", T::Choice, F_Required | F_Filterable, nullptr, {"action", "attribute"}},
+        {"action", "Action (activity type)", T::Text, 0},
+        {"field", "Lead field", T::Text, 0},
+        {"value", "Value", T::Text, 0},
+        {"points", "Points", T::Integer, 0},
+        {"label", "Label", T::Text, 0},
+    },
+    {}, "created_at"};
+
+const EntitySpec kSlaTargets{
+    "sla_targets", "SLA target", "SLA targets",
+    {
+        {"tier", "Service tier", T::Choice, F_Required | F_Filterable | F_Sortable, nullptr, kTiers},
+        {"priority", "Priority", T::Choice, F_Required | F_Filterable, nullptr, {"low", "normal", "high", "urgent"}},
+        {"response_minutes", "Response (minutes)", T::Integer, F_Required | F_Positive},
+        {"resolution_minutes", "Resolution (minutes)", T::Integer, F_Required | F_Positive},
+    },
+    {}, "tier"};
+
+const EntitySpec kKbArticles{
+    "kb_articles", "article", "Knowledge base",
+    {
+        {"title", "Title", T::Text, F_Required | F_Sortable},
+        {"problem", "Problem", T::Text, F_Multiline},
+        {"solution", "Solution", T::Text, F_Multiline},
+        {"case_type", "Case type", T::Text, 0},
+        {"product_id", "Product", T::Ref, F_Filterable, "products"},
+    },
+    {}, "title"};
+
+const EntitySpec kEmailTemplates{
+    "email_templates", "e-mail template", "E-mail templates",
+    {
+        {"name", "Name", T::Text, F_Required | F_Sortable},
+        {"subject", "Subject", T::Text, F_Required},
+        {"body", "Body", T::Text, F_Multiline},
+        {"category", "Category", T::Text, 0},
+    },
+    {}, "name"};
+
+const EntitySpec kSegments{
+    "segments", "segment", "Segments",
+    {
+        {"name", "Name", T::Text, F_Required | F_Sortable},
+        {"rules", "Rules", T::Text, F_Multiline},
+        {"description", "Description", T::Text, F_Multiline},
+    },
+    {}, "name"};
+
 const FieldSpec* EntitySpec::field(std::string_view name) const {
     for (const FieldSpec& f : fields)
         if (name == f.name) return &f;
@@ -327,9 +394,9 @@ const FieldSpec* EntitySpec::field(std::string_view name) const {
 
 const std::vector<const EntitySpec*>& all_entities() {
     static const std::vector<const EntitySpec*> all = {
-        &kUsers, &kAccounts, &kContacts, &kCampaigns, &kLeads, &kOpportunities, &kQueues,
-        &kProductCategories, &kProducts, &kCases, &kActivities, &kTasks, &kOrders, &kOrderLines,
-        &kTags, &kRecordTags};
+        &kUsers, &kAccounts, &kContacts, &kSegments, &kEmailTemplates, &kCampaigns, &kLeads, &kOpportunities,
+        &kQueues, &kProductCategories, &kProducts, &kKbArticles, &kCases, &kActivities, &kTasks, &kOrders,
+        &kOrderLines, &kTags, &kRecordTags, &kAssignmentRules, &kScoringRules, &kSlaTargets};
     return all;
 }
 

@@ -79,7 +79,8 @@ const EntitySpec& entity(std::string_view table);       // throws if unknown
 inline constexpr const char* kSystemColumns[] = {"id", "created_at", "updated_at", "deleted"};
 
 extern const EntitySpec kUsers, kAccounts, kContacts, kLeads, kOpportunities, kActivities, kTasks,
-    kQueues, kCases, kCampaigns, kProductCategories, kProducts, kOrders, kOrderLines, kTags, kRecordTags;
+    kQueues, kCases, kCampaigns, kProductCategories, kProducts, kOrders, kOrderLines, kTags, kRecordTags,
+    kAssignmentRules, kScoringRules, kSlaTargets, kKbArticles, kEmailTemplates, kSegments;
 
 // Picklists shared with the demo generator and the UI.
 extern const std::vector<const char*> kLeadSources;

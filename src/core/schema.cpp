@@ -515,10 +515,119 @@ INSERT INTO search_index(rowid, kind, name, company, contact_info, notes)
 )SQL";
 #undef CRM_DIGITS
 
+//-----------------------------------------------------------------------------
+// 3: the operational workflows' configuration and content: lead assignment
+// and scoring rules, SLA targets per tier and priority (editable), knowledge
+// base articles (searchable through the same index, kind 0), e-mail
+// templates and saved segments for campaigns.
+//-----------------------------------------------------------------------------
+const char* kV3 = R"SQL(
+CREATE TABLE assignment_rules (
+  id TEXT PRIMARY KEY NOT NULL,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  deleted INTEGER NOT NULL DEFAULT 0,
+  position INTEGER NOT NULL DEFAULT 0,
+  kind TEXT NOT NULL DEFAULT '',
+  match TEXT NOT NULL DEFAULT '',
+  user_id TEXT REFERENCES users(id),
+  team TEXT NOT NULL DEFAULT '',
+  active INTEGER NOT NULL DEFAULT 1
+);
+CREATE INDEX assignment_rules_by_position ON assignment_rules(deleted, position, id);
+CREATE INDEX assignment_rules_user_id ON assignment_rules(user_id) WHERE user_id IS NOT NULL;
+CREATE INDEX assignment_rules_by_created_at ON assignment_rules(deleted, created_at, id);
+
+CREATE TABLE scoring_rules (
+  id TEXT PRIMARY KEY NOT NULL,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  deleted INTEGER NOT NULL DEFAULT 0,
+  kind TEXT NOT NULL DEFAULT '',
+  action TEXT NOT NULL DEFAULT '',
+  field TEXT NOT NULL DEFAULT '',
+  value TEXT NOT NULL DEFAULT '',
+  points INTEGER NOT NULL DEFAULT 0,
+  label TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX scoring_rules_by_created_at ON scoring_rules(deleted, created_at, id);
+
+CREATE TABLE sla_targets (
+  id TEXT PRIMARY KEY NOT NULL,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  deleted INTEGER NOT NULL DEFAULT 0,
+  tier TEXT NOT NULL DEFAULT '',
+  priority TEXT NOT NULL DEFAULT '',
+  response_minutes INTEGER NOT NULL DEFAULT 0,
+  resolution_minutes INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX sla_targets_by_tier ON sla_targets(deleted, tier, id);
+CREATE INDEX sla_targets_by_created_at ON sla_targets(deleted, created_at, id);
+
+CREATE TABLE kb_articles (
+  id TEXT PRIMARY KEY NOT NULL,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  deleted INTEGER NOT NULL DEFAULT 0,
+  title TEXT NOT NULL DEFAULT '',
+  problem TEXT NOT NULL DEFAULT '',
+  solution TEXT NOT NULL DEFAULT '',
+  case_type TEXT NOT NULL DEFAULT '',
+  product_id TEXT REFERENCES products(id)
+);
+CREATE INDEX kb_articles_by_title ON kb_articles(deleted, title, id);
+CREATE INDEX kb_articles_product_id ON kb_articles(product_id) WHERE product_id IS NOT NULL;
+CREATE INDEX kb_articles_by_created_at ON kb_articles(deleted, created_at, id);
+
+CREATE TABLE email_templates (
+  id TEXT PRIMARY KEY NOT NULL,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  deleted INTEGER NOT NULL DEFAULT 0,
+  name TEXT NOT NULL DEFAULT '',
+  subject TEXT NOT NULL DEFAULT '',
+  body TEXT NOT NULL DEFAULT '',
+  category TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX email_templates_by_name ON email_templates(deleted, name, id);
+CREATE INDEX email_templates_by_created_at ON email_templates(deleted, created_at, id);
+
+CREATE TABLE segments (
+  id TEXT PRIMARY KEY NOT NULL,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  deleted INTEGER NOT NULL DEFAULT 0,
+  name TEXT NOT NULL DEFAULT '',
+  rules TEXT NOT NULL DEFAULT '',
+  description TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX segments_by_name ON segments(deleted, name, id);
+CREATE INDEX segments_by_created_at ON segments(deleted, created_at, id);
+
+ALTER TABLE cases ADD COLUMN kb_article_id TEXT REFERENCES kb_articles(id);
+ALTER TABLE campaigns ADD COLUMN segment_id TEXT REFERENCES segments(id);
+ALTER TABLE campaigns ADD COLUMN template_id TEXT REFERENCES email_templates(id);
+
+CREATE TRIGGER kb_articles_search_ai AFTER INSERT ON kb_articles WHEN new.deleted = 0 BEGIN
+  INSERT INTO search_index(rowid, kind, name, company, contact_info, notes) VALUES (
+    new.rowid * 4, 'kb_articles', new.title, new.case_type, new.problem, new.solution);
+END;
+CREATE TRIGGER kb_articles_search_ad AFTER DELETE ON kb_articles BEGIN
+  DELETE FROM search_index WHERE rowid = old.rowid * 4;
+END;
+CREATE TRIGGER kb_articles_search_au AFTER UPDATE ON kb_articles BEGIN
+  DELETE FROM search_index WHERE rowid = old.rowid * 4;
+  INSERT INTO search_index(rowid, kind, name, company, contact_info, notes)
+    SELECT new.rowid * 4, 'kb_articles', new.title, new.case_type, new.problem, new.solution WHERE new.deleted = 0;
+END;
+)SQL";
+
 const std::vector<Migration>& migrations() {
     static const std::vector<Migration> all = {
         {1, "CRM tables", kV1},
         {2, "full-text search", kV2},
+        {3, "workflow rules, SLA targets, knowledge base, templates, segments", kV3},
     };
     return all;
 }

@@ -44,8 +44,10 @@ std::vector<SearchHit> search(Database& db, std::string_view text, int limit, st
         "SELECT s.kind, s.name, s.company, s.contact_info, bm25(search_index, 0, 10.0, 4.0, 2.0, 1.0) AS r, "
         "  CASE s.rowid % 4 WHEN 1 THEN (SELECT id FROM contacts WHERE rowid = s.rowid / 4) "
         "                   WHEN 2 THEN (SELECT id FROM accounts WHERE rowid = s.rowid / 4) "
-        "                   ELSE (SELECT id FROM leads WHERE rowid = s.rowid / 4) END "
-        "FROM search_index s WHERE search_index MATCH ?1 AND (?2 = '' OR s.kind = ?2) ORDER BY r LIMIT ?3");
+        "                   WHEN 3 THEN (SELECT id FROM leads WHERE rowid = s.rowid / 4) "
+        "                   ELSE (SELECT id FROM kb_articles WHERE rowid = s.rowid / 4) END "
+        "FROM search_index s WHERE search_index MATCH ?1 "
+        "AND ((?2 = '' AND s.kind != 'kb_articles') OR s.kind = ?2) ORDER BY r LIMIT ?3");
     st.bind_all(q, entity, limit);
     while (st.step()) {
         SearchHit h;

@@ -25,7 +25,8 @@ struct SearchHit {
 // The FTS5 MATCH expression for what the user typed; "" when nothing to search.
 std::string fts_prefix_query(std::string_view text);
 
-// `entity` restricts to one kind ("" for all three).
+// `entity` restricts to one kind: "" means contacts, accounts and leads;
+// "kb_articles" searches the knowledge base (titles, problems, solutions).
 std::vector<SearchHit> search(Database& db, std::string_view text, int limit = 20, std::string_view entity = "");
 
 }  // namespace crm
