@@ -386,6 +386,14 @@ const EntitySpec kSegments{
     },
     {}, "name"};
 
+int default_stage_probability(std::string_view stage) {
+    if (stage == "qualify") return 10;
+    if (stage == "develop") return 40;
+    if (stage == "propose") return 70;
+    if (stage == "won") return 100;
+    return 0;   // lost
+}
+
 const FieldSpec* EntitySpec::field(std::string_view name) const {
     for (const FieldSpec& f : fields)
         if (name == f.name) return &f;

@@ -86,5 +86,7 @@ extern const EntitySpec kUsers, kAccounts, kContacts, kLeads, kOpportunities, kA
 extern const std::vector<const char*> kLeadSources;
 extern const std::vector<const char*> kActivityTypes;
 extern const std::vector<const char*> kOpportunityStages;
+// A stage's default probability: qualify 10, develop 40, propose 70, won 100, lost 0.
+int default_stage_probability(std::string_view stage);
 
 }  // namespace crm

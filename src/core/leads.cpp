@@ -2,7 +2,6 @@
 #include "leads.h"
 
 #include <algorithm>
-#include <cctype>
 
 #include "listing.h"
 #include "views.h"
@@ -11,35 +10,9 @@ namespace crm {
 
 namespace {
 
-std::string lower(std::string s) {
-    for (char& c : s) c = (char)std::tolower((unsigned char)c);
-    return s;
-}
+std::string lower(std::string s) { return ascii_lower(s); }
 
-bool in_list(const std::string& list, const std::string& item) {
-    if (item.empty()) return false;
-    std::string l = lower(item);
-    size_t start = 0;
-    while (start <= list.size()) {
-        size_t end = list.find(',', start);
-        if (end == std::string::npos) end = list.size();
-        if (lower(trim(list.substr(start, end - start))) == l) return true;
-        start = end + 1;
-    }
-    return false;
-}
-
-std::vector<Record> all_of(Store& store, ListQuery q) {
-    std::vector<Record> out;
-    std::optional<PageKey> key;
-    for (;;) {
-        Page p = list_page(store.db(), q, key, 500);
-        for (Record& r : p.rows) out.push_back(std::move(r));
-        if (!p.next) break;
-        key = p.next;
-    }
-    return out;
-}
+std::vector<Record> all_of(Store& store, const ListQuery& q) { return list_all(store.db(), q); }
 
 bool active_user(Store& store, const std::string& id) {
     auto u = store.get(kUsers, id);
@@ -52,14 +25,14 @@ std::string pick(Store& store, const Record& lead, std::string* rr_key) {
     q.filters = {{"active", int64_t(1)}};
     for (const Record& rule : all_of(store, q)) {
         std::string kind = rule.text("kind");
-        if (kind == "territory" && in_list(rule.text("match"), lead.text("country")) && active_user(store, rule.text("user_id")))
+        if (kind == "territory" && list_contains(rule.text("match"), lead.text("country")) && active_user(store, rule.text("user_id")))
             return rule.text("user_id");
         if (kind == "line_of_business" && !lead.text("line_of_business").empty() &&
             lower(rule.text("match")) == lower(lead.text("line_of_business")) && active_user(store, rule.text("user_id")))
             return rule.text("user_id");
         if (kind == "round_robin") {
             // An optional match narrows the rule to leads of those countries.
-            if (!rule.text("match").empty() && !in_list(rule.text("match"), lead.text("country"))) continue;
+            if (!rule.text("match").empty() && !list_contains(rule.text("match"), lead.text("country"))) continue;
             ListQuery uq{&kUsers, "name"};
             uq.filters = {{"team", rule.text("team")}, {"role", "sales_rep"}, {"active", int64_t(1)}};
             std::vector<Record> reps = all_of(store, uq);

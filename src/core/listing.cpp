@@ -119,4 +119,16 @@ std::optional<PageKey> key_before(Database& db, const ListQuery& q, int64_t offs
     return key;
 }
 
+std::vector<Record> list_all(Database& db, const ListQuery& q) {
+    std::vector<Record> out;
+    std::optional<PageKey> key;
+    for (;;) {
+        Page p = list_page(db, q, key, 500);
+        for (Record& r : p.rows) out.push_back(std::move(r));
+        if (!p.next) break;
+        key = p.next;
+    }
+    return out;
+}
+
 }  // namespace crm

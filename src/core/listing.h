@@ -40,6 +40,8 @@ struct Page {
 // Rows after `after` (from the start when nullopt), at most `limit`.
 Page list_page(Database& db, const ListQuery& q, const std::optional<PageKey>& after, int limit = 50);
 int64_t list_count(Database& db, const ListQuery& q);
+// Every row, page by page: for the workflows' small tables (rules, queues, users).
+std::vector<Record> list_all(Database& db, const ListQuery& q);
 // The key just before row `offset` (0-based), so list_page(key) starts at that row.
 std::optional<PageKey> key_before(Database& db, const ListQuery& q, int64_t offset);
 

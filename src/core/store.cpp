@@ -172,13 +172,6 @@ void Store::validate_record(const EntitySpec& e, std::vector<Value>& values, con
     }
 }
 
-static int64_t stage_probability(const std::string& stage) {
-    if (stage == "qualify") return 10;
-    if (stage == "develop") return 40;
-    if (stage == "propose") return 70;
-    if (stage == "won") return 100;
-    return 0;  // lost
-}
 
 std::string Store::next_number(const char* key, const char* prefix, int width, const char* table) {
     std::string s = setting(key);
@@ -217,7 +210,7 @@ void Store::derive(const EntitySpec& e, std::vector<Value>& v, const Record* bef
         // caller set one explicitly in the same write.
         bool prob_given = false;
         for (const auto& g : given) prob_given |= g.first == "probability";
-        if (changed("stage") && !prob_given) at("probability") = stage_probability(stage);
+        if (changed("stage") && !prob_given) at("probability") = (int64_t)default_stage_probability(stage);
         bool closed = stage == "won" || stage == "lost";
         if (closed && std::get<std::string>(at("closed_at")).empty()) at("closed_at") = now;
         if (!closed) at("closed_at") = std::string();

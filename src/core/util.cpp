@@ -199,4 +199,17 @@ std::string trim(std::string_view s) {
     return std::string(s.substr(a, b - a));
 }
 
+bool list_contains(std::string_view list, std::string_view item) {
+    std::string want = ascii_lower(trim(item));
+    if (want.empty()) return false;
+    size_t start = 0;
+    while (start <= list.size()) {
+        size_t end = list.find(',', start);
+        if (end == std::string_view::npos) end = list.size();
+        if (ascii_lower(trim(list.substr(start, end - start))) == want) return true;
+        start = end + 1;
+    }
+    return false;
+}
+
 }  // namespace crm

@@ -48,5 +48,7 @@ std::string uuid_v7(int64_t ms, Rng& rng);
 // Lower-case ASCII copy; trims ASCII white space.
 std::string ascii_lower(std::string_view s);
 std::string trim(std::string_view s);
+// Whether a comma-separated list ("DE, AT,ch") holds `item`, ignoring ASCII case and spaces.
+bool list_contains(std::string_view list, std::string_view item);
 
 }  // namespace crm
