@@ -53,15 +53,19 @@ d_wasm=$(cd build/wasm/tests && node --no-experimental-fetch core_tests.js -ts=d
 echo "native $d_native, wasm $d_wasm"
 if [ -n "$d_native" ] && [ "$d_native" = "$d_wasm" ]; then passed=$((passed + 1)); else stage_fail "demo digests differ"; fi
 
-echo "== the app in Chromium (wasm-tests/app.test.mjs)"
-out=$(cd wasm-tests && node app.test.mjs 2>&1)
-echo "$out" | tail -n 40
-line=$(echo "$out" | grep -E '^[0-9]+ passed, [0-9]+ failed$' | tail -n1)
-if [ -z "$line" ]; then stage_fail "browser tests printed no summary"
-else
+# browser_stage FILE: a Playwright suite; adds its "N passed, M failed" to the totals.
+browser_stage() {
+  echo "== the app in Chromium (wasm-tests/$1)"
+  local out line
+  out=$(cd wasm-tests && node "$1" 2>&1)
+  echo "$out" | tail -n 40
+  line=$(echo "$out" | grep -E '^[0-9]+ passed, [0-9]+ failed$' | tail -n1)
+  if [ -z "$line" ]; then stage_fail "$1 printed no summary"; return; fi
   passed=$((passed + $(echo "$line" | cut -d' ' -f1)))
   failed=$((failed + $(echo "$line" | cut -d' ' -f3)))
-fi
+}
+browser_stage app.test.mjs
+browser_stage workflows.test.mjs
 
 echo "total: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

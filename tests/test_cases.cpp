@@ -92,7 +92,7 @@ TEST_CASE("escalate to the second line, resolve, reopen back to the first owner 
     Service s;
     s.store.set_setting("cases.queue.Gold", "");
     std::string id = s.open(s.gold);
-    std::string first = s.get(id).text("owner_id");
+    std::string first = s.get(id).text("owner_id"), first_queue = s.get(id).text("queue_id");
     s.tick(10 * kMinute);
     respond_to_case(s.store, id);
     Record c = s.get(id);
@@ -123,6 +123,7 @@ TEST_CASE("escalate to the second line, resolve, reopen back to the first owner 
     CHECK(c.text("status") == "reopened");
     CHECK(c.text("owner_id") == first);       // back to the first owner
     CHECK(c.integer("line") == 1);
+    CHECK(c.text("queue_id") == first_queue);  // and to the first-line queue routing chose
     CHECK(c.text("resolved_at").empty());
     CHECK(c.text("resolution_due_at") == format_datetime(*parse_datetime(due_before) + 3 * 24 * kHour));
     CHECK_FALSE(sla_status(c, s.now).resolution_breached);   // without the pause it would be breached by now

@@ -78,6 +78,15 @@ export class App {
   async drained(ms = 50) {
     await this.page.waitForFunction(() => window.crmTest.pending() === 0, null, {timeout: 20000, polling: 16});
     await this.page.waitForTimeout(ms);
+    // Then until the app stops drawing (it idles a few frames after input), so
+    // the items read next are those of the frame after the input took effect.
+    let last = -1;
+    for (let i = 0; i < 100; i++) {
+      const f = await this.page.evaluate(() => window.crmTest.frames());
+      if (f === last) break;
+      last = f;
+      await this.page.waitForTimeout(40);
+    }
   }
 
   // Lets the app draw a few frames without moving anything.
@@ -104,7 +113,7 @@ export class App {
       prev = hit;
       if (hit) { await this.settle(40); continue; }
       if (Date.now() > until) {
-        const labels = [...new Set(items.map((i) => i.label))].slice(0, 80).join(' | ');
+        const labels = [...new Set(items.map((i) => i.label))].slice(0, 200).join(' | ');
         throw new Error(`no item labelled ${label} on screen; items: ${labels}`);
       }
       await this.settle(60);
@@ -119,7 +128,8 @@ export class App {
   // Clicks the middle of an item with the real mouse (CSS pixels = device pixels / dpr).
   async click(label, opts = {}) {
     const it = await this.find(label, opts);
-    const x = (it.x + Math.min(it.w / 2, opts.dx ?? it.w / 2)) / this.dpr, y = (it.y + it.h / 2) / this.dpr;
+    // Near the left of wide items (a table row spans columns whose borders are resize handles).
+    const x = (it.x + Math.min(it.w / 2, opts.dx ?? 60 * this.dpr)) / this.dpr, y = (it.y + it.h / 2) / this.dpr;
     await this.page.mouse.move(x, y);
     await this.page.waitForTimeout(30);
     await this.page.mouse.down();

@@ -144,7 +144,14 @@
   }
   async function loadBlocks(db) {
     const meta = await request(db.transaction('meta').objectStore('meta').get('file'));
-    if (!meta) return 0;
+    if (!meta) {
+      // No file record but blocks stored: something removed half of the data.
+      // Starting empty would overwrite the rest, so stop and say so.
+      const stored = await request(db.transaction('blocks').objectStore('blocks').count());
+      if (stored > 0) throw new Error('The stored database is incomplete (' + stored + ' blocks without their file record). ' +
+                                      'Nothing was changed; export what you can from a backup before clearing this site\'s data.');
+      return 0;
+    }
     const n = Math.ceil(meta.size / 4096), CHUNK = 4096;
     for (let lo = 0; lo < n; lo += CHUNK) {
       const store = db.transaction('blocks').objectStore('blocks');

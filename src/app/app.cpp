@@ -13,6 +13,7 @@
 #include "app/app_state.h"
 #include "app/platform.h"
 #include "app/test_hooks.h"
+#include "tasks.h"
 #include "views.h"
 
 namespace crm::app {
@@ -53,6 +54,9 @@ void open_record(const EntitySpec& e, const std::string& id) {
     if (&e == &kContacts) g.screen = Screen::Contacts;
     else if (&e == &kAccounts) g.screen = Screen::Accounts;
     else if (&e == &kLeads) g.screen = Screen::Leads;
+    else if (&e == &kCases) g.screen = Screen::Cases;
+    else if (&e == &kOpportunities) g.screen = Screen::Pipeline;
+    else if (&e == &kCampaigns) g.screen = Screen::Campaigns;
 }
 
 const char* choice_label(const char* code) {
@@ -179,7 +183,10 @@ void init(Database& db, Store& store, PageFile* file) {
     g.dark = store.setting("ui.theme") == "dark";
     g.contacts.query = ListQuery{&kContacts, "last_name"};
     g.accounts.query = ListQuery{&kAccounts, "name"};
-    g.leads.query = ListQuery{&kLeads, "last_name"};
+    g.leads.query = ListQuery{&kLeads, "score", true};
+    g.opportunities.query = ListQuery{&kOpportunities, "expected_close"};
+    g.cases.query = ListQuery{&kCases, "number", true};
+    g.campaigns.query = ListQuery{&kCampaigns, "start_date", true};
     g.first_run = store.count(kContacts) == 0 && store.count(kAccounts) == 0 && store.setting("ui.started").empty();
     platform::refresh_storage_info();
 }
@@ -292,7 +299,8 @@ static void draw_nav_rail() {
     struct Item { const char* label; Screen s; };
     static const Item items[] = {{"Dashboard", Screen::Dashboard}, {"Contacts", Screen::Contacts}, {"Accounts", Screen::Accounts},
                                  {"Leads", Screen::Leads}, {"Pipeline", Screen::Pipeline}, {"Cases", Screen::Cases},
-                                 {"Campaigns", Screen::Campaigns}, {"Analytics", Screen::Analytics}, {"Data", Screen::Data}};
+                                 {"Campaigns", Screen::Campaigns}, {"Analytics", Screen::Analytics}, {"Data", Screen::Data},
+                                 {"Settings", Screen::Settings}};
     ImGui::Spacing();
     for (const Item& it : items) {
         bool selected = g.screen == it.s;
@@ -399,11 +407,12 @@ void frame() {
                 case Screen::Contacts: draw_list_screen(g.contacts, kContacts); break;
                 case Screen::Accounts: draw_list_screen(g.accounts, kAccounts); break;
                 case Screen::Leads: draw_list_screen(g.leads, kLeads); break;
-                case Screen::Pipeline: draw_coming_screen("Pipeline", "The opportunity board by stage, with totals and a weighted forecast, comes with the operational-CRM work (issue 4)."); break;
-                case Screen::Cases: draw_coming_screen("Cases", "Case queues, SLA clocks, escalation and reopening come with the operational-CRM work (issue 4)."); break;
-                case Screen::Campaigns: draw_coming_screen("Campaigns", "Campaigns, segments and e-mail templates come with the operational-CRM work (issue 4)."); break;
+                case Screen::Pipeline: draw_pipeline_screen(); break;
+                case Screen::Cases: draw_list_screen(g.cases, kCases); break;
+                case Screen::Campaigns: draw_list_screen(g.campaigns, kCampaigns); break;
                 case Screen::Analytics: draw_coming_screen("Analytics", "Customer lifetime value, churn, RFM segments and funnel reports are planned after the operational screens."); break;
                 case Screen::Data: draw_data_screen(); break;
+                case Screen::Settings: draw_settings_screen(); break;
             }
         } catch (const std::exception& e) {
             g.last_error = e.what();
@@ -414,6 +423,7 @@ void frame() {
     draw_first_run();
     if (!g.demo) {
         draw_dialogs();
+        draw_workflow_dialog();
         draw_search_popup();
     }
     ImGui::End();
@@ -424,7 +434,10 @@ bool busy() { return g.demo != nullptr || (g.file && g.file->in_flight()); }
 int next_timer_ms() {
     if (g.file && g.file->state() == SaveState::Failed)   // the next retry of a failed save
         return g_retry_at > 0 ? std::max(16, (int)(g_retry_at - platform::now_ms())) : (int)g_retry_backoff;
-    return 60000;   // clocks on screen (SLA timers, "due in") move by the minute
+    // Clocks on screen (SLA timers, My Day) move by the minute; a reminder may come sooner.
+    int64_t next = next_reminder_ms(*g.store, g.store->now_ms());
+    int64_t until = next ? next - g.store->now_ms() : 60000;
+    return (int)std::clamp<int64_t>(until, 1000, 60000);
 }
 
 //-----------------------------------------------------------------------------
@@ -436,7 +449,7 @@ std::string test_health() { return health_check(*g.db); }
 std::string test_state_json() {
     using nlohmann::json;
     json j;
-    const char* screens[] = {"dashboard", "contacts", "accounts", "leads", "pipeline", "cases", "campaigns", "analytics", "data"};
+    const char* screens[] = {"dashboard", "contacts", "accounts", "leads", "pipeline", "cases", "campaigns", "analytics", "data", "settings"};
     j["screen"] = screens[(int)g.screen];
     j["first_run"] = g.first_run;
     j["demo_running"] = g.demo != nullptr;
@@ -457,7 +470,8 @@ std::string test_state_json() {
         for (size_t i = 0; i < r.spec->fields.size(); i++) fields[r.spec->fields[i].name] = value_to_text(r.values[i]);
         j["record"] = {{"entity", g.record.entity->table}, {"id", g.record.id}, {"title", record_title(r)}, {"fields", fields}};
     }
-    ListView* lv = g.screen == Screen::Contacts ? &g.contacts : g.screen == Screen::Accounts ? &g.accounts : g.screen == Screen::Leads ? &g.leads : nullptr;
+    ListView* lv = g.screen == Screen::Contacts ? &g.contacts : g.screen == Screen::Accounts ? &g.accounts : g.screen == Screen::Leads ? &g.leads
+                 : g.screen == Screen::Cases ? &g.cases : g.screen == Screen::Campaigns ? &g.campaigns : nullptr;
     if (lv && !g.record.entity) {
         json rows = json::array();
         for (const Record& r : lv->rows) rows.push_back({{"id", r.id}, {"title", record_title(r)}});
@@ -470,6 +484,8 @@ std::string test_state_json() {
     j["dark"] = g.dark;
     j["scale"] = g.scale;
     j["last_error"] = g.last_error;
+    j["workflow"] = {{"kind", g.workflow.kind}, {"error", g.workflow.error}, {"result", g.workflow.result}};
+    j["pipeline_selected"] = g.pipeline_selected;
     return j.dump();
 }
 

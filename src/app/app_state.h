@@ -17,7 +17,7 @@
 
 namespace crm::app {
 
-enum class Screen { Dashboard, Contacts, Accounts, Leads, Pipeline, Cases, Campaigns, Analytics, Data };
+enum class Screen { Dashboard, Contacts, Accounts, Leads, Pipeline, Cases, Campaigns, Analytics, Data, Settings };
 
 // A list screen: the query, its row count, and a window of fetched rows
 // around what the clipper shows (never the whole table).
@@ -60,12 +60,29 @@ struct EditDialog {
     std::map<std::string, std::string> ref_filter;   // ref picker search text per field
 };
 
+// A workflow step that asks for text or choices first: disqualify (reason),
+// convert (account, amount), lose (reason), resolve (resolution, article),
+// send a campaign (opt-out category).
+struct WorkflowDialog {
+    std::string kind;                            // "" = closed; "disqualify", "convert", "lost", "resolve", "send"
+    bool just_opened = false;
+    std::string id;                              // the record it acts on
+    std::string text, text2;                     // reason / resolution / category
+    std::string account_id, account_filter, article_id;
+    char amount[32] = "";
+    bool create_opportunity = true;
+    std::string error, result;
+};
+
 // Logging an activity (note, call, e-mail, meeting) from a record.
 struct ActivityDialog {
     bool open = false, just_opened = false;
     std::string type;                            // "note", "call", "email", "meeting"
     std::string subject, body, outcome, direction = "outbound";
     int minutes = 0;
+    bool follow_up = false;
+    int follow_up_days = 7;
+    std::string follow_up_title;
     std::string error;
 };
 
@@ -77,11 +94,15 @@ struct AppState {
     float scale = 1.0f;
     bool dark = false;
     Screen screen = Screen::Contacts;
-    ListView contacts, accounts, leads;
+    ListView contacts, accounts, leads, opportunities, cases, campaigns;
     RecordView record;                           // shown when record.entity is set
     std::vector<std::pair<const EntitySpec*, std::string>> back;   // records visited before
     EditDialog edit;
     ActivityDialog activity;
+    WorkflowDialog workflow;
+    int pipeline_tab = 0;
+    std::string pipeline_selected;               // the card the keyboard moves
+    std::string pipeline_owner;                  // "" = everyone's
     // Delete: confirmation, then an undo for the last one.
     const EntitySpec* confirm_delete_entity = nullptr;
     std::string confirm_delete_id, confirm_delete_title;
@@ -131,6 +152,14 @@ void draw_search_popup();                                       // search_popup.
 void draw_dashboard();                                          // screen_other.cpp
 void draw_data_screen();
 void draw_coming_screen(const char* what, const char* text);
+void draw_pipeline_screen();                                    // screen_pipeline.cpp
+void draw_settings_screen();                                    // screen_settings.cpp
+void draw_my_day();                                             // screen_other.cpp
+void draw_workflow_actions();                                   // workflows.cpp: the record view's workflow bar
+void draw_workflow_dialog();
+void open_workflow_dialog(const char* kind, const std::string& id);
+void draw_simple_table(const char* id, const std::vector<Record>& rows, const std::vector<std::pair<const char*, const char*>>& cols,
+                       const EntitySpec* open_as = nullptr);   // screen_record.cpp
 // Field text <-> value for forms (dialogs.cpp): money as "1234.56", booleans as "1"/"0".
 std::string field_text(const FieldSpec& f, const Value& v);
 Value field_value(const FieldSpec& f, const std::string& text);

@@ -9,6 +9,11 @@
 
 #include "app/app_state.h"
 #include "app/platform.h"
+#include "app/test_hooks.h"
+#include "campaigns.h"
+#include "cases.h"
+#include "leads.h"
+#include "tasks.h"
 #include "util.h"
 #include "views.h"
 
@@ -26,7 +31,14 @@ std::vector<const char*> form_fields(const EntitySpec& e) {
     if (&e == &kAccounts)
         return {"name", "type", "industry", "tier", "phone", "email", "website", "city", "country", "owner_id", "description"};
     if (&e == &kLeads)
-        return {"first_name", "last_name", "company", "email", "phone", "country", "source", "owner_id", "notes"};
+        return {"first_name", "last_name", "company", "job_title", "email", "phone", "country", "industry", "line_of_business", "source",
+                "campaign_id", "owner_id", "notes"};
+    if (&e == &kCases)
+        return {"subject", "type", "priority", "origin", "account_id", "contact_id", "product_id", "description"};
+    if (&e == &kOpportunities)
+        return {"name", "account_id", "contact_id", "amount", "currency", "stage", "probability", "expected_close", "owner_id", "description"};
+    if (&e == &kCampaigns)
+        return {"name", "type", "status", "start_date", "end_date", "budget", "actual_cost", "segment_id", "template_id", "owner_id", "description"};
     std::vector<const char*> all;
     for (const FieldSpec& f : e.fields)
         if (!f.has(F_System)) all.push_back(f.name);
@@ -60,8 +72,14 @@ void save_edit() {
     d.errors.clear();
     d.general_error.clear();
     try {
+        if (&e == &kSegments) check_segment_rules(d.values["rules"]);
+        if (&e == &kEmailTemplates)
+            for (const char* f : {"subject", "body"})
+                if (auto unknown = unknown_merge_fields(d.values[f]); !unknown.empty())
+                    throw ValidationError("email_templates", f, "{" + unknown[0] + "} is not a merge field");
         if (d.id.empty()) {
-            std::string id = g.store->create(e, fields);
+            // Cases and leads are opened through their workflow: routing, SLA clock, assignment, score.
+            std::string id = &e == &kCases ? open_case(*g.store, fields) : &e == &kLeads ? capture_lead(*g.store, fields) : g.store->create(e, fields);
             data_changed();
             notify(std::string("Created ") + e.singular + " " + record_title(*g.store, e, id));
             close_edit();
@@ -126,7 +144,9 @@ void draw_edit_dialog() {
             }
             if (f->type == FieldType::Choice) {
                 ImGui::SetNextItemWidth(-1);
-                if (ImGui::BeginCombo(label.c_str(), v.empty() ? "-" : choice_label(v.c_str()))) {
+                bool open = ImGui::BeginCombo(label.c_str(), v.empty() ? "-" : choice_label(v.c_str()));
+                if (!open) test_label_last_item(label.c_str());
+                if (open) {
                     if (!f->has(F_Required) && ImGui::Selectable("-", v.empty())) v.clear();
                     for (const char* c : f->choices)
                         if (ImGui::Selectable(choice_label(c), v == c)) v = c;
@@ -196,27 +216,29 @@ void save_activity() {
     ActivityDialog& a = g.activity;
     RecordView& rv = g.record;
     if (!rv.rec) return;
-    Fields f{{"type", a.type}, {"subject", a.subject}, {"body", a.body}, {"occurred_at", format_datetime(g.store->now_ms())}};
-    if (a.type == "note") f.push_back({"direction", "internal"});
-    else f.push_back({"direction", a.direction});
-    if (a.type == "call") f.push_back({"channel", "phone"});
-    if (a.type == "email") f.push_back({"channel", "email"});
-    if (a.type == "meeting") f.push_back({"channel", "in_person"});
-    if (a.minutes > 0) f.push_back({"duration_s", int64_t(a.minutes) * 60});
-    if (!a.outcome.empty()) f.push_back({"outcome", a.outcome});
-    if (rv.entity == &kContacts) {
-        f.push_back({"contact_id", rv.id});
-        if (!rv.rec->text("account_id").empty()) f.push_back({"account_id", rv.rec->text("account_id")});
-    } else if (rv.entity == &kAccounts) {
-        f.push_back({"account_id", rv.id});
-    } else if (rv.entity == &kLeads) {
-        f.push_back({"lead_id", rv.id});
+    LogActivity l;
+    l.type = a.type;
+    l.direction = a.type == "note" ? "internal" : a.direction;
+    l.subject = a.subject;
+    l.body = a.body;
+    l.outcome = a.outcome;
+    l.duration_s = int64_t(a.minutes) * 60;
+    const Record& r = *rv.rec;
+    if (rv.entity == &kContacts) l.contact_id = rv.id;
+    else if (rv.entity == &kAccounts) l.account_id = rv.id;
+    else if (rv.entity == &kLeads) l.lead_id = rv.id;
+    else if (rv.entity == &kCases || rv.entity == &kOpportunities) {
+        (rv.entity == &kCases ? l.case_id : l.opportunity_id) = rv.id;
+        l.contact_id = r.text("contact_id");
+        l.account_id = r.text("account_id");
     }
-    if (!rv.rec->text("owner_id").empty()) f.push_back({"owner_id", rv.rec->text("owner_id")});
+    l.owner_id = r.spec->field("owner_id") ? r.text("owner_id") : "";
+    if (a.follow_up) l.follow_up_title = a.follow_up_title.empty() ? "Follow up: " + (a.subject.empty() ? a.type : a.subject) : a.follow_up_title;
+    l.follow_up_days = a.follow_up_days;
     try {
-        g.store->create(kActivities, f);
+        log_activity(*g.store, l);
         data_changed();
-        notify(std::string(a.type == "note" ? "Note added" : "Activity logged"));
+        notify(std::string(a.type == "note" ? "Note added" : "Activity logged") + (a.follow_up ? ", follow-up task created" : ""));
         a = ActivityDialog{};
         ImGui::CloseCurrentPopup();
     } catch (const std::exception& e) {
@@ -264,6 +286,16 @@ void draw_activity_dialog() {
     }
     if (focus) ImGui::SetKeyboardFocusHere();
     input_string(a.type == "note" ? "Note" : "Details", a.body, true, 360 * s);
+    if (a.type != "note") {
+        ImGui::Checkbox("Follow-up task", &a.follow_up);
+        if (a.follow_up) {
+            ImGui::SameLine();
+            ImGui::SetNextItemWidth(80 * s);
+            ImGui::InputInt("days", &a.follow_up_days);
+            if (a.follow_up_days < 0) a.follow_up_days = 0;
+            input_string("Follow-up", a.follow_up_title, false, 360 * s);
+        }
+    }
     if (!a.error.empty()) ImGui::TextColored(kErrorColor, "%s", a.error.c_str());
     if (ImGui::Button("Save", ImVec2(120 * s, 0)) || (ImGui::GetIO().KeyCtrl && ImGui::IsKeyPressed(ImGuiKey_Enter))) save_activity();
     ImGui::SameLine();
@@ -322,7 +354,9 @@ bool ref_picker(const char* label, const EntitySpec& target, std::string& id, st
     bool changed = false;
     ImGui::SetNextItemWidth(width);
     std::string preview = id.empty() ? "-" : ref_title(target, id);
-    if (ImGui::BeginCombo(label, preview.c_str(), ImGuiComboFlags_HeightLarge)) {
+    bool open = ImGui::BeginCombo(label, preview.c_str(), ImGuiComboFlags_HeightLarge);
+    if (!open) test_label_last_item(label);
+    if (open) {
         if (ImGui::IsWindowAppearing()) {
             filter.clear();
             ImGui::SetKeyboardFocusHere();

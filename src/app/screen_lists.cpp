@@ -8,6 +8,7 @@
 #include <cstring>
 
 #include "app/app_state.h"
+#include "leads.h"
 #include "views.h"
 
 namespace crm::app {
@@ -34,8 +35,23 @@ const std::vector<Column>& columns_of(const EntitySpec& e) {
                                               {"Status", "status", nullptr, 100}, {"Score", "score", "score", 60},
                                               {"E-mail", "email", nullptr, 220}, {"Country", "country", nullptr, 70},
                                               {"Owner", "owner_id", nullptr, 140}};
+    static const std::vector<Column> cases = {{"Case", "number", "number", 100}, {"Subject", "subject", nullptr, 260},
+                                              {"Status", "status", nullptr, 100}, {"Priority", "priority", nullptr, 80},
+                                              {"Tier", "tier", nullptr, 70}, {"Queue", "queue_id", nullptr, 150},
+                                              {"Owner", "owner_id", nullptr, 130}, {"Resolution due", "resolution_due_at", "resolution_due_at", 150}};
+    static const std::vector<Column> opportunities = {{"Opportunity", "name", "name", 240}, {"Account", "account_id", nullptr, 190},
+                                                      {"Stage", "stage", nullptr, 90}, {"Amount", "amount", "amount", 120},
+                                                      {"Probability %", "probability", nullptr, 90}, {"Expected close", "expected_close", "expected_close", 120},
+                                                      {"Owner", "owner_id", nullptr, 130}};
+    static const std::vector<Column> campaigns = {{"Campaign", "name", "name", 240}, {"Type", "type", nullptr, 110},
+                                                  {"Status", "status", nullptr, 90}, {"Start", "start_date", "start_date", 100},
+                                                  {"End", "end_date", nullptr, 100}, {"Budget", "budget", nullptr, 110},
+                                                  {"Owner", "owner_id", nullptr, 130}};
     if (&e == &kAccounts) return accounts;
     if (&e == &kLeads) return leads;
+    if (&e == &kCases) return cases;
+    if (&e == &kOpportunities) return opportunities;
+    if (&e == &kCampaigns) return campaigns;
     return contacts;
 }
 
@@ -45,6 +61,9 @@ std::string cell_text(const Record& r, const Column& c) {
     std::string v = r.text(c.field);
     if (f && f->type == FieldType::Ref && f->ref) return ref_title(entity(f->ref), v);
     if (f && f->type == FieldType::Choice) return choice_label(v.c_str());
+    if (f && f->type == FieldType::Money) return money_text(r.integer(c.field), r.spec->field("currency") ? r.text("currency") : "");
+    if (f && f->type == FieldType::DateTime) return when_text(v);
+    if (r.spec == &kLeads && std::string(c.field) == "score") return v + "  " + band_name(score_band(*g.store, r.integer("score")));
     return v;
 }
 
@@ -102,7 +121,7 @@ void apply_filters(ListView& lv, const EntitySpec& e) {
     lv.query.filters.clear();
     if (!lv.owner_filter.empty()) lv.query.filters.push_back({"owner_id", lv.owner_filter});
     if (lv.country_filter[0]) lv.query.filters.push_back({"country", std::string(lv.country_filter)});
-    if (!lv.tier_filter.empty() && &e == &kAccounts) lv.query.filters.push_back({"tier", lv.tier_filter});
+    if (!lv.tier_filter.empty() && (&e == &kAccounts || &e == &kCases)) lv.query.filters.push_back({"tier", lv.tier_filter});
     lv.query.account_tier = &e == &kContacts ? lv.tier_filter : "";
     lv.query.tag_id = lv.tag_filter;
     lv.query.search = lv.search;
@@ -122,14 +141,17 @@ void draw_list_screen(ListView& lv, const EntitySpec& e) {
     ImGui::PushFont(g.font_big);
     ImGui::TextUnformatted(e.label);
     ImGui::PopFont();
-    ImGui::SameLine(0, 20 * s);
-    ImGui::SetNextItemWidth(260 * s);
-    std::string hint = std::string("Search ") + e.label + "...";
     bool changed = false;
-    if (ImGui::InputTextWithHint("##search", hint.c_str(), lv.search, sizeof lv.search)) changed = true;
-    ImGui::SameLine();
+    bool searchable = &e == &kContacts || &e == &kAccounts || &e == &kLeads;
+    if (searchable) {
+        ImGui::SameLine(0, 20 * s);
+        ImGui::SetNextItemWidth(260 * s);
+        std::string hint = std::string("Search ") + e.label + "...";
+        if (ImGui::InputTextWithHint("##search", hint.c_str(), lv.search, sizeof lv.search)) changed = true;
+    }
+    ImGui::SameLine(0, 20 * s);
     if (filter_combo("Owner", kUsers, lv.owner_filter, 140 * s)) changed = true;
-    if (&e != &kLeads) {
+    if (&e == &kContacts || &e == &kAccounts || &e == &kCases) {
         ImGui::SameLine();
         ImGui::SetNextItemWidth(100 * s);
         if (ImGui::BeginCombo("Tier", lv.tier_filter.empty() ? "Any" : lv.tier_filter.c_str())) {
@@ -137,12 +159,16 @@ void draw_list_screen(ListView& lv, const EntitySpec& e) {
                 if (ImGui::Selectable(*t ? t : "Any", lv.tier_filter == t)) { lv.tier_filter = t; changed = true; }
             ImGui::EndCombo();
         }
-        ImGui::SameLine();
-        if (filter_combo("Tag", kTags, lv.tag_filter, 130 * s)) changed = true;
+        if (&e != &kCases) {
+            ImGui::SameLine();
+            if (filter_combo("Tag", kTags, lv.tag_filter, 130 * s)) changed = true;
+        }
     }
-    ImGui::SameLine();
-    ImGui::SetNextItemWidth(50 * s);
-    if (ImGui::InputTextWithHint("Country", "any", lv.country_filter, sizeof lv.country_filter, ImGuiInputTextFlags_CharsUppercase)) changed = true;
+    if (e.field("country")) {
+        ImGui::SameLine();
+        ImGui::SetNextItemWidth(50 * s);
+        if (ImGui::InputTextWithHint("Country", "any", lv.country_filter, sizeof lv.country_filter, ImGuiInputTextFlags_CharsUppercase)) changed = true;
+    }
     ImGui::SameLine();
     std::string new_label = std::string("New ") + e.singular;
     if (ImGui::Button(new_label.c_str())) open_create_dialog(e);
@@ -171,7 +197,11 @@ void draw_list_screen(ListView& lv, const EntitySpec& e) {
     ImGui::TableSetupScrollFreeze(0, 1);
     for (size_t i = 0; i < cols.size(); i++) {
         ImGuiTableColumnFlags cf = cols[i].sort ? 0 : ImGuiTableColumnFlags_NoSort;
-        if (i == 0) cf |= ImGuiTableColumnFlags_DefaultSort;
+        // The list opens in its query's order: newest cases first, hottest leads first.
+        if (cols[i].sort && lv.query.sort == cols[i].sort) {
+            cf |= ImGuiTableColumnFlags_DefaultSort;
+            if (lv.query.descending) cf |= ImGuiTableColumnFlags_PreferSortDescending;
+        }
         ImGui::TableSetupColumn(cols[i].label, cf, cols[i].width * s, (ImGuiID)i);
     }
     ImGui::TableHeadersRow();

@@ -4,6 +4,7 @@
 
 #include "app/app_state.h"
 #include "app/platform.h"
+#include "tasks.h"
 #include "views.h"
 
 namespace crm::app {
@@ -34,6 +35,67 @@ std::string bytes_text(double b) {
 
 }  // namespace
 
+void draw_my_day() {
+    static MyDay day;
+    static std::vector<Record> reminders;
+    static uint64_t version = 0;
+    static int64_t minute = 0;
+    int64_t now = g.store->now_ms();
+    if (version != g.data_version || minute != now / 60000) {   // the lists move with the clock
+        day = my_day(*g.store, "", now);
+        reminders = due_reminders(*g.store, now, 10);
+        version = g.data_version;
+        minute = now / 60000;
+    }
+    ImGui::PushFont(g.font_bold);
+    ImGui::TextUnformatted("My Day");
+    ImGui::PopFont();
+    if (!reminders.empty()) {
+        ImGui::SameLine();
+        ImGui::TextColored(ImVec4(0.85f, 0.55f, 0.1f, 1), "%zu reminder%s due", reminders.size(), reminders.size() == 1 ? "" : "s");
+    }
+    auto list = [&](const char* title, const std::vector<Record>& tasks, ImVec4 color) {
+        ImGui::TextColored(color, "%s (%zu)", title, tasks.size());
+        int shown = 0;
+        for (const Record& t : tasks) {
+            if (++shown > 8) {
+                ImGui::TextDisabled("and %zu more", tasks.size() - 8);
+                break;
+            }
+            ImGui::PushID(t.id.c_str());
+            if (ImGui::SmallButton("Done")) {
+                complete_task(*g.store, t.id);
+                data_changed();
+                notify("Task done");
+            }
+            ImGui::SameLine();
+            if (ImGui::SmallButton("+1h")) {
+                snooze_task(*g.store, t.id, 60);
+                data_changed();
+            }
+            ImGui::SameLine();
+            if (ImGui::SmallButton("Tomorrow")) {
+                snooze_task(*g.store, t.id, 24 * 60);
+                data_changed();
+            }
+            ImGui::SameLine();
+            std::string who = !t.text("contact_id").empty() ? ref_title(kContacts, t.text("contact_id"))
+                            : !t.text("lead_id").empty() ? ref_title(kLeads, t.text("lead_id")) : ref_title(kAccounts, t.text("account_id"));
+            ImGui::Text("%s  %s  %s", when_text(t.text("due_at")).c_str(), t.text("title").c_str(), who.c_str());
+            ImGui::PopID();
+        }
+    };
+    if (ImGui::BeginTable("myday", 3, ImGuiTableFlags_SizingStretchSame | ImGuiTableFlags_BordersInnerV)) {
+        ImGui::TableNextColumn();
+        list("Overdue", day.overdue, ImVec4(0.85f, 0.2f, 0.2f, 1));
+        ImGui::TableNextColumn();
+        list("Due today", day.today, ImVec4(0.85f, 0.55f, 0.1f, 1));
+        ImGui::TableNextColumn();
+        list("Next 7 days", day.upcoming, ImVec4(0.3f, 0.5f, 0.8f, 1));
+        ImGui::EndTable();
+    }
+}
+
 void draw_dashboard() {
     if (g_overview_version != g.data_version) {
         g_overview = overview(*g.store);
@@ -59,7 +121,9 @@ void draw_dashboard() {
         ImGui::EndTable();
     }
     ImGui::Spacing();
-    ImGui::TextDisabled("Amounts are summed across currencies in minor units / 100. Charts come with the Analytics screen.");
+    ImGui::TextDisabled("Amounts are summed across currencies. Charts come with the Analytics screen.");
+    ImGui::Separator();
+    draw_my_day();
     (void)s;
 }
 

@@ -27,12 +27,18 @@ void load(RecordView& rv) {
     rv.missing = !rv.rec;
     if (!rv.rec) return;
     rv.edit.clear();
-    const char* key = rv.entity == &kContacts ? "contact_id" : rv.entity == &kAccounts ? "account_id" : "lead_id";
-    rv.timeline = related(kActivities, key, rv.id, "occurred_at", true, rv.timeline_limit);
-    rv.tasks = related(kTasks, key, rv.id, "due_at", false, 100, {{"done", int64_t(0)}});
-    rv.opportunities = rv.entity == &kLeads ? std::vector<Record>{} : related(kOpportunities, key, rv.id, "expected_close", true, 100);
-    rv.orders = rv.entity == &kLeads ? std::vector<Record>{} : related(kOrders, key, rv.id, "ordered_at", true, 100);
-    rv.cases = rv.entity == &kLeads ? std::vector<Record>{} : related(kCases, key, rv.id, "number", true, 100);
+    const EntitySpec* e = rv.entity;
+    const char* key = e == &kContacts ? "contact_id" : e == &kAccounts ? "account_id" : e == &kLeads ? "lead_id"
+                    : e == &kCases ? "case_id" : e == &kOpportunities ? "opportunity_id" : e == &kCampaigns ? "campaign_id" : "";
+    rv.timeline.clear(); rv.tasks.clear(); rv.opportunities.clear(); rv.orders.clear(); rv.cases.clear();
+    if (*key) {
+        rv.timeline = related(kActivities, key, rv.id, "occurred_at", true, rv.timeline_limit);
+        rv.tasks = e == &kCampaigns ? std::vector<Record>{} : related(kTasks, key, rv.id, "due_at", false, 100, {{"done", int64_t(0)}});
+    }
+    bool customer = e == &kContacts || e == &kAccounts;
+    if (customer || e == &kCampaigns) rv.opportunities = related(kOpportunities, key, rv.id, "expected_close", true, 100);
+    if (customer) rv.orders = related(kOrders, key, rv.id, "ordered_at", true, 100);
+    if (customer) rv.cases = related(kCases, key, rv.id, "number", true, 100);
     rv.people.clear();
     std::string account = rv.entity == &kAccounts ? rv.id : rv.entity == &kContacts ? rv.rec->text("account_id") : "";
     if (!account.empty()) rv.people = related(kContacts, "account_id", account, "last_name", false, 200);
@@ -67,7 +73,9 @@ void draw_field(RecordView& rv, const FieldSpec& f, size_t index) {
     ImGui::SetNextItemWidth(-1);
     if (f.has(F_System)) {
         ImGui::AlignTextToFramePadding();
-        ImGui::TextUnformatted(f.type == FieldType::DateTime ? when_text(value_to_text(current)).c_str() : field_text(f, current).c_str());
+        std::string shown = f.type == FieldType::DateTime ? when_text(value_to_text(current))
+                          : f.type == FieldType::Ref ? ref_title(entity(f.ref), value_to_text(current)) : field_text(f, current);
+        ImGui::TextUnformatted(shown.c_str());
     } else if (f.type == FieldType::Bool) {
         bool b = value_to_text(current) == "1";
         if (ImGui::Checkbox(label.c_str(), &b)) save_field(rv, f, int64_t(b ? 1 : 0));
@@ -149,8 +157,10 @@ void draw_timeline(RecordView& rv) {
     }
 }
 
+}  // namespace
+
 void draw_simple_table(const char* id, const std::vector<Record>& rows, const std::vector<std::pair<const char*, const char*>>& cols,
-                       const EntitySpec* open_as = nullptr) {
+                       const EntitySpec* open_as) {
     if (rows.empty()) {
         ImGui::TextDisabled("None.");
         return;
@@ -185,14 +195,12 @@ void draw_simple_table(const char* id, const std::vector<Record>& rows, const st
     ImGui::EndTable();
 }
 
-}  // namespace
-
 void draw_record_view() {
     RecordView& rv = g.record;
     if (rv.version != g.data_version) load(rv);
     float s = g.scale;
     if (ImGui::Button("< Back")) {
-        if (!g.back.empty()) {
+        if (!g.back.empty()) {   // to the record before
             auto [e, id] = g.back.back();
             g.back.pop_back();
             g.record = RecordView{};
@@ -244,6 +252,7 @@ void draw_record_view() {
             return;
         }
     }
+    draw_workflow_actions();
     if (rv.entity == &kContacts && r.text("do_not_call") == "1") {
         ImGui::SameLine(0, 24 * s);
         ImGui::TextColored(kErrorColor, "Do not call");
@@ -275,8 +284,17 @@ void draw_record_view() {
             draw_simple_table("tasks_t", rv.tasks, {{"Task", "title"}, {"Due", "due_at"}, {"Priority", "priority"}, {"Owner", "owner_id"}});
             ImGui::EndTabItem();
         }
-        if (rv.entity != &kLeads) {
+        bool customer = rv.entity == &kContacts || rv.entity == &kAccounts;
+        if (customer || rv.entity == &kCampaigns) {
             snprintf(label, sizeof label, "Opportunities (%zu)###opps", rv.opportunities.size());
+            if (ImGui::BeginTabItem(label)) {
+                draw_simple_table("opps_t", rv.opportunities, {{"Opportunity", "name"}, {"Stage", "stage"}, {"Amount", "amount"},
+                                                               {"Probability %", "probability"}, {"Expected close", "expected_close"}},
+                                  &kOpportunities);
+                ImGui::EndTabItem();
+            }
+        }
+        if (customer) {
             if (ImGui::BeginTabItem(label)) {
                 draw_simple_table("opps_t", rv.opportunities, {{"Opportunity", "name"}, {"Stage", "stage"}, {"Amount", "amount"},
                                                                {"Probability %", "probability"}, {"Expected close", "expected_close"}});
@@ -289,7 +307,8 @@ void draw_record_view() {
             }
             snprintf(label, sizeof label, "Cases (%zu)###cases", rv.cases.size());
             if (ImGui::BeginTabItem(label)) {
-                draw_simple_table("cases_t", rv.cases, {{"Case", ""}, {"Status", "status"}, {"Priority", "priority"}, {"Opened", "created_at"}});
+                draw_simple_table("cases_t", rv.cases, {{"Case", ""}, {"Status", "status"}, {"Priority", "priority"}, {"Opened", "created_at"}},
+                                  &kCases);
                 ImGui::EndTabItem();
             }
             snprintf(label, sizeof label, "%s (%zu)###people", rv.entity == &kAccounts ? "Contacts" : "Colleagues", rv.people.size());

@@ -63,6 +63,12 @@ void test_hooks_end_frame() {
     g_early_labels.clear();
 }
 
+void test_label_last_item(const char* label) {
+    if (!g_on) return;
+    ImGuiContext* ctx = ImGui::GetCurrentContext();
+    ImGuiTestEngineHook_ItemInfo(ctx, ctx->LastItemData.ID, label, 0);
+}
+
 std::string test_hooks_items_json() {
     nlohmann::json out = nlohmann::json::array();
     for (const Item& i : g_published) {

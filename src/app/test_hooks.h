@@ -9,6 +9,8 @@ namespace crm::app {
 
 void test_hooks_enable(bool on);
 void test_hooks_end_frame();          // the frame's items become the published set
-std::string test_hooks_items_json();  // [{"label","id","x","y","w","h","window"}], device pixels
+std::string test_hooks_items_json();
+// Names the last item for the tests, for widgets ImGui does not label itself (combos).
+void test_label_last_item(const char* label);  // [{"label","id","x","y","w","h","window"}], device pixels
 
 }  // namespace crm::app

@@ -224,9 +224,16 @@ void reopen_case(Store& store, const std::string& id) {
     Fields f{{"status", "reopened"}, {"resolved_at", ""},
              {"resolution_due_at", format_datetime(ms_of(c.text("resolution_due_at")) + paused)}};
     std::string first = c.text("first_owner_id");
+    int64_t line = 1;
     if (!first.empty()) {
         f.push_back({"owner_id", first});
-        if (auto u = store.get(kUsers, first)) f.push_back({"line", u->integer("line") > 0 ? u->integer("line") : int64_t(1)});
+        if (auto u = store.get(kUsers, first)) line = u->integer("line") > 0 ? u->integer("line") : 1;
+    }
+    f.push_back({"line", line});
+    // Back to a queue of the first owner's line, as routing would choose it.
+    if (c.integer("line") != line) {
+        Route r = route_for(store, c.text("type"), c.text("tier"), (int)line);
+        if (!r.queue_id.empty()) f.push_back({"queue_id", r.queue_id});
     }
     store.update(kCases, id, f);
     post(store, store.must_get(kCases, id), "Reopened" + (first.empty() ? std::string() : ", back to " + record_title(store, kUsers, first)));

@@ -438,6 +438,47 @@ void make_users(Gen& g) {
     g.queues.push_back(g.create(kQueues, g.start, {{"name", "Key accounts"}, {"line", int64_t(1)}, {"case_types", "complaint,problem,question"}, {"skills", ""}}, "queues"));
 }
 
+// The rules the workflows follow, as a team would have set them up: lead
+// assignment by territory with a round-robin catch-all, scoring, the Gold
+// tier's queue, knowledge-base articles for the common cases, a template and
+// a segment. No random draws: the rest of the data stays as it was.
+void make_workflow_setup(Gen& g) {
+    const char* territories[] = {"GB, NL, SE, PL", "DE, AT, CH", "FR, ES, IT", "US, CA", "JP, CN, RU"};
+    for (size_t i = 0; i < 5 && i < g.sales_reps.size(); i++)
+        g.create(kAssignmentRules, g.start, {{"position", int64_t(i + 1)}, {"kind", "territory"}, {"match", territories[i]},
+                                            {"user_id", g.sales_reps[i]}}, "rules");
+    g.create(kAssignmentRules, g.start, {{"position", int64_t(10)}, {"kind", "round_robin"}, {"team", "EMEA North"}}, "rules");
+    struct { const char* kind; const char* action; const char* field; const char* value; int64_t points; const char* label; } scoring[] = {
+        {"attribute", "", "source", "referral", 20, "Referred by a customer"},
+        {"attribute", "", "source", "trade_show", 10, "Met at a trade show"},
+        {"attribute", "", "industry", "Manufacturing", 10, "Target industry"},
+        {"attribute", "", "job_title", "Purchasing Manager", 15, "Buyer"},
+        {"action", "web_form", "", "", 10, "Filled in a form"},
+        {"action", "email", "", "", 5, "Replied by e-mail"},
+        {"action", "meeting", "", "", 25, "Took a meeting"},
+    };
+    for (auto& r : scoring)
+        g.create(kScoringRules, g.start, {{"kind", r.kind}, {"action", r.action}, {"field", r.field}, {"value", r.value},
+                                         {"points", r.points}, {"label", r.label}}, "rules");
+    if (g.queues.size() > 3) g.s.set_setting("cases.queue.Gold", g.queues[3]);   // Key accounts
+    const char* kb[][4] = {
+        {"Printer does not power on", "The printer shows no lights after being switched on.", "Check the power cable and the wall socket; then hold the power button for 10 seconds to reset the power supply. If it still fails, replace the power supply unit (part PSU-500).", "problem"},
+        {"Resetting a portal password", "A user cannot log in to the customer portal.", "Use \"Forgot password\" on the login page; the link is valid for 24 hours. Accounts lock after 5 failed attempts and unlock after 30 minutes.", "problem"},
+        {"Licence key rejected after reinstall", "The software says the licence key is invalid after a reinstall.", "Deactivate the old installation in the licence portal, then enter the key again. Keys are bound to one device at a time.", "problem"},
+        {"Slow performance after an update", "The application became slow after the latest update.", "Clear the local cache (Settings > Storage > Clear cache) and restart. Update the graphics driver on older laptops.", "problem"},
+        {"Damaged or missing delivery items", "A delivery arrived damaged or incomplete.", "Photograph the packaging, open a complaint case within 7 days; a replacement ships within 2 working days.", "complaint"},
+        {"Scheduling a maintenance visit", "The customer asks for a maintenance visit.", "Offer the next free slot in the technician calendar; Gold customers get a visit within 2 working days.", "maintenance"},
+    };
+    for (auto& a : kb)
+        g.create(kKbArticles, g.start, {{"title", a[0]}, {"problem", a[1]}, {"solution", a[2]}, {"case_type", a[3]}}, "rules");
+    g.create(kEmailTemplates, g.start, {{"name", "Product news"}, {"subject", "News for {company}"},
+                                       {"body", "Dear {first_name|customer},\n\nour new range is here - ask me for a demo.\n\nBest regards,\n{rep_name}"},
+                                       {"category", "product_news"}}, "rules");
+    g.create(kSegments, g.start, {{"name", "Gold customers, decision makers"},
+                                 {"rules", R"({"all": [{"account_tier": "Gold"}, {"field": "buying_role", "op": "=", "value": "decision_maker"}]})"},
+                                 {"description", "For key-account news"}}, "rules");
+}
+
 void make_catalogue(Gen& g) {
     std::vector<std::pair<std::string, std::string>> cats;  // name -> id
     for (auto& c : kCategoryTree) {
@@ -992,6 +1033,7 @@ DemoRun::DemoRun(Store& store, DemoOptions opt) : impl_(std::make_unique<Impl>(s
         m.tx.emplace(store.db());
         // The small reference phases run at once; the big ones a slice at a time.
         make_users(g);
+        make_workflow_setup(g);
         make_catalogue(g);
         make_campaigns(g);
     } catch (...) {

@@ -1,0 +1,281 @@
+// workflows.cpp - the workflow bar of a record view and the dialogs its steps
+// ask for: a lead's qualify / disqualify / convert, an opportunity's stage
+// moves, a case's respond / escalate / resolve / reopen with its SLA clock
+// and knowledge-base suggestions, and a campaign's send and results.
+#include <imgui.h>
+
+#include <cstdlib>
+
+#include "app/app_state.h"
+#include "app/platform.h"
+#include "campaigns.h"
+#include "cases.h"
+#include "leads.h"
+#include "pipeline.h"
+#include "views.h"
+
+namespace crm::app {
+
+namespace {
+
+const ImVec4 kErrorColor(0.85f, 0.2f, 0.2f, 1), kGood(0.2f, 0.6f, 0.3f, 1), kWarn(0.85f, 0.55f, 0.1f, 1);
+
+// Runs a workflow step; a validation error goes to the status bar.
+template <class F> bool step(F&& f, const char* done) {
+    try {
+        f();
+        data_changed();
+        notify(done);
+        g.last_error.clear();
+        return true;
+    } catch (const std::exception& e) {
+        g.last_error = e.what();
+        return false;
+    }
+}
+
+std::string duration_text(int64_t ms) {
+    bool neg = ms < 0;
+    int64_t m = (neg ? -ms : ms) / 60000;
+    char buf[48];
+    if (m >= 48 * 60) snprintf(buf, sizeof buf, "%lldd %lldh", (long long)(m / 1440), (long long)(m % 1440 / 60));
+    else snprintf(buf, sizeof buf, "%lldh %02lldm", (long long)(m / 60), (long long)(m % 60));
+    return std::string(neg ? "overdue by " : "") + buf + (neg ? "" : " left");
+}
+
+void sla_line(const char* what, bool met, bool breached, int64_t left, bool done) {
+    ImGui::SameLine(0, 16 * g.scale);
+    if (done) ImGui::TextColored(met ? kGood : kErrorColor, "%s %s", what, met ? "met" : "missed");
+    else ImGui::TextColored(breached ? kErrorColor : left < 3600000 ? kWarn : kGood, "%s: %s", what, duration_text(left).c_str());
+}
+
+void lead_actions(const Record& r) {
+    std::string st = r.text("status");
+    ScoreBand band = score_band(*g.store, r.integer("score"));
+    ImGui::TextColored(band == ScoreBand::Hot ? kErrorColor : band == ScoreBand::Warm ? kWarn : ImVec4(0.4f, 0.5f, 0.7f, 1), "%s lead, score %lld",
+                       band_name(band), (long long)r.integer("score"));
+    ImGui::SameLine(0, 16 * g.scale);
+    ImGui::Text("Status: %s", choice_label(st.c_str()));
+    if (st == "converted" || st == "disqualified") return;
+    ImGui::SameLine(0, 16 * g.scale);
+    if (st != "qualified" && ImGui::Button("Qualify")) step([&] { qualify_lead(*g.store, r.id); }, "Lead qualified");
+    ImGui::SameLine();
+    if (ImGui::Button("Disqualify...")) open_workflow_dialog("disqualify", r.id);
+    ImGui::SameLine();
+    if (ImGui::Button("Convert...")) open_workflow_dialog("convert", r.id);
+    ImGui::SameLine();
+    if (r.text("owner_id").empty() && ImGui::Button("Assign by rules"))
+        step([&] { if (assign_lead(*g.store, r.id).empty()) throw std::runtime_error("no assignment rule matches this lead"); }, "Lead assigned");
+}
+
+void opportunity_actions(const Record& r) {
+    std::string st = r.text("stage");
+    ImGui::Text("Stage: %s, %lld %%", choice_label(st.c_str()), (long long)r.integer("probability"));
+    for (const char* s : pipeline_stages()) {
+        if (st == s) continue;
+        ImGui::SameLine();
+        std::string label = std::string("Move to ") + choice_label(s);
+        if (!ImGui::Button(label.c_str())) continue;
+        if (std::string(s) == "lost") open_workflow_dialog("lost", r.id);
+        else step([&] { move_opportunity(*g.store, r.id, s); }, "Stage changed");
+    }
+}
+
+void case_actions(const Record& r) {
+    std::string st = r.text("status");
+    ImGui::Text("%s, line %lld, %s tier", choice_label(st.c_str()), (long long)r.integer("line"), r.text("tier").c_str());
+    SlaStatus sla = sla_status(r, g.store->now_ms());
+    sla_line("Response", sla.response_met, sla.response_breached, sla.response_left_ms, !r.text("first_response_at").empty());
+    sla_line("Resolution", sla.resolution_met, sla.resolution_breached, sla.resolution_left_ms, !r.text("resolved_at").empty());
+    bool closed = st == "resolved" || st == "closed";
+    if (!closed) {
+        if (r.text("first_response_at").empty()) {
+            ImGui::SameLine(0, 16 * g.scale);
+            if (ImGui::Button("Respond")) step([&] { respond_to_case(*g.store, r.id); }, "First response recorded");
+        }
+        if (r.integer("line") < 2) {
+            ImGui::SameLine();
+            if (ImGui::Button("Escalate")) step([&] { escalate_case(*g.store, r.id); }, "Escalated to the second line");
+        }
+        ImGui::SameLine();
+        if (ImGui::Button("Resolve...")) open_workflow_dialog("resolve", r.id);
+    } else {
+        ImGui::SameLine(0, 16 * g.scale);
+        if (ImGui::Button("Reopen")) step([&] { reopen_case(*g.store, r.id); }, "Case reopened, back to its first owner");
+    }
+    if (!closed) {
+        // Knowledge base: articles that match the case, one click to resolve with one.
+        static std::string for_case;
+        static uint64_t version = 0;
+        static std::vector<Record> sug;
+        if (for_case != r.id || version != g.data_version) {
+            sug = suggest_articles(*g.store, r.id, 3);
+            for_case = r.id;
+            version = g.data_version;
+        }
+        if (!sug.empty()) {
+            ImGui::TextDisabled("Suggested articles:");
+            for (const Record& a : sug) {
+                ImGui::SameLine();
+                ImGui::PushID(a.id.c_str());
+                if (ImGui::SmallButton(a.text("title").c_str())) {
+                    open_workflow_dialog("resolve", r.id);
+                    g.workflow.article_id = a.id;
+                    g.workflow.text = a.text("solution");
+                }
+                if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s\n\n%s", a.text("problem").c_str(), a.text("solution").c_str());
+                ImGui::PopID();
+            }
+        }
+    }
+}
+
+void campaign_actions(const Record& r) {
+    CampaignResults res = campaign_results(*g.store, r.id);
+    ImGui::Text("Sent %lld, leads %lld, opportunities %lld, won %lld (%s), cost per lead %s", (long long)res.sent, (long long)res.leads,
+                (long long)res.opportunities, (long long)res.won, money_text(res.won_revenue, r.text("currency")).c_str(),
+                res.leads ? money_text(res.cost_per_lead(), r.text("currency")).c_str() : "-");
+    ImGui::SameLine(0, 16 * g.scale);
+    if (ImGui::Button("Send...")) open_workflow_dialog("send", r.id);
+    ImGui::SameLine();
+    if (ImGui::Button("Add response")) {
+        open_create_dialog(kLeads, {{"campaign_id", r.id}});
+    }
+}
+
+}  // namespace
+
+void open_workflow_dialog(const char* kind, const std::string& id) {
+    g.workflow = WorkflowDialog{};
+    g.workflow.kind = kind;
+    g.workflow.id = id;
+    g.workflow.just_opened = true;
+    if (g.workflow.kind == "send") g.workflow.text2 = "offers";
+}
+
+void draw_workflow_actions() {
+    RecordView& rv = g.record;
+    if (!rv.rec) return;
+    if (rv.entity == &kLeads) lead_actions(*rv.rec);
+    else if (rv.entity == &kOpportunities) opportunity_actions(*rv.rec);
+    else if (rv.entity == &kCases) case_actions(*rv.rec);
+    else if (rv.entity == &kCampaigns) campaign_actions(*rv.rec);
+}
+
+void draw_workflow_dialog() {
+    WorkflowDialog& w = g.workflow;
+    if (w.kind.empty()) return;
+    const char* titles[][2] = {{"disqualify", "Disqualify lead"}, {"convert", "Convert lead"}, {"lost", "Mark as lost"},
+                               {"resolve", "Resolve case"}, {"send", "Send campaign"}};
+    std::string title = "Workflow";
+    for (auto& t : titles)
+        if (w.kind == t[0]) title = t[1];
+    title += "###workflow";
+    if (w.just_opened) ImGui::OpenPopup(title.c_str());
+    float s = g.scale;
+    ImGui::SetNextWindowPos(ImGui::GetMainViewport()->GetCenter(), ImGuiCond_Appearing, ImVec2(0.5f, 0.5f));
+    ImGui::SetNextWindowSize(ImVec2(520 * s, 0), ImGuiCond_Appearing);
+    bool open = true;
+    if (!ImGui::BeginPopupModal(title.c_str(), &open)) {
+        if (!open) w = WorkflowDialog{};
+        return;
+    }
+    bool focus = w.just_opened;
+    w.just_opened = false;
+    auto text_field = [&](const char* label, std::string& v, bool multiline) {
+        char buf[2048];
+        snprintf(buf, sizeof buf, "%s", v.c_str());
+        if (focus) { ImGui::SetKeyboardFocusHere(); focus = false; }
+        bool ch = multiline ? ImGui::InputTextMultiline(label, buf, sizeof buf, ImVec2(-1, 80 * s)) : ImGui::InputText(label, buf, sizeof buf);
+        if (ch) v = buf;
+    };
+    bool ok = false;
+    if (w.kind == "disqualify" || w.kind == "lost") {
+        text_field("Reason", w.text, false);
+        ok = ImGui::Button("Confirm", ImVec2(140 * s, 0));
+        if (ok) {
+            bool done = w.kind == "disqualify" ? step([&] { disqualify_lead(*g.store, w.id, w.text); }, "Lead disqualified")
+                                               : step([&] { move_opportunity(*g.store, w.id, "lost", w.text); }, "Opportunity lost");
+            if (!done) w.error = g.last_error;
+            else { w = WorkflowDialog{}; ImGui::CloseCurrentPopup(); }
+        }
+    } else if (w.kind == "convert") {
+        ImGui::TextWrapped("Creates (or links) the account and the contact, and an opportunity, keeping the lead's history on them.");
+        ImGui::TextUnformatted("Account (leave empty to create one from the lead's company)");
+        ref_picker("##account", kAccounts, w.account_id, w.account_filter, -1);
+        ImGui::Checkbox("Create an opportunity", &w.create_opportunity);
+        if (w.create_opportunity) {
+            ImGui::SetNextItemWidth(200 * s);
+            ImGui::InputText("Amount", w.amount, sizeof w.amount);
+        }
+        ok = ImGui::Button("Convert", ImVec2(140 * s, 0));
+        if (ok) {
+            ConvertOptions o;
+            o.account_id = w.account_id;
+            o.create_opportunity = w.create_opportunity;
+            o.amount = (int64_t)(std::atof(w.amount) * 100.0 + 0.5);
+            ConvertResult r;
+            if (step([&] { r = convert_lead(*g.store, w.id, o); }, "Lead converted")) {
+                w = WorkflowDialog{};
+                ImGui::CloseCurrentPopup();
+                g.record = RecordView{};
+                if (!r.opportunity_id.empty()) open_record(kOpportunities, r.opportunity_id);
+                else open_record(kContacts, r.contact_id);
+            } else {
+                w.error = g.last_error;
+            }
+        }
+    } else if (w.kind == "resolve") {
+        text_field("Resolution", w.text, true);
+        if (!w.article_id.empty()) ImGui::Text("Solved by article: %s", ref_title(kKbArticles, w.article_id).c_str());
+        ok = ImGui::Button("Resolve", ImVec2(140 * s, 0));
+        if (ok) {
+            if (step([&] { resolve_case(*g.store, w.id, w.text, w.article_id); }, "Case resolved")) {
+                w = WorkflowDialog{};
+                ImGui::CloseCurrentPopup();
+            } else {
+                w.error = g.last_error;
+            }
+        }
+    } else if (w.kind == "send") {
+        ImGui::TextUnformatted("Contacts who opted out of this kind of message are skipped:");
+        for (const char* c : {"offers", "newsletter", "product_news", "events", "surveys", "partners"}) {
+            if (ImGui::RadioButton(choice_label(c), w.text2 == c)) w.text2 = c;
+            ImGui::SameLine();
+        }
+        ImGui::NewLine();
+        if (ImGui::Button("Preview")) {
+            try {
+                SendReport r = preview_send(*g.store, w.id, w.text2);
+                w.result = "Would send " + std::to_string(r.sent) + ", skip " + std::to_string(r.skipped_total());
+                for (auto& [why, n] : r.skipped) w.result += "\n  " + std::to_string(n) + " " + why;
+                w.error.clear();
+            } catch (const std::exception& e) {
+                w.error = e.what();
+            }
+        }
+        ImGui::SameLine();
+        ok = ImGui::Button("Send now", ImVec2(140 * s, 0));
+        if (ok) {
+            try {
+                SendReport r = send_campaign(*g.store, w.id, w.text2);
+                w.result = "Sent " + std::to_string(r.sent) + " (logged on each contact's timeline), skipped " + std::to_string(r.skipped_total());
+                for (auto& [why, n] : r.skipped) w.result += "\n  " + std::to_string(n) + " " + why;
+                w.error.clear();
+                data_changed();
+            } catch (const std::exception& e) {
+                w.error = e.what();
+            }
+        }
+        if (!w.result.empty()) ImGui::TextUnformatted(w.result.c_str());
+    }
+    if (!w.error.empty()) ImGui::TextColored(kErrorColor, "%s", w.error.c_str());
+    ImGui::SameLine();
+    if (ImGui::Button("Close") || ImGui::IsKeyPressed(ImGuiKey_Escape)) {
+        w = WorkflowDialog{};
+        ImGui::CloseCurrentPopup();
+    }
+    ImGui::EndPopup();
+}
+
+}  // namespace crm::app
