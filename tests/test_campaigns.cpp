@@ -3,6 +3,7 @@
 // do-not-call and duplicate contacts with the reasons counted, responses as
 // leads, and the campaign's results (cost per lead, won revenue).
 #include "campaigns.h"
+#include "demo.h"
 #include "pipeline.h"
 #include "testing.h"
 
@@ -132,4 +133,24 @@ TEST_CASE("responses become leads of the campaign; results show leads, opportuni
     CHECK(r.cost_per_lead() == 20000);
 }
 
+}
+
+TEST_CASE("the demo data shows the workflows set up: rules, SLA queue, articles, and e-mail campaigns ready to send") {
+    Database db(":memory:");
+    Store store(db);
+    DemoOptions o;
+    o.contacts = 400;
+    o.now_ms = *parse_datetime("2026-11-01T12:00:00Z");
+    generate_demo(store, o);
+    CHECK(store.count(kAssignmentRules) >= 2);
+    CHECK(store.count(kScoringRules) >= 5);
+    CHECK(store.count(kKbArticles) >= 5);
+    CHECK(!store.setting("cases.queue.Gold").empty());
+    std::string email_campaign = db.query_text("SELECT id FROM campaigns WHERE type = 'email' AND template_id IS NOT NULL LIMIT 1");
+    REQUIRE(!email_campaign.empty());
+    for (const std::string& rules : {db.query_text("SELECT target_segment FROM campaigns LIMIT 1"), db.query_text("SELECT rules FROM segments LIMIT 1")})
+        CHECK_NOTHROW(check_segment_rules(rules));
+    SendReport r = preview_send(store, email_campaign, "product_news");
+    CHECK(r.sent > 0);
+    CHECK(r.sent + r.skipped_total() == segment_count(store, db.query_text("SELECT target_segment FROM campaigns WHERE id = '" + email_campaign + "'")));
 }

@@ -37,6 +37,8 @@ std::vector<const char*> form_fields(const EntitySpec& e) {
         return {"subject", "type", "priority", "origin", "account_id", "contact_id", "product_id", "description"};
     if (&e == &kOpportunities)
         return {"name", "account_id", "contact_id", "amount", "currency", "stage", "probability", "expected_close", "owner_id", "description"};
+    if (&e == &kTasks)
+        return {"title", "due_at", "remind_at", "priority", "owner_id", "contact_id", "account_id", "lead_id", "opportunity_id", "case_id", "note"};
     if (&e == &kCampaigns)
         return {"name", "type", "status", "start_date", "end_date", "budget", "actual_cost", "segment_id", "template_id", "owner_id", "description"};
     std::vector<const char*> all;

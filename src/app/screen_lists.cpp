@@ -8,6 +8,7 @@
 #include <cstring>
 
 #include "app/app_state.h"
+#include "cases.h"
 #include "leads.h"
 #include "views.h"
 
@@ -128,6 +129,33 @@ void apply_filters(ListView& lv, const EntitySpec& e) {
     invalidate(lv);
 }
 
+// Per queue: open cases, those past their resolution target, and the share
+// of responses and resolutions within target.
+void draw_queue_stats() {
+    static std::vector<QueueStats> stats;
+    static uint64_t version = 0;
+    if (version != g.data_version) {
+        stats = queue_sla_stats(*g.store);
+        version = g.data_version;
+    }
+    if (!ImGui::CollapsingHeader("Queues and service levels", ImGuiTreeNodeFlags_DefaultOpen)) return;
+    if (!ImGui::BeginTable("queue_stats", 6, ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_SizingStretchProp)) return;
+    for (const char* h : {"Queue", "Cases", "Open", "Open past target", "Responses within target", "Resolutions within target"}) ImGui::TableSetupColumn(h);
+    ImGui::TableHeadersRow();
+    for (const QueueStats& q : stats) {
+        ImGui::TableNextRow();
+        ImGui::TableNextColumn(); ImGui::TextUnformatted(q.name.c_str());
+        ImGui::TableNextColumn(); ImGui::Text("%lld", (long long)q.cases);
+        ImGui::TableNextColumn(); ImGui::Text("%lld", (long long)q.open);
+        ImGui::TableNextColumn();
+        if (q.open_breached) ImGui::TextColored(ImVec4(0.85f, 0.2f, 0.2f, 1), "%lld", (long long)q.open_breached);
+        else ImGui::TextUnformatted("0");
+        ImGui::TableNextColumn(); ImGui::Text("%.1f %% of %lld", q.response_pct(), (long long)q.responded);
+        ImGui::TableNextColumn(); ImGui::Text("%.1f %% of %lld", q.resolution_pct(), (long long)q.resolved);
+    }
+    ImGui::EndTable();
+}
+
 }  // namespace
 
 void draw_list_screen(ListView& lv, const EntitySpec& e) {
@@ -184,6 +212,8 @@ void draw_list_screen(ListView& lv, const EntitySpec& e) {
             g.last_error = ex.what();
         }
     }
+
+    if (&e == &kCases) draw_queue_stats();
 
     // The table.
     const auto& cols = columns_of(e);

@@ -5,6 +5,7 @@
 #include <imgui.h>
 
 #include "app/app_state.h"
+#include "util.h"
 #include "views.h"
 
 namespace crm::app {
@@ -241,6 +242,30 @@ void draw_record_view() {
     if (ImGui::Button("Log e-mail")) open_activity_dialog("email");
     ImGui::SameLine();
     if (ImGui::Button("Log meeting")) open_activity_dialog("meeting");
+    ImGui::SameLine();
+    if (ImGui::Button("Add task")) {
+        const char* key = rv.entity == &kContacts ? "contact_id" : rv.entity == &kAccounts ? "account_id" : rv.entity == &kLeads ? "lead_id"
+                        : rv.entity == &kCases ? "case_id" : rv.entity == &kOpportunities ? "opportunity_id" : nullptr;
+        Fields preset;
+        if (key) preset.push_back({key, rv.id});
+        if (rv.entity == &kContacts && !r.text("account_id").empty()) preset.push_back({"account_id", r.text("account_id")});
+        if (r.spec->field("owner_id") && !r.text("owner_id").empty()) preset.push_back({"owner_id", r.text("owner_id")});
+        preset.push_back({"due_at", format_datetime((g.store->now_ms() / 3600000 + 25) * 3600000)});
+        open_create_dialog(kTasks, preset);
+    }
+    if (rv.entity == &kContacts || rv.entity == &kAccounts) {
+        ImGui::SameLine();
+        if (ImGui::Button("Open case")) {
+            Fields preset;
+            if (rv.entity == &kContacts) {
+                preset.push_back({"contact_id", rv.id});
+                if (!r.text("account_id").empty()) preset.push_back({"account_id", r.text("account_id")});
+            } else {
+                preset.push_back({"account_id", rv.id});
+            }
+            open_create_dialog(kCases, preset);
+        }
+    }
     ImGui::SameLine(0, 24 * s);
     if (ImGui::Button("Edit")) open_edit_dialog(*rv.entity, rv.id);
     ImGui::SameLine();

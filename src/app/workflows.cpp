@@ -113,8 +113,16 @@ void case_actions(const Record& r) {
             for_case = r.id;
             version = g.data_version;
         }
+        static char kb_query[96] = "";
+        ImGui::SetNextItemWidth(220 * g.scale);
+        ImGui::InputTextWithHint("##kb_search", "Search the knowledge base...", kb_query, sizeof kb_query);
+        if (kb_query[0]) {
+            std::vector<Record> found = search_articles(*g.store, kb_query, 5);
+            if (!found.empty()) sug = found;
+        }
+        ImGui::SameLine();
         if (!sug.empty()) {
-            ImGui::TextDisabled("Suggested articles:");
+            ImGui::TextDisabled(kb_query[0] ? "Articles:" : "Suggested articles:");
             for (const Record& a : sug) {
                 ImGui::SameLine();
                 ImGui::PushID(a.id.c_str());

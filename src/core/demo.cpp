@@ -319,6 +319,7 @@ struct Gen {
     std::vector<std::string> tags;
     int64_t done = 0, planned = 1;
     int64_t next_yield = 0;
+    std::string demo_template;   // the e-mail campaigns' template
 
     // co_await g.slice() suspends the phase when 256 records were written since the last time.
     struct Slice {
@@ -471,7 +472,7 @@ void make_workflow_setup(Gen& g) {
     };
     for (auto& a : kb)
         g.create(kKbArticles, g.start, {{"title", a[0]}, {"problem", a[1]}, {"solution", a[2]}, {"case_type", a[3]}}, "rules");
-    g.create(kEmailTemplates, g.start, {{"name", "Product news"}, {"subject", "News for {company}"},
+    g.demo_template = g.create(kEmailTemplates, g.start, {{"name", "Product news"}, {"subject", "News for {company}"},
                                        {"body", "Dear {first_name|customer},\n\nour new range is here - ask me for a demo.\n\nBest regards,\n{rep_name}"},
                                        {"category", "product_news"}}, "rules");
     g.create(kSegments, g.start, {{"name", "Gold customers, decision makers"},
@@ -521,7 +522,8 @@ void make_campaigns(Gen& g) {
         Fields f{{"name", name}, {"type", type}, {"status", status}, {"start_date", format_date(st)}, {"end_date", format_date(en)},
                  {"budget", budget}, {"actual_cost", en < g.now ? budget * (80 + (int64_t)g.r.below(35)) / 100 : int64_t(0)},
                  {"expected_revenue", budget * (3 + (int64_t)g.r.below(6))}, {"owner_id", g.managers[4]},
-                 {"target_segment", R"({"all":[{"field":"country","in":["GB","DE","FR","US"]},{"field":"opt_out_offers","eq":0}]})"}};
+                 {"target_segment", R"({"all": [{"field": "country", "op": "in", "value": ["GB", "DE", "FR", "US"]}]})"}};
+        if (type == "email" && !g.demo_template.empty()) f.push_back({"template_id", g.demo_template});
         std::string id = g.create(kCampaigns, std::clamp(st - 20 * kDay, g.start, g.now - kDay), f, "campaigns");
         g.campaigns.push_back({id, st, en, type});
         g.sum.campaigns++;
