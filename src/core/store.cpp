@@ -136,8 +136,8 @@ std::vector<ChangeEntry> Store::history(const std::string& record_id) {
 // Validation against the database and derived fields
 //-----------------------------------------------------------------------------
 
-void Store::validate_record(const EntitySpec& e, std::vector<Value>& values, const std::string& id) {
-    for (size_t i = 0; i < e.fields.size(); i++) {
+void Store::validate_record(const EntitySpec& e, std::vector<Value>& values, const std::string& id, bool check_refs) {
+    for (size_t i = 0; i < e.fields.size() && check_refs; i++) {
         const FieldSpec& f = e.fields[i];
         if (f.type != FieldType::Ref || is_null(values[i])) continue;
         const std::string& ref = std::get<std::string>(values[i]);
@@ -161,7 +161,7 @@ void Store::validate_record(const EntitySpec& e, std::vector<Value>& values, con
             throw ValidationError(e.table, o.second,
                                   std::string("must not be before ") + e.field(o.first)->label + " (" + sa + ")");
     }
-    if (&e == &kRecordTags) {
+    if (&e == &kRecordTags && check_refs) {
         const std::string& ent = std::get<std::string>(values[(size_t)field_index(e, "entity")]);
         const EntitySpec* target = find_entity(ent);
         if (!target || target == &kRecordTags || target == &kTags)
@@ -281,6 +281,34 @@ std::string Store::create(const EntitySpec& e, const Fields& fields) {
     after_write(e, v, nullptr);
     tx.commit();
     return id;
+}
+
+bool Store::put(const EntitySpec& e, const Record& r) {
+    if (r.values.size() != e.fields.size()) throw std::invalid_argument("put: the record does not match its entity");
+    if (r.id.empty()) throw ValidationError(e.table, "id", "is required");
+    if (!parse_datetime(r.created_at)) throw ValidationError(e.table, "created_at", "is not a date and time: '" + r.created_at + "'");
+    if (!parse_datetime(r.updated_at)) throw ValidationError(e.table, "updated_at", "is not a date and time: '" + r.updated_at + "'");
+    std::vector<Value> v = r.values;
+    for (size_t i = 0; i < v.size(); i++) normalize_field(e, e.fields[i], v[i]);
+    validate_record(e, v, r.id, false);
+    Transaction tx(db_);
+    Statement& q = db_.cached(std::string("SELECT 1 FROM ") + e.table + " WHERE id = ?");
+    q.bind_all(r.id);
+    bool existed = q.step();
+    q.reset();
+    // An upsert, not INSERT OR REPLACE: replacing would delete the row, which
+    // the foreign keys of its children refuse.
+    std::string sql = std::string("INSERT INTO ") + e.table + " (" + column_list(e) + ") VALUES (?, ?, ?, ?";
+    for (size_t i = 0; i < v.size(); i++) sql += ", ?";
+    sql += ") ON CONFLICT(id) DO UPDATE SET created_at = excluded.created_at, updated_at = excluded.updated_at, deleted = excluded.deleted";
+    for (const FieldSpec& f : e.fields) sql += std::string(", ") + f.name + " = excluded." + f.name;
+    Statement& st = db_.cached(sql);
+    st.bind(1, r.id).bind(2, r.created_at).bind(3, r.updated_at).bind(4, int64_t(r.deleted ? 1 : 0));
+    for (size_t i = 0; i < v.size(); i++) st.bind((int)i + 5, v[i]);
+    st.run();
+    log(e, r.id, existed ? "imported" : "*", std::monostate{}, now_ms());
+    tx.commit();
+    return existed;
 }
 
 int Store::update(const EntitySpec& e, const std::string& id, const Fields& fields) {

@@ -71,6 +71,14 @@ public:
     bool exists(const EntitySpec& e, const std::string& id);      // live record
     int64_t count(const EntitySpec& e);                            // live records
 
+    // Writes a record as it came from elsewhere (an import, later a sync): its
+    // id, timestamps and tombstone kept, its fields normalised and validated
+    // like any write, except references, which the caller checks once at the
+    // end (they may point at rows later in the same file). Inserts, or
+    // overwrites the row with that id; logs the write. Returns true if a row
+    // with that id existed.
+    bool put(const EntitySpec& e, const Record& r);
+
     // The change log of one record, oldest first.
     std::vector<ChangeEntry> history(const std::string& record_id);
 
@@ -78,7 +86,7 @@ public:
     void set_setting(const std::string& key, const std::string& value);
 
 private:
-    void validate_record(const EntitySpec& e, std::vector<Value>& values, const std::string& id);
+    void validate_record(const EntitySpec& e, std::vector<Value>& values, const std::string& id, bool check_refs = true);
     void derive(const EntitySpec& e, std::vector<Value>& values, const Record* before, const Fields& given);
     void after_write(const EntitySpec& e, const std::vector<Value>& values, const Record* before);
     void log(const EntitySpec& e, const std::string& id, const char* field, const Value& v, int64_t at_ms);
