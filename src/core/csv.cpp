@@ -1,0 +1,573 @@
+// csv.cpp - see csv.h.
+#include "csv.h"
+
+#include <chrono>
+#include <cmath>
+#include <cstdlib>
+#include <istream>
+#include <ostream>
+#include <set>
+#include <unordered_map>
+
+#include "views.h"
+
+namespace crm {
+
+namespace {
+
+constexpr size_t kMaxField = 1 << 20;
+
+std::string norm(const std::string& s) {
+    std::string out;
+    for (unsigned char c : s)
+        if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) out += (char)c;
+        else if (c >= 'A' && c <= 'Z') out += (char)(c - 'A' + 'a');
+        else if (c >= 0x80) out += (char)c;
+    return out;
+}
+
+// Byte offset of the first invalid UTF-8 sequence, or -1.
+long bad_utf8_at(const std::string& s) {
+    size_t i = 0, n = s.size();
+    while (i < n) {
+        unsigned char c = (unsigned char)s[i];
+        size_t len = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
+        if (!len || (len == 2 && c < 0xC2) || i + len > n) return (long)i;
+        for (size_t k = 1; k < len; k++)
+            if (((unsigned char)s[i + k] >> 6) != 2) return (long)i;
+        i += len;
+    }
+    return -1;
+}
+
+const std::map<std::string, std::vector<const char*>>& synonyms() {
+    static const std::map<std::string, std::vector<const char*>> s = {
+        {"first_name", {"first", "firstname", "givenname", "forename", "vorname", "prenom"}},
+        {"last_name", {"last", "lastname", "surname", "familyname", "nachname", "nom"}},
+        {"email", {"email", "emailaddress", "mail", "email1", "emailaddress1", "primaryemail", "workemail"}},
+        {"email2", {"email2", "emailaddress2", "secondaryemail", "otheremail"}},
+        {"phone", {"phone", "phonenumber", "telephone", "tel", "businessphone", "workphone", "officephone", "phone1"}},
+        {"mobile", {"mobile", "mobilephone", "cell", "cellphone", "mobilenumber"}},
+        {"company", {"company", "companyname", "organization", "organisation", "account", "accountname", "employer", "firma"}},
+        {"job_title", {"title", "jobtitle", "position", "role"}},
+        {"department", {"department", "dept"}},
+        {"street", {"street", "address", "streetaddress", "address1", "addressline1", "mailingstreet", "businessstreet"}},
+        {"city", {"city", "town", "mailingcity", "businesscity"}},
+        {"postcode", {"postcode", "zip", "zipcode", "postalcode", "plz", "mailingpostalcode", "businesspostalcode"}},
+        {"region", {"region", "state", "province", "county", "mailingstate", "businessstate"}},
+        {"country", {"country", "countryregion", "mailingcountry", "businesscountry", "countrycode"}},
+        {"notes", {"notes", "note", "comments", "description"}},
+        {"website", {"website", "web", "url", "homepage"}},
+        {"industry", {"industry", "sector"}},
+        {"salutation", {"salutation", "prefix"}},
+        {"source", {"source", "leadsource"}},
+        {"name", {"name", "accountname", "companyname", "organization", "organisation", "company"}},
+    };
+    return s;
+}
+
+const std::unordered_map<std::string, const char*>& country_names() {
+    static const std::unordered_map<std::string, const char*> m = {
+        {"germany", "DE"}, {"deutschland", "DE"}, {"austria", "AT"}, {"osterreich", "AT"}, {"switzerland", "CH"}, {"schweiz", "CH"},
+        {"france", "FR"}, {"spain", "ES"}, {"espana", "ES"}, {"italy", "IT"}, {"italia", "IT"}, {"netherlands", "NL"},
+        {"thenetherlands", "NL"}, {"holland", "NL"}, {"belgium", "BE"}, {"luxembourg", "LU"}, {"unitedkingdom", "GB"}, {"uk", "GB"},
+        {"greatbritain", "GB"}, {"england", "GB"}, {"ireland", "IE"}, {"sweden", "SE"}, {"norway", "NO"}, {"denmark", "DK"},
+        {"finland", "FI"}, {"poland", "PL"}, {"polska", "PL"}, {"czechrepublic", "CZ"}, {"czechia", "CZ"}, {"portugal", "PT"},
+        {"greece", "GR"}, {"unitedstates", "US"}, {"unitedstatesofamerica", "US"}, {"usa", "US"}, {"us", "US"}, {"canada", "CA"},
+        {"mexico", "MX"}, {"brazil", "BR"}, {"japan", "JP"}, {"china", "CN"}, {"india", "IN"}, {"australia", "AU"},
+        {"newzealand", "NZ"}, {"russia", "RU"}, {"russianfederation", "RU"}, {"turkey", "TR"}, {"southafrica", "ZA"},
+    };
+    return m;
+}
+
+// A cell as the field stores it: money "1,234.50" -> 123450, booleans yes/no, country names -> codes.
+Value parse_cell(const FieldSpec& f, const std::string& raw) {
+    std::string t = trim(raw);
+    if (t.empty()) return f.type == FieldType::Ref ? Value(std::monostate{}) : Value(std::string());
+    if (f.type == FieldType::Money) {
+        std::string d;
+        for (char c : t)
+            if (c != ',' && c != ' ' && c != '\'') d += c;
+        char* end = nullptr;
+        double v = std::strtod(d.c_str(), &end);
+        if (end && !*end) return (int64_t)std::llround(v * 100.0);
+        return t;
+    }
+    if (f.type == FieldType::Bool) {
+        std::string l = ascii_lower(t);
+        if (l == "1" || l == "yes" || l == "true" || l == "y" || l == "x" || l == "ja") return int64_t(1);
+        if (l == "0" || l == "no" || l == "false" || l == "n" || l == "nein") return int64_t(0);
+        return t;
+    }
+    if (f.type == FieldType::Integer) {
+        char* end = nullptr;
+        long long v = std::strtoll(t.c_str(), &end, 10);
+        if (end && !*end) return (int64_t)v;
+        return t;
+    }
+    if (f.has(F_Country) && t.size() > 2) {
+        auto it = country_names().find(norm(t));
+        if (it != country_names().end()) return std::string(it->second);
+    }
+    if (f.type == FieldType::Choice) {   // "Decision maker" -> decision_maker
+        std::string code;
+        for (char c : ascii_lower(t)) code += (c == ' ' || c == '-') ? '_' : c;
+        for (const char* ch : f.choices)
+            if (code == ch) return code;
+    }
+    return t;
+}
+
+std::string digits(const std::string& s) {
+    std::string d;
+    for (char c : s)
+        if (c >= '0' && c <= '9') d += c;
+    return d;
+}
+
+}  // namespace
+
+//-----------------------------------------------------------------------------
+// CsvReader
+//-----------------------------------------------------------------------------
+
+CsvReader::CsvReader(std::istream& in, char delimiter) : in_(in), delim_(delimiter) {
+    // Read the first line ahead: the BOM goes, the delimiter is the most
+    // frequent of , ; and tab outside quotes.
+    int c;
+    bool q = false;
+    while ((c = in_.get()) != EOF) {
+        pending_ += (char)c;
+        if (c == '"') q = !q;
+        if (c == '\n' && !q) break;
+        if (pending_.size() > kMaxField) break;
+    }
+    if (pending_.compare(0, 3, "\xEF\xBB\xBF") == 0) pending_.erase(0, 3);
+    if (!delim_) {
+        size_t n[3] = {0, 0, 0};
+        bool inq = false;
+        for (char ch : pending_) {
+            if (ch == '"') inq = !inq;
+            if (inq) continue;
+            if (ch == ',') n[0]++;
+            if (ch == ';') n[1]++;
+            if (ch == '\t') n[2]++;
+        }
+        delim_ = n[1] > n[0] && n[1] >= n[2] ? ';' : n[2] > n[0] && n[2] > n[1] ? '\t' : ',';
+    }
+}
+
+int CsvReader::get() {
+    if (pending_pos_ < pending_.size()) return (unsigned char)pending_[pending_pos_++];
+    return in_.get();
+}
+
+bool CsvReader::next(std::vector<std::string>& fields) {
+    for (;;) {
+        fields.clear();
+        std::string field;
+        bool quoted = false, was_quoted = false, any = false;
+        record_line_ = line_;
+        int c;
+        for (;;) {
+            c = get();
+            if (c == EOF) {
+                if (quoted) throw CsvError("line " + std::to_string(record_line_) + ": a quoted field is not closed before the end of the file");
+                break;
+            }
+            any = true;
+            if (quoted) {
+                if (c == '"') {
+                    int d = get();
+                    if (d == '"') field += '"';
+                    else {
+                        quoted = false;
+                        if (d == EOF) break;
+                        c = d;   // fall through to the unquoted handling of this byte
+                        goto unquoted;
+                    }
+                } else {
+                    if (c == '\n') line_++;
+                    field += (char)c;
+                }
+                if (field.size() > kMaxField) throw CsvError("line " + std::to_string(record_line_) + ": a field is longer than 1 MiB");
+                continue;
+            }
+        unquoted:
+            if (c == '"' && field.empty() && !was_quoted) {
+                quoted = was_quoted = true;
+                continue;
+            }
+            if (c == delim_) {
+                fields.push_back(std::move(field));
+                field.clear();
+                was_quoted = false;
+                continue;
+            }
+            if (c == '\r') {
+                int d = get();
+                if (d != '\n' && d != EOF) {   // a lone CR ends the line too
+                    line_++;
+                    fields.push_back(std::move(field));
+                    pending_.insert(pending_.begin() + (long)pending_pos_, (char)d);
+                    goto done;
+                }
+                c = '\n';
+                if (d == EOF) { line_++; break; }
+            }
+            if (c == '\n') {
+                line_++;
+                break;
+            }
+            field += (char)c;
+            if (field.size() > kMaxField) throw CsvError("line " + std::to_string(record_line_) + ": a field is longer than 1 MiB");
+        }
+        if (!any) return false;
+        fields.push_back(std::move(field));
+    done:
+        if (fields.size() == 1 && fields[0].empty() && !was_quoted) {
+            if (c == EOF) return false;
+            continue;   // a blank line
+        }
+        for (size_t i = 0; i < fields.size(); i++) {
+            long bad = bad_utf8_at(fields[i]);
+            if (bad >= 0)
+                throw CsvError("line " + std::to_string(record_line_) + ", column " + std::to_string(i + 1) +
+                               ": not valid UTF-8 (save the file as UTF-8 and import it again)");
+        }
+        return true;
+    }
+}
+
+//-----------------------------------------------------------------------------
+// Mapping
+//-----------------------------------------------------------------------------
+
+std::vector<std::string> guess_mapping(const EntitySpec& e, const std::vector<std::string>& header) {
+    std::vector<std::string> out;
+    std::set<std::string> used;
+    for (const std::string& h : header) {
+        std::string n = norm(h), hit;
+        for (const FieldSpec& f : e.fields) {   // the field's own name or label
+            if (f.has(F_System) || f.type == FieldType::Ref) continue;
+            if (n == norm(f.name) || n == norm(f.label)) { hit = f.name; break; }
+        }
+        if (hit.empty())
+            for (auto& [field, words] : synonyms()) {
+                bool ok = (e.field(field) && !e.field(field)->has(F_System)) || (field == "company" && &e == &kContacts);
+                if (!ok || (field == "name" && &e != &kAccounts) || (field == "company" && &e == &kAccounts)) continue;
+                for (const char* w : words)
+                    if (n == w) hit = field;
+                if (!hit.empty()) break;
+            }
+        if (!hit.empty() && used.count(hit)) hit.clear();   // the first column wins
+        if (!hit.empty()) used.insert(hit);
+        out.push_back(hit);
+    }
+    return out;
+}
+
+std::vector<std::string> apply_mapping_text(const EntitySpec& e, const std::vector<std::string>& header, std::vector<std::string> mapping,
+                                            const std::string& text) {
+    size_t start = 0;
+    while (start < text.size()) {
+        size_t end = text.find(',', start);
+        if (end == std::string::npos) end = text.size();
+        std::string pair = text.substr(start, end - start);
+        size_t eq = pair.find('=');
+        if (eq == std::string::npos) throw CsvError("--map: '" + pair + "' is not Column=field");
+        std::string col = trim(pair.substr(0, eq)), field = trim(pair.substr(eq + 1));
+        if (!field.empty() && !e.field(field) && !(field == "company" && &e == &kContacts))
+            throw CsvError("--map: '" + field + "' is not a field of " + e.label);
+        bool found = false;
+        for (size_t i = 0; i < header.size(); i++)
+            if (header[i] == col) {
+                mapping[i] = field;
+                found = true;
+            }
+        if (!found) throw CsvError("--map: the file has no column '" + col + "'");
+        start = end + 1;
+    }
+    return mapping;
+}
+
+//-----------------------------------------------------------------------------
+// Import
+//-----------------------------------------------------------------------------
+
+struct CsvImport::Impl {
+    Store& store;
+    std::istream& in;
+    CsvImportOptions opt;
+    CsvReader reader;
+    std::vector<std::string> header;
+    std::optional<Transaction> tx;
+    CsvImportSummary sum;
+    std::unordered_map<std::string, std::string> accounts;   // lower-case name -> id
+    std::unordered_map<std::string, std::string> seen_email; // this file's e-mails -> record
+    bool done = false;
+
+    Impl(Store& s, std::istream& i, CsvImportOptions o) : store(s), in(i), opt(std::move(o)), reader(i) {}
+
+    [[noreturn]] void fail(int64_t line, const std::string& what) {
+        throw CsvError(opt.name + ": line " + std::to_string(line) + ": " + what);
+    }
+
+    std::string account_for(const std::string& name) {
+        std::string key = ascii_lower(trim(name));
+        if (key.empty()) return "";
+        auto it = accounts.find(key);
+        if (it != accounts.end()) return it->second;
+        Statement& st = store.db().cached("SELECT id FROM accounts WHERE deleted = 0 AND name = ?1 COLLATE NOCASE LIMIT 1");
+        st.bind_all(trim(name));
+        std::string id = st.step() ? st.column_text(0) : "";
+        st.reset();
+        if (id.empty()) {
+            id = store.create(kAccounts, {{"name", trim(name)}});
+            sum.accounts_created++;
+        }
+        accounts[key] = id;
+        return id;
+    }
+
+    std::string duplicate_of(const Fields& f) {
+        const EntitySpec& e = *opt.entity;
+        std::string email, first, last, phone, name;
+        for (auto& [k, v] : f) {
+            std::string t = value_to_text(v);
+            if (k == "email") email = ascii_lower(t);
+            if (k == "first_name") first = t;
+            if (k == "last_name") last = t;
+            if (k == "phone") phone = digits(t);
+            if (k == "name") name = t;
+        }
+        if (!email.empty()) {
+            auto s = seen_email.find(email);
+            if (s != seen_email.end()) return s->second;
+            if (e.field("email")) {
+                Statement& st = store.db().cached(std::string("SELECT id FROM ") + e.table + " WHERE deleted = 0 AND (email = ?1 OR email = ?2) LIMIT 1");
+                for (auto& [k, v] : f)
+                    if (k == "email") st.bind(1, v);
+                st.bind(2, email);
+                std::string id = st.step() ? st.column_text(0) : "";
+                st.reset();
+                if (!id.empty()) return id;
+            }
+        }
+        if (&e == &kAccounts && !name.empty()) {
+            Statement& st = store.db().cached("SELECT id FROM accounts WHERE deleted = 0 AND name = ?1 COLLATE NOCASE LIMIT 1");
+            st.bind_all(name);
+            std::string id = st.step() ? st.column_text(0) : "";
+            st.reset();
+            return id;
+        }
+        if (!last.empty() && !phone.empty() && e.field("phone")) {
+            Statement& st = store.db().cached(std::string("SELECT id, first_name, phone FROM ") + e.table + " WHERE deleted = 0 AND last_name = ?1");
+            st.bind_all(last);
+            std::string id;
+            while (st.step())
+                if (ascii_lower(st.column_text(1)) == ascii_lower(first) && digits(st.column_text(2)) == phone) {
+                    id = st.column_text(0);
+                    break;
+                }
+            st.reset();
+            return id;
+        }
+        return "";
+    }
+
+    // One row: its fields, or an error naming the column.
+    Fields fields_of(const std::vector<std::string>& cells, int64_t line) {
+        const EntitySpec& e = *opt.entity;
+        Fields f;
+        for (size_t i = 0; i < opt.mapping.size() && i < cells.size(); i++) {
+            const std::string& field = opt.mapping[i];
+            if (field.empty() || trim(cells[i]).empty()) continue;
+            if (field == "company" && &e == &kContacts) {
+                f.push_back({"account_id", account_for(cells[i])});
+                continue;
+            }
+            f.push_back({field, parse_cell(*e.field(field), cells[i])});
+        }
+        if (cells.size() > header.size() && !opt.mapping.empty())
+            fail(line, "has " + std::to_string(cells.size()) + " columns, the header " + std::to_string(header.size()));
+        return f;
+    }
+
+    void row(const std::vector<std::string>& cells) {
+        int64_t line = reader.line();
+        const EntitySpec& e = *opt.entity;
+        Fields f = fields_of(cells, line);
+        sum.rows++;
+        if (f.empty()) return;   // nothing mapped in this row
+        try {
+            std::string dup = duplicate_of(f);
+            std::string id;
+            if (!dup.empty() && opt.duplicates == DuplicatePolicy::Skip) {
+                sum.skipped_duplicates++;
+                return;
+            }
+            if (!dup.empty() && opt.duplicates == DuplicatePolicy::Update) {
+                store.update(e, dup, f);
+                sum.updated++;
+                id = dup;
+            } else {
+                id = store.create(e, f);
+                sum.created++;
+            }
+            for (auto& [k, v] : f)
+                if (k == "email" && !value_to_text(v).empty()) seen_email[ascii_lower(value_to_text(v))] = id;
+        } catch (const ValidationError& ex) {
+            const FieldSpec* fs = e.field(ex.field);
+            std::string column = ex.field;
+            for (size_t i = 0; i < opt.mapping.size() && i < header.size(); i++)
+                if (opt.mapping[i] == ex.field || (ex.field == "account_id" && opt.mapping[i] == "company")) column = header[i];
+            fail(line, "column '" + column + "' (" + (fs ? fs->label : ex.field.c_str()) + "): " + ex.message());
+        }
+    }
+};
+
+CsvImport::CsvImport(Store& store, std::istream& in, CsvImportOptions options) : impl_(std::make_unique<Impl>(store, in, std::move(options))) {
+    Impl& m = *impl_;
+    if (!m.opt.entity || (m.opt.entity != &kContacts && m.opt.entity != &kAccounts && m.opt.entity != &kLeads))
+        throw CsvError(m.opt.name + ": CSV import takes contacts, accounts or leads");
+    try {
+        if (!m.reader.next(m.header)) throw CsvError("the file is empty");
+    } catch (const CsvError& e) {
+        throw CsvError(m.opt.name + ": " + e.what());
+    }
+    if (m.opt.mapping.empty()) m.opt.mapping = guess_mapping(*m.opt.entity, m.header);
+    m.opt.mapping.resize(m.header.size());
+    bool any = false;
+    for (const std::string& f : m.opt.mapping) any |= !f.empty();
+    if (!any) throw CsvError(m.opt.name + ": line 1: no column matches a field of " + std::string(m.opt.entity->label) + " (map them by hand)");
+    m.tx.emplace(store.db());
+}
+
+CsvImport::~CsvImport() = default;   // an unfinished transaction rolls back
+
+bool CsvImport::step(double budget_ms) {
+    Impl& m = *impl_;
+    if (m.done) return true;
+    auto t0 = std::chrono::steady_clock::now();
+    std::vector<std::string> cells;
+    try {
+        for (int n = 0;; n++) {
+            if (!m.reader.next(cells)) {
+                m.tx->commit();
+                m.tx.reset();
+                m.done = true;
+                return true;
+            }
+            m.row(cells);
+            if ((n & 255) == 255 && std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count() >= budget_ms)
+                return false;
+        }
+    } catch (const CsvError& e) {
+        m.tx.reset();
+        m.done = true;
+        std::string what = e.what();
+        if (what.rfind(m.opt.name + ": ", 0) != 0) what = m.opt.name + ": " + what;
+        throw CsvError(what);
+    } catch (...) {
+        m.tx.reset();
+        m.done = true;
+        throw;
+    }
+}
+
+const CsvImportSummary& CsvImport::summary() const { return impl_->sum; }
+int64_t CsvImport::bytes_read() const {
+    auto p = impl_->in.tellg();
+    return p < 0 ? 0 : (int64_t)p;
+}
+
+CsvImportSummary import_csv(Store& store, std::istream& in, const CsvImportOptions& options) {
+    CsvImport run(store, in, options);
+    while (!run.step(1e12)) {}
+    return run.summary();
+}
+
+CsvPreview preview_csv(Store& store, std::istream& in, const CsvImportOptions& options, int rows) {
+    CsvPreview p;
+    // A savepoint that is always rolled back: the preview checks rows by writing them.
+    CsvImport run(store, in, options);
+    CsvImport::Impl& m = *run.impl_;
+    p.header = m.header;
+    p.mapping = m.opt.mapping;
+    p.delimiter = m.reader.delimiter();
+    std::vector<std::string> cells;
+    for (int i = 0; i < rows; i++) {
+        CsvRowPreview r;
+        try {
+            if (!m.reader.next(cells)) break;
+        } catch (const CsvError& e) {
+            r.error = e.what();
+            p.rows.push_back(r);
+            break;
+        }
+        r.line = m.reader.line();
+        r.cells = cells;
+        try {
+            Fields f = m.fields_of(cells, r.line);
+            r.duplicate_of = m.duplicate_of(f);
+            Transaction row(store.db());   // each row checked alone, then undone
+            if (!f.empty()) m.store.create(*m.opt.entity, f);
+        } catch (const ValidationError& e) {
+            r.error = e.what();
+        } catch (const CsvError& e) {
+            r.error = e.what();
+        }
+        p.rows.push_back(std::move(r));
+    }
+    return p;   // `run` is destroyed unfinished: everything rolls back
+}
+
+//-----------------------------------------------------------------------------
+// Export
+//-----------------------------------------------------------------------------
+
+std::string csv_cell(const std::string& v) {
+    std::string s = v;
+    if (!s.empty() && (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@' || s[0] == '\t' || s[0] == '\r')) s.insert(0, "'");
+    bool quote = s.find_first_of(",;\"\n\r\t") != std::string::npos || (!s.empty() && (s.front() == ' ' || s.back() == ' '));
+    if (!quote) return s;
+    std::string out = "\"";
+    for (char c : s) out += c == '"' ? std::string("\"\"") : std::string(1, c);
+    return out + "\"";
+}
+
+int64_t export_csv(Store& store, const ListQuery& q, std::ostream& out) {
+    const EntitySpec& e = *q.entity;
+    out << "\xEF\xBB\xBF";   // a BOM: spreadsheets then read the file as UTF-8
+    out << "Id";
+    for (const FieldSpec& f : e.fields) out << ',' << csv_cell(f.label);
+    out << ",Created,Updated\r\n";
+    int64_t n = 0;
+    std::optional<PageKey> key;
+    for (;;) {
+        Page p = list_page(store.db(), q, key, 500);
+        for (const Record& r : p.rows) {
+            out << csv_cell(r.id);
+            for (size_t i = 0; i < e.fields.size(); i++) {
+                const FieldSpec& f = e.fields[i];
+                std::string v = value_to_text(r.values[i]);
+                if (f.type == FieldType::Ref) v = record_title(store, entity(f.ref), v);
+                else if (f.type == FieldType::Money) {
+                    int64_t m = r.integer(f.name);
+                    char buf[40];
+                    snprintf(buf, sizeof buf, "%s%lld.%02lld", m < 0 ? "-" : "", (long long)(std::llabs(m) / 100), (long long)(std::llabs(m) % 100));
+                    v = buf;
+                } else if (f.type == FieldType::Bool) v = v == "1" ? "yes" : "no";
+                out << ',' << csv_cell(v);
+            }
+            out << ',' << r.created_at << ',' << r.updated_at << "\r\n";
+            n++;
+        }
+        if (!p.next) break;
+        key = p.next;
+    }
+    return n;
+}
+
+}  // namespace crm

@@ -1,0 +1,189 @@
+// test_csv.cpp - CSV as other CRMs and spreadsheets write it: BOM, CRLF,
+// quotes, delimiters; the mapping guess; duplicates; all-or-nothing imports
+// with the line and column named; export with formula escaping.
+#include <sstream>
+
+#include "csv.h"
+#include "testing.h"
+
+using namespace crm;
+using namespace crm::testing;
+
+namespace {
+
+std::vector<std::vector<std::string>> parse(const std::string& text) {
+    std::istringstream in(text);
+    CsvReader r(in);
+    std::vector<std::vector<std::string>> rows;
+    std::vector<std::string> f;
+    while (r.next(f)) rows.push_back(f);
+    return rows;
+}
+
+std::string parse_error(const std::string& text) {
+    try {
+        parse(text);
+    } catch (const CsvError& e) {
+        return e.what();
+    }
+    return "";
+}
+
+CsvImportSummary import(Store& s, const std::string& text, DuplicatePolicy d = DuplicatePolicy::Skip, const EntitySpec& e = kContacts) {
+    std::istringstream in(text);
+    CsvImportOptions o;
+    o.entity = &e;
+    o.duplicates = d;
+    o.name = "people.csv";
+    return import_csv(s, in, o);
+}
+
+std::string import_error(Store& s, const std::string& text) {
+    try {
+        import(s, text);
+    } catch (const CsvError& e) {
+        return e.what();
+    }
+    return "";
+}
+
+}  // namespace
+
+TEST_SUITE("csv") {
+
+TEST_CASE("the reader: BOM, CRLF or LF, quotes with delimiters, quotes and line breaks inside, detected delimiters") {
+    using V = std::vector<std::vector<std::string>>;
+    CHECK(parse("\xEF\xBB\xBFName,City\r\nAnn,Berlin\r\n") == V{{"Name", "City"}, {"Ann", "Berlin"}});
+    CHECK(parse("a,b\n\"x, y\",\"say \"\"hi\"\"\"\n") == V{{"a", "b"}, {"x, y", "say \"hi\""}});
+    CHECK(parse("a,b\n\"line 1\nline 2\",z\nlast,row") == V{{"a", "b"}, {"line 1\nline 2", "z"}, {"last", "row"}});
+    CHECK(parse("Vorname;Nachname;Ort\nJürgen;Müller;Köln\n") == V{{"Vorname", "Nachname", "Ort"}, {"Jürgen", "Müller", "Köln"}});
+    CHECK(parse("a\tb\tc\n1\t2\t3\n") == V{{"a", "b", "c"}, {"1", "2", "3"}});
+    CHECK(parse("a,b\n\n1,\n\n") == V{{"a", "b"}, {"1", ""}});   // blank lines skipped, empty cells kept
+    CHECK(parse("a,b\r1,2\r") == V{{"a", "b"}, {"1", "2"}});       // old Mac line ends
+    CHECK(parse("").empty());
+}
+
+TEST_CASE("the reader names the line of a broken file") {
+    CHECK(parse_error("a,b\n1,2\n\"open,3\n4,5\n") == "line 3: a quoted field is not closed before the end of the file");
+    CHECK(parse_error("a,b\nok,\xC3\x28\n") == "line 2, column 2: not valid UTF-8 (save the file as UTF-8 and import it again)");
+    CHECK(parse_error("a\n" + std::string(2 << 20, 'x') + "\n") == "line 2: a field is longer than 1 MiB");
+}
+
+TEST_CASE("the mapping is guessed from header names other CRMs and spreadsheets use") {
+    std::vector<std::string> h = {"First Name", "Last Name", "E-mail Address", "Company Name", "Phone Number", "Mobile Phone",
+                                  "Job Title", "Mailing City", "Country/Region", "Zip", "Favourite colour"};
+    CHECK(guess_mapping(kContacts, h) == std::vector<std::string>{"first_name", "last_name", "email", "company", "phone", "mobile",
+                                                                 "job_title", "city", "country", "postcode", ""});
+    CHECK(guess_mapping(kAccounts, {"Account Name", "Website", "Industry"}) == std::vector<std::string>{"name", "website", "industry"});
+    CHECK(guess_mapping(kLeads, {"Company", "Lead Source", "Surname"}) == std::vector<std::string>{"company", "source", "last_name"});
+    auto m = apply_mapping_text(kContacts, h, guess_mapping(kContacts, h), "Favourite colour=notes,Zip=");
+    CHECK(m[10] == "notes");
+    CHECK(m[9] == "");
+    CHECK_THROWS_WITH_AS(apply_mapping_text(kContacts, h, m, "Shoe=notes"), "--map: the file has no column 'Shoe'", CsvError);
+}
+
+TEST_CASE("contacts import with their accounts found or created, values as spreadsheets write them") {
+    Fixture fx;
+    std::string existing = fx.account("Müller GmbH");
+    CsvImportSummary s = import(fx.store,
+                                "First Name;Last Name;E-mail;Company;Country;Do not call\r\n"
+                                "Jürgen;Müller;jm@mueller.de;müller gmbh;Germany;yes\r\n"
+                                "Ana;Lima;ana@lima.br;Lima Ltda;BR;no\r\n"
+                                "Bo;Lima;;Lima Ltda;;\r\n");
+    CHECK(s.rows == 3);
+    CHECK(s.created == 3);
+    CHECK(s.accounts_created == 1);
+    CHECK(fx.db.query_text("SELECT account_id FROM contacts WHERE email = 'jm@mueller.de'") == existing);
+    CHECK(fx.db.query_text("SELECT country || do_not_call FROM contacts WHERE email = 'jm@mueller.de'") == "DE1");
+    CHECK(fx.db.query_int("SELECT count(DISTINCT account_id) FROM contacts WHERE last_name = 'Lima'") == 1);
+}
+
+TEST_CASE("duplicates by e-mail or by name and phone: skip, update or create") {
+    Fixture fx;
+    std::string ann = fx.contact("Ann", "Archer", "", "ann@example.com");
+    fx.store.update(kContacts, ann, {{"phone", "+44 20 7946 0000"}});
+    std::string csv = "first_name,last_name,email,phone,city\n"
+                      "Ann,Archer,ANN@example.com,,Leeds\n"         // same e-mail (any case)
+                      "Ann,Archer,,+44 (20) 7946-0000,York\n"        // same name and phone
+                      "New,Person,new@example.com,,Bath\n"
+                      "New,Person,new@example.com,,Bath\n";          // a duplicate inside the file
+    CsvImportSummary skip = import(fx.store, csv, DuplicatePolicy::Skip);
+    CHECK(skip.created == 1);
+    CHECK(skip.skipped_duplicates == 3);
+    CHECK(fx.store.count(kContacts) == 2);
+    CsvImportSummary upd = import(fx.store, "email,city\nann@example.com,Leeds\n", DuplicatePolicy::Update);
+    CHECK(upd.updated == 1);
+    CHECK(fx.store.must_get(kContacts, ann).text("city") == "Leeds");
+    CsvImportSummary create = import(fx.store, "email,last_name\nann@example.com,Archer\n", DuplicatePolicy::Create);
+    CHECK(create.created == 1);
+    CHECK(fx.store.count(kContacts) == 3);
+}
+
+TEST_CASE("one bad row stops the import with its line and column, and nothing is written") {
+    Fixture fx;
+    fx.contact("Kept", "Before");
+    int64_t log = fx.db.query_int("SELECT count(*) FROM change_log");
+    std::string csv = "First Name,Last Name,E-mail\nA,One,a@x.org\nB,Two,b@x.org\nC,Three,not-an-email\nD,Four,d@x.org\n";
+    CHECK(import_error(fx.store, csv) == "people.csv: line 4: column 'E-mail' (E-mail): 'not-an-email' is not a valid e-mail address");
+    CHECK(fx.store.count(kContacts) == 1);
+    CHECK(fx.db.query_int("SELECT count(*) FROM change_log") == log);
+    CHECK(import_error(fx.store, "Shoe,Hat\n1,2\n") == "people.csv: line 1: no column matches a field of Contacts (map them by hand)");
+    CHECK(import_error(fx.store, "") == "people.csv: the file is empty");
+    CHECK(import_error(fx.store, "last_name\n\"Open\n").find("people.csv: line 2: a quoted field is not closed") == 0);
+    CHECK(import_error(fx.store, "last_name,email\nX,x@y.org,extra\n") == "people.csv: line 2: has 3 columns, the header 2");
+    CHECK(fx.store.count(kContacts) == 1);
+}
+
+TEST_CASE("a preview shows the first rows with their errors and duplicates, and writes nothing") {
+    Fixture fx;
+    std::string ann = fx.contact("Ann", "Archer", "", "ann@example.com");
+    std::istringstream in("First Name,Last Name,Email,Company\nAnn,Archer,ann@example.com,Acme\nBob,,bob@x.org,Acme\nCy,Cole,cy@x.org,Acme\n");
+    CsvImportOptions o;
+    CsvPreview p = preview_csv(fx.store, in, o, 10);
+    CHECK(p.mapping == std::vector<std::string>{"first_name", "last_name", "email", "company"});
+    REQUIRE(p.rows.size() == 3);
+    CHECK(p.rows[0].duplicate_of == ann);
+    CHECK(p.rows[1].error == "contacts.last_name: is required");
+    CHECK(p.rows[2].error.empty());
+    CHECK(fx.store.count(kContacts) == 1);
+    CHECK(fx.store.count(kAccounts) == 0);
+}
+
+TEST_CASE("a cancelled import leaves nothing behind") {
+    Fixture fx;
+    std::string csv = "last_name\n";
+    for (int i = 0; i < 3000; i++) csv += "Row" + std::to_string(i) + "\n";
+    std::istringstream in(csv);
+    {
+        CsvImportOptions o;
+        CsvImport run(fx.store, in, o);
+        CHECK_FALSE(run.step(0));
+        CHECK(run.summary().created > 0);
+    }   // cancelled
+    CHECK(fx.store.count(kContacts) == 0);
+}
+
+TEST_CASE("export writes every row with labels, escaping cells a spreadsheet would run as formulas") {
+    Fixture fx;
+    std::string acc = fx.account("=HYPERLINK(\"http://evil\")");
+    fx.store.create(kContacts, {{"first_name", "+cmd"}, {"last_name", "Smith, Jr."}, {"account_id", acc}, {"notes", "@SUM(A1)\nline 2"}});
+    fx.store.create(kContacts, {{"last_name", "-10"}, {"email", "x@y.org"}});
+    std::ostringstream out;
+    CHECK(export_csv(fx.store, ListQuery{&kContacts, "last_name"}, out) == 2);
+    std::string csv = out.str();
+    CHECK(csv.rfind("\xEF\xBB\xBFId,Account,Salutation,First name,Last name", 0) == 0);
+    CHECK(csv.find(",'+cmd,\"Smith, Jr.\",") != std::string::npos);
+    CHECK(csv.find("\"'=HYPERLINK(\"\"http://evil\"\")\"") != std::string::npos);
+    CHECK(csv.find("\"'@SUM(A1)\nline 2\"") != std::string::npos);
+    CHECK(csv.find(",'-10,") != std::string::npos);
+    CHECK(csv_cell("plain") == "plain");
+    // And it reads back with the same reader.
+    std::istringstream in(csv);
+    CsvReader r(in);
+    std::vector<std::string> f;
+    int rows = 0;
+    while (r.next(f)) rows++;
+    CHECK(rows == 3);
+}
+
+}
