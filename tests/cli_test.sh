@@ -62,5 +62,27 @@ head -c 8192 "$DB" > "$DIR/truncated.sqlite"
 printf 'not a database at all\n%.0s' {1..300} > "$DIR/text.sqlite"
 expect 1 "$CRM" --db "$DIR/text.sqlite" stats; contains err "file is not a database"
 
+# Export and import: JSON round trip into a new file, CSV in and out.
+expect 0 "$CRM" --db "$DB" export --json "$DIR/all.json"; contains out "exported"
+[ -s "$DIR/all.json" ] && [ ! -e "$DIR/all.json.tmp" ] && ok || bad "the JSON export is missing or half-written"
+expect 0 "$CRM" --db "$DIR/copy.sqlite" import --json "$DIR/all.json" --replace; contains out "added"
+a=$(sqlite3 "$DB" "SELECT count(*) FROM contacts; SELECT count(*) FROM activities; SELECT group_concat(id) FROM (SELECT id FROM accounts ORDER BY id)")
+b=$(sqlite3 "$DIR/copy.sqlite" "SELECT count(*) FROM contacts; SELECT count(*) FROM activities; SELECT group_concat(id) FROM (SELECT id FROM accounts ORDER BY id)")
+[ "$a" = "$b" ] && ok || bad "the JSON round trip lost rows"
+expect 0 "$CRM" --db "$DIR/copy.sqlite" check
+printf 'Vorname;Nachname;E-Mail-Adresse;Firma;Lieblingsfarbe\r\nJürgen;Kästner;jk@example.de;Kästner KG;blau\r\n' > "$DIR/in.csv"
+expect 0 "$CRM" --db "$DIR/copy.sqlite" import --csv "$DIR/in.csv" --entity contacts --map "Vorname=first_name,Nachname=last_name,E-Mail-Adresse=email,Firma=company"
+contains out "1 created"
+[ "$(sqlite3 "$DIR/copy.sqlite" "SELECT a.name FROM contacts c JOIN accounts a ON a.id = c.account_id WHERE c.email = 'jk@example.de'")" = "Kästner KG" ] && ok || bad "the CSV contact or its account is missing"
+expect 0 "$CRM" --db "$DIR/copy.sqlite" export --csv contacts "$DIR/out.csv"; contains out "exported"
+grep -q "Kästner" "$DIR/out.csv" && ok || bad "the CSV export lacks the imported contact"
+# Bad input: named, and nothing changes.
+before=$(sqlite3 "$DIR/copy.sqlite" "SELECT count(*) FROM contacts; SELECT count(*) FROM change_log")
+head -c 5000 "$DIR/all.json" > "$DIR/cut.json"
+expect 1 "$CRM" --db "$DIR/copy.sqlite" import --json "$DIR/cut.json"; contains err "cut.json: not valid JSON"
+printf 'last_name,email\nA,a@x.org\nB,broken\n' > "$DIR/bad.csv"
+expect 1 "$CRM" --db "$DIR/copy.sqlite" import --csv "$DIR/bad.csv" --entity contacts; contains err "bad.csv: line 3: column 'email'"
+[ "$(sqlite3 "$DIR/copy.sqlite" "SELECT count(*) FROM contacts; SELECT count(*) FROM change_log")" = "$before" ] && ok || bad "a failed import changed the database"
+
 echo "cli: $passed passed, $failed failed"
 [ "$failed" = 0 ]

@@ -4,22 +4,30 @@
 //   crm --db FILE stats                             counts per entity and the file size
 //   crm --db FILE search TEXT                       full-text search
 //   crm --db FILE check                             integrity and foreign-key check
+//   crm --db FILE export --json FILE [--deleted]    all data as JSON (see transfer.h)
+//   crm --db FILE import --json FILE [--replace]    merge (default) or replace from JSON
+//   crm --db FILE export --csv ENTITY FILE          one entity as CSV
+//   crm --db FILE import --csv FILE --entity E [--map "Col=field,..."] [--duplicates skip|update|create]
 //
 // Errors go to stderr with exit status 1 (2 for usage); a failed command
 // leaves the database as it was (every write is one transaction).
 #include <chrono>
+#include <cstdlib>
+#include <fstream>
 #include <cstdio>
 #include <cstring>
 #include <unistd.h>
 #include <string>
 #include <vector>
 
+#include "csv.h"
 #include "db.h"
 #include "demo.h"
 #include "entity.h"
 #include "schema.h"
 #include "search.h"
 #include "store.h"
+#include "transfer.h"
 #include "views.h"
 
 using namespace crm;
@@ -32,7 +40,12 @@ const char* kUsage =
     "  demo [--contacts N] [--seed S]   fill an empty database with demo data (default 1000 contacts, seed 1)\n"
     "  stats                            record counts per entity and the file size\n"
     "  search TEXT                      search contacts, accounts and leads\n"
-    "  check                            SQLite integrity check and foreign-key check\n";
+    "  check                            SQLite integrity check and foreign-key check\n"
+    "  export --json FILE [--deleted]   everything as JSON (with tombstones if --deleted)\n"
+    "  import --json FILE [--replace]   merge a JSON export by id (newer wins), or replace all data with it\n"
+    "  export --csv ENTITY FILE         contacts, accounts, leads, ... as CSV\n"
+    "  import --csv FILE --entity E [--map \"Column=field,...\"] [--duplicates skip|update|create]\n"
+    "                                   contacts, accounts or leads from CSV (one transaction)\n";
 
 struct Usage : std::runtime_error {
     using std::runtime_error::runtime_error;
@@ -113,6 +126,109 @@ int cmd_check(Store& store) {
     return 0;
 }
 
+// Writes to FILE.tmp and renames it over FILE when complete: never half a file.
+template <class F> void write_file(const std::string& path, F&& fill) {
+    std::string tmp = path + ".tmp";
+    {
+        std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+        if (!out) throw std::runtime_error("cannot write '" + tmp + "'");
+        try {
+            fill(out);
+        } catch (...) {
+            out.close();
+            remove(tmp.c_str());
+            throw;
+        }
+        out.flush();
+        if (!out) {
+            remove(tmp.c_str());
+            throw std::runtime_error("writing '" + path + "' failed (disk full?)");
+        }
+    }
+    if (rename(tmp.c_str(), path.c_str()) != 0) throw std::runtime_error("cannot rename '" + tmp + "' to '" + path + "'");
+}
+
+std::string option(const std::vector<std::string>& args, const char* name, bool* present = nullptr) {
+    for (size_t i = 0; i < args.size(); i++)
+        if (args[i] == name) {
+            if (present) *present = true;
+            if (i + 1 < args.size()) return args[i + 1];
+            throw Usage(std::string(name) + " needs a value");
+        }
+    return "";
+}
+bool flag(const std::vector<std::string>& args, const char* name) {
+    for (const std::string& a : args)
+        if (a == name) return true;
+    return false;
+}
+
+int cmd_export(Store& store, const std::vector<std::string>& args) {
+    if (flag(args, "--json")) {
+        std::string path = option(args, "--json");
+        ExportOptions o;
+        o.include_deleted = flag(args, "--deleted");
+        ExportSummary s;
+        write_file(path, [&](std::ostream& out) { s = export_json(store, out, o); });
+        printf("exported %lld records to %s\n", (long long)s.records, path.c_str());
+        return 0;
+    }
+    if (flag(args, "--csv")) {
+        std::string ent = option(args, "--csv");
+        if (args.size() < 3) throw Usage("export --csv ENTITY FILE");
+        const EntitySpec* e = find_entity(ent);
+        if (!e) throw Usage("export --csv: unknown entity '" + ent + "'");
+        std::string path = args.back();
+        int64_t n = 0;
+        write_file(path, [&](std::ostream& out) { n = export_csv(store, ListQuery{e, ""}, out); });
+        printf("exported %lld %s to %s\n", (long long)n, e->table, path.c_str());
+        return 0;
+    }
+    throw Usage("export needs --json FILE or --csv ENTITY FILE");
+}
+
+int cmd_import(Store& store, const std::vector<std::string>& args) {
+    if (flag(args, "--json")) {
+        std::string path = option(args, "--json");
+        std::ifstream in(path, std::ios::binary);
+        if (!in) throw std::runtime_error("cannot read '" + path + "'");
+        ImportSummary s = import_json(store, in, path, flag(args, "--replace") ? ImportMode::Replace : ImportMode::Merge);
+        printf("imported %s: %lld added, %lld updated, %lld unchanged, %lld removed\n", path.c_str(), (long long)s.added,
+               (long long)s.updated, (long long)s.unchanged, (long long)s.removed);
+        return 0;
+    }
+    if (flag(args, "--csv")) {
+        std::string path = option(args, "--csv");
+        std::string ent = option(args, "--entity");
+        if (ent.empty()) throw Usage("import --csv needs --entity contacts|accounts|leads");
+        const EntitySpec* e = find_entity(ent);
+        if (!e) throw Usage("import --csv: unknown entity '" + ent + "'");
+        std::ifstream in(path, std::ios::binary);
+        if (!in) throw std::runtime_error("cannot read '" + path + "'");
+        CsvImportOptions o;
+        o.entity = e;
+        o.name = path;
+        std::string dup = option(args, "--duplicates");
+        if (dup == "update") o.duplicates = DuplicatePolicy::Update;
+        else if (dup == "create") o.duplicates = DuplicatePolicy::Create;
+        else if (!dup.empty() && dup != "skip") throw Usage("--duplicates is skip, update or create");
+        std::string map = option(args, "--map");
+        if (!map.empty()) {
+            // The header decides the columns: read it once for the mapping, then import from the start.
+            std::ifstream head(path, std::ios::binary);
+            CsvReader r(head);
+            std::vector<std::string> header;
+            r.next(header);
+            o.mapping = apply_mapping_text(*e, header, guess_mapping(*e, header), map);
+        }
+        CsvImportSummary s = import_csv(store, in, o);
+        printf("imported %s: %lld rows, %lld created, %lld updated, %lld duplicates skipped, %lld accounts created\n", path.c_str(),
+               (long long)s.rows, (long long)s.created, (long long)s.updated, (long long)s.skipped_duplicates, (long long)s.accounts_created);
+        return 0;
+    }
+    throw Usage("import needs --json FILE or --csv FILE --entity E");
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -128,17 +244,19 @@ int main(int argc, char** argv) {
     try {
         if (db_path.empty()) throw Usage("--db FILE is required");
         if (command.empty()) throw Usage("a command is required");
-        if (command != "demo" && command != "stats" && command != "search" && command != "check")
+        if (command != "demo" && command != "stats" && command != "search" && command != "check" && command != "export" && command != "import")
             throw Usage("unknown command '" + command + "'");
         DemoOptions demo_opt;
         if (command == "demo") demo_opt = parse_demo_options(args);
         OpenOptions oo;
-        oo.create = command == "demo";
+        oo.create = command == "demo" || command == "import";
         Database db(db_path, oo);
         Store store(db);
         if (command == "demo") return cmd_demo(store, demo_opt);
         if (command == "stats") return cmd_stats(store);
         if (command == "search") return cmd_search(store, args);
+        if (command == "export") return cmd_export(store, args);
+        if (command == "import") return cmd_import(store, args);
         return cmd_check(store);
     } catch (const Usage& e) {
         fprintf(stderr, "crm: %s\n%s", e.what(), kUsage);
