@@ -25,6 +25,7 @@ say() { printf '[setup] %s\n' "$*"; }
 # --- Debian packages ----------------------------------------------------------
 APT_PACKAGES=(
   cmake ninja-build g++ make pkg-config xz-utils dpkg-dev
+  clang-14 libclang-rt-14-dev
   emscripten
   doctest-dev nlohmann-json3-dev libcpp-httplib-dev
   chromium

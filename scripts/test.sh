@@ -46,6 +46,22 @@ ctest_stage native build/native
 echo "== wasm tests (ctest, under node)"
 ctest_stage wasm build/wasm
 
+echo "== fuzzing the importers (libFuzzer + ASan, ${FUZZ_SECONDS:-30} s each)"
+# The regression cases in tests/fuzz/regressions run first; a new crash is
+# saved there (commit it) and fails the run.
+if build fuzz; then
+  for t in csv json; do
+    mkdir -p "build/fuzz/corpus-$t"
+    out=$(build/fuzz/fuzz_$t -max_total_time="${FUZZ_SECONDS:-30}" -timeout=10 -rss_limit_mb=2048 \
+          -artifact_prefix="tests/fuzz/regressions/$t/crash-" "build/fuzz/corpus-$t" "tests/fuzz/regressions/$t" 2>&1)
+    st=$?
+    echo "$out" | grep -E '^Done|ERROR|SUMMARY' | head -n 5
+    if [ $st -eq 0 ] && echo "$out" | grep -q '^Done'; then passed=$((passed + 1)); else stage_fail "fuzz_$t found a crash (saved in tests/fuzz/regressions/$t)"; fi
+  done
+else
+  stage_fail "the fuzz build failed"
+fi
+
 echo "== same demo data natively and in wasm"
 digest_of() { grep -o 'demo digest[^:]*: [0-9a-f]*' | tail -n1 | awk '{print $NF}'; }
 d_native=$(build/native/tests/core_tests -ts=demo -tc='the same seed*' 2>&1 | digest_of)
