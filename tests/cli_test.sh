@@ -76,6 +76,8 @@ contains out "1 created"
 [ "$(sqlite3 "$DIR/copy.sqlite" "SELECT a.name FROM contacts c JOIN accounts a ON a.id = c.account_id WHERE c.email = 'jk@example.de'")" = "Kästner KG" ] && ok || bad "the CSV contact or its account is missing"
 expect 0 "$CRM" --db "$DIR/copy.sqlite" export --csv contacts "$DIR/out.csv"; contains out "exported"
 grep -q "Kästner" "$DIR/out.csv" && ok || bad "the CSV export lacks the imported contact"
+expect 0 "$CRM" --db "$DIR/copy.sqlite" revert-import; contains out "2 records removed"
+[ "$(sqlite3 "$DIR/copy.sqlite" "SELECT count(*) FROM contacts WHERE email = 'jk@example.de' AND deleted = 0")" = "0" ] && ok || bad "revert-import left the contact"
 # Bad input: named, and nothing changes.
 before=$(sqlite3 "$DIR/copy.sqlite" "SELECT count(*) FROM contacts; SELECT count(*) FROM change_log")
 head -c 5000 "$DIR/all.json" > "$DIR/cut.json"

@@ -187,3 +187,27 @@ TEST_CASE("export writes every row with labels, escaping cells a spreadsheet wou
 }
 
 }
+
+TEST_CASE("the last import is reverted as a whole: created records removed, updates undone") {
+    Fixture fx;
+    std::string ann = fx.contact("Ann", "Archer", "", "ann@example.com");
+    fx.store.update(kContacts, ann, {{"city", "London"}});
+    import(fx.store, "email,last_name\nfirst@import.org,First\n");
+    CsvImportSummary s = import(fx.store,
+                                "email,last_name,city,company\nann@example.com,Archer,Leeds,\nnew@x.org,New,Bath,New Co\n",
+                                DuplicatePolicy::Update);
+    CHECK(!s.import_id.empty());
+    CHECK(fx.store.count(kContacts) == 3);
+    CHECK(fx.store.must_get(kContacts, ann).text("city") == "Leeds");
+    RevertSummary r = revert_last_import(fx.store);
+    CHECK(r.file == "people.csv");
+    CHECK(r.removed == 2);    // the new contact and the account made for it
+    CHECK(r.restored == 1);
+    CHECK(fx.store.count(kContacts) == 2);
+    CHECK(fx.store.count(kAccounts) == 0);
+    CHECK(fx.store.must_get(kContacts, ann).text("city") == "London");
+    // The one before is next; then there is nothing left to revert.
+    CHECK(revert_last_import(fx.store).removed == 1);
+    CHECK(fx.store.count(kContacts) == 1);
+    CHECK_THROWS_WITH_AS(revert_last_import(fx.store), "there is no import to revert", CsvError);
+}

@@ -8,6 +8,7 @@
 //   crm --db FILE import --json FILE [--replace]    merge (default) or replace from JSON
 //   crm --db FILE export --csv ENTITY FILE          one entity as CSV
 //   crm --db FILE import --csv FILE --entity E [--map "Col=field,..."] [--duplicates skip|update|create]
+//   crm --db FILE revert-import                     undo the last CSV import as a whole
 //
 // Errors go to stderr with exit status 1 (2 for usage); a failed command
 // leaves the database as it was (every write is one transaction).
@@ -45,7 +46,8 @@ const char* kUsage =
     "  import --json FILE [--replace]   merge a JSON export by id (newer wins), or replace all data with it\n"
     "  export --csv ENTITY FILE         contacts, accounts, leads, ... as CSV\n"
     "  import --csv FILE --entity E [--map \"Column=field,...\"] [--duplicates skip|update|create]\n"
-    "                                   contacts, accounts or leads from CSV (one transaction)\n";
+    "                                   contacts, accounts or leads from CSV (one transaction)\n"
+    "  revert-import                    undo the last CSV import: its records removed, its updates undone\n";
 
 struct Usage : std::runtime_error {
     using std::runtime_error::runtime_error;
@@ -244,7 +246,7 @@ int main(int argc, char** argv) {
     try {
         if (db_path.empty()) throw Usage("--db FILE is required");
         if (command.empty()) throw Usage("a command is required");
-        if (command != "demo" && command != "stats" && command != "search" && command != "check" && command != "export" && command != "import")
+        if (command != "demo" && command != "stats" && command != "search" && command != "check" && command != "export" && command != "import" && command != "revert-import")
             throw Usage("unknown command '" + command + "'");
         DemoOptions demo_opt;
         if (command == "demo") demo_opt = parse_demo_options(args);
@@ -257,6 +259,11 @@ int main(int argc, char** argv) {
         if (command == "search") return cmd_search(store, args);
         if (command == "export") return cmd_export(store, args);
         if (command == "import") return cmd_import(store, args);
+        if (command == "revert-import") {
+            RevertSummary r = revert_last_import(store);
+            printf("reverted the import of %s: %lld records removed, %lld restored\n", r.file.c_str(), (long long)r.removed, (long long)r.restored);
+            return 0;
+        }
         return cmd_check(store);
     } catch (const Usage& e) {
         fprintf(stderr, "crm: %s\n%s", e.what(), kUsage);

@@ -9,6 +9,8 @@
 #include <set>
 #include <unordered_map>
 
+#include <nlohmann/json.hpp>
+
 #include "views.h"
 
 namespace crm {
@@ -307,6 +309,12 @@ struct CsvImport::Impl {
     std::unordered_map<std::string, std::string> seen_email; // this file's e-mails -> record
     bool done = false;
 
+    void journal(const EntitySpec& e, const std::string& id, const char* action, const std::string& before = "") {
+        store.db().cached("INSERT INTO import_items(import_id, entity, record_id, action, before) VALUES (?1, ?2, ?3, ?4, ?5)")
+            .bind_all(sum.import_id, std::string(e.table), id, std::string(action), before)
+            .run();
+    }
+
     Impl(Store& s, std::istream& i, CsvImportOptions o) : store(s), in(i), opt(std::move(o)), reader(i) {}
 
     [[noreturn]] void fail(int64_t line, const std::string& what) {
@@ -325,6 +333,7 @@ struct CsvImport::Impl {
         if (id.empty()) {
             id = store.create(kAccounts, {{"name", trim(name)}});
             sum.accounts_created++;
+            journal(kAccounts, id, "created");
         }
         accounts[key] = id;
         return id;
@@ -408,12 +417,22 @@ struct CsvImport::Impl {
                 return;
             }
             if (!dup.empty() && opt.duplicates == DuplicatePolicy::Update) {
+                Record before = store.must_get(e, dup);
+                nlohmann::json old = nlohmann::json::object();
+                for (auto& [k, v] : f) {
+                    const Value& was = before.get(k);
+                    if (std::holds_alternative<std::monostate>(was)) old[k] = nullptr;
+                    else if (const int64_t* n = std::get_if<int64_t>(&was)) old[k] = *n;
+                    else old[k] = value_to_text(was);
+                }
                 store.update(e, dup, f);
                 sum.updated++;
                 id = dup;
+                journal(e, id, "updated", old.dump());
             } else {
                 id = store.create(e, f);
                 sum.created++;
+                journal(e, id, "created");
             }
             for (auto& [k, v] : f)
                 if (k == "email" && !value_to_text(v).empty()) seen_email[ascii_lower(value_to_text(v))] = id;
@@ -442,6 +461,10 @@ CsvImport::CsvImport(Store& store, std::istream& in, CsvImportOptions options) :
     for (const std::string& f : m.opt.mapping) any |= !f.empty();
     if (!any) throw CsvError(m.opt.name + ": line 1: no column matches a field of " + std::string(m.opt.entity->label) + " (map them by hand)");
     m.tx.emplace(store.db());
+    m.sum.import_id = store.new_id();
+    store.db().cached("INSERT INTO imports(id, at, file, entity) VALUES (?1, ?2, ?3, ?4)")
+        .bind_all(m.sum.import_id, format_datetime(store.now_ms()), m.opt.name, std::string(m.opt.entity->table))
+        .run();
 }
 
 CsvImport::~CsvImport() = default;   // an unfinished transaction rolls back
@@ -454,6 +477,9 @@ bool CsvImport::step(double budget_ms) {
     try {
         for (int n = 0;; n++) {
             if (!m.reader.next(cells)) {
+                m.store.db().cached("UPDATE imports SET rows = ?2, created = ?3, updated = ?4 WHERE id = ?1")
+                    .bind_all(m.sum.import_id, m.sum.rows, m.sum.created + m.sum.accounts_created, m.sum.updated)
+                    .run();
                 m.tx->commit();
                 m.tx.reset();
                 m.done = true;
@@ -521,6 +547,46 @@ CsvPreview preview_csv(Store& store, std::istream& in, const CsvImportOptions& o
         p.rows.push_back(std::move(r));
     }
     return p;   // `run` is destroyed unfinished: everything rolls back
+}
+
+RevertSummary revert_last_import(Store& store) {
+    Database& db = store.db();
+    Transaction tx(db);
+    RevertSummary r;
+    std::string id;
+    {
+        Statement st = db.prepare("SELECT id, file FROM imports WHERE reverted_at = '' ORDER BY at DESC, rowid DESC LIMIT 1");
+        if (!st.step()) throw CsvError("there is no import to revert");
+        id = st.column_text(0);
+        r.file = st.column_text(1);
+    }
+    // Newest first: contacts before the accounts created for them.
+    Statement items = db.prepare("SELECT entity, record_id, action, before FROM import_items WHERE import_id = ?1 ORDER BY rowid DESC");
+    items.bind_all(id);
+    std::vector<std::tuple<std::string, std::string, std::string, std::string>> all;
+    while (items.step()) all.push_back({items.column_text(0), items.column_text(1), items.column_text(2), items.column_text(3)});
+    for (auto& [ent, rid, action, before] : all) {
+        const EntitySpec& e = entity(ent);
+        if (action == "created") {
+            if (store.exists(e, rid)) {
+                store.remove(e, rid);
+                r.removed++;
+            }
+        } else if (store.exists(e, rid)) {
+            Fields f;
+            nlohmann::json old = nlohmann::json::parse(before);   // kept alive for the loop
+            for (auto& [k, v] : old.items()) {
+                if (v.is_null()) f.push_back({k, std::monostate{}});
+                else if (v.is_number_integer()) f.push_back({k, v.get<int64_t>()});
+                else f.push_back({k, v.get<std::string>()});
+            }
+            store.update(e, rid, f);
+            r.restored++;
+        }
+    }
+    db.cached("UPDATE imports SET reverted_at = ?2 WHERE id = ?1").bind_all(id, format_datetime(store.now_ms())).run();
+    tx.commit();
+    return r;
 }
 
 //-----------------------------------------------------------------------------

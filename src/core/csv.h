@@ -84,6 +84,7 @@ struct CsvPreview {
 CsvPreview preview_csv(Store& store, std::istream& in, const CsvImportOptions& options, int rows = 20);
 
 struct CsvImportSummary {
+    std::string import_id;                         // for revert_import
     int64_t rows = 0, created = 0, updated = 0, skipped_duplicates = 0, accounts_created = 0;
 };
 
@@ -105,6 +106,15 @@ private:
     std::unique_ptr<Impl> impl_;
 };
 CsvImportSummary import_csv(Store& store, std::istream& in, const CsvImportOptions& options);
+
+// Reverts the most recent import that is not reverted yet: the records it
+// created are removed, the fields it updated get their previous values back.
+// One transaction. Throws CsvError when there is nothing to revert.
+struct RevertSummary {
+    std::string file;
+    int64_t removed = 0, restored = 0;
+};
+RevertSummary revert_last_import(Store& store);
 
 // Writes the rows of a list query (all of them, page by page) as CSV.
 int64_t export_csv(Store& store, const ListQuery& q, std::ostream& out);

@@ -623,11 +623,36 @@ CREATE TRIGGER kb_articles_search_au AFTER UPDATE ON kb_articles BEGIN
 END;
 )SQL";
 
+//-----------------------------------------------------------------------------
+// 4: what each import did, so the last one can be reverted as a whole.
+//-----------------------------------------------------------------------------
+const char* kV4 = R"SQL(
+CREATE TABLE imports (
+  id TEXT PRIMARY KEY NOT NULL,
+  at TEXT NOT NULL,
+  file TEXT NOT NULL DEFAULT '',
+  entity TEXT NOT NULL DEFAULT '',
+  rows INTEGER NOT NULL DEFAULT 0,
+  created INTEGER NOT NULL DEFAULT 0,
+  updated INTEGER NOT NULL DEFAULT 0,
+  reverted_at TEXT NOT NULL DEFAULT ''
+);
+CREATE TABLE import_items (
+  import_id TEXT NOT NULL REFERENCES imports(id),
+  entity TEXT NOT NULL,
+  record_id TEXT NOT NULL,
+  action TEXT NOT NULL,          -- created | updated
+  before TEXT NOT NULL DEFAULT '' -- updated: the changed fields' previous values, as JSON
+);
+CREATE INDEX import_items_by_import ON import_items(import_id);
+)SQL";
+
 const std::vector<Migration>& migrations() {
     static const std::vector<Migration> all = {
         {1, "CRM tables", kV1},
         {2, "full-text search", kV2},
         {3, "workflow rules, SLA targets, knowledge base, templates, segments", kV3},
+        {4, "import journal", kV4},
     };
     return all;
 }
