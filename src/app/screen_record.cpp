@@ -343,6 +343,30 @@ void draw_record_view() {
                 ImGui::EndTabItem();
             }
         }
+        if (ImGui::BeginTabItem("History###history")) {
+            // Every change to this record, newest first: who had it, what it said before.
+            std::vector<ChangeEntry> hist = g.store->history(rv.id);
+            if (ImGui::BeginTable("history_t", 3, ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_ScrollY)) {
+                ImGui::TableSetupColumn("When", ImGuiTableColumnFlags_WidthFixed, 140 * s);
+                ImGui::TableSetupColumn("Field", ImGuiTableColumnFlags_WidthFixed, 160 * s);
+                ImGui::TableSetupColumn("New value");
+                ImGui::TableHeadersRow();
+                for (auto it = hist.rbegin(); it != hist.rend(); ++it) {
+                    ImGui::TableNextRow();
+                    ImGui::TableNextColumn();
+                    ImGui::TextUnformatted(when_text(it->at).c_str());
+                    ImGui::TableNextColumn();
+                    const FieldSpec* f = rv.entity->field(it->field);
+                    ImGui::TextUnformatted(it->field == "*" ? "created" : f ? f->label : it->field.c_str());
+                    ImGui::TableNextColumn();
+                    std::string v = value_to_text(it->value);
+                    if (f && f->type == FieldType::Ref) v = ref_title(entity(f->ref), v);
+                    ImGui::TextUnformatted(v.c_str());
+                }
+                ImGui::EndTable();
+            }
+            ImGui::EndTabItem();
+        }
         ImGui::EndTabBar();
     }
     ImGui::EndChild();
