@@ -82,6 +82,7 @@ browser_stage() {
 }
 browser_stage app.test.mjs
 browser_stage workflows.test.mjs
+browser_stage pwa.test.mjs
 
 echo "total: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -211,6 +211,37 @@
     textInput.focus({preventScroll: true});
   }
 
+  //--- Offline and updates: the service worker ----------------------------------
+  // A new version installs in the background and waits; the app shows
+  // "Update available - Reload", and only that click switches versions.
+  let waitingWorker = null;
+  function offerUpdate(worker) {
+    if (!navigator.serviceWorker.controller) return;   // the first install: nothing to update
+    waitingWorker = worker;
+    window.crmUpdateAvailable = true;
+    if (started) Module._crm_update_available();
+  }
+  Module.crmApplyUpdate = async () => {
+    if (!waitingWorker) return;
+    Module._crm_flush();
+    await waitSaved(10000);
+    window.crmUpdateAccepted = true;
+    waitingWorker.postMessage('skip-waiting');
+  };
+  if ('serviceWorker' in navigator && location.protocol !== 'file:') {
+    navigator.serviceWorker.addEventListener('controllerchange', () => {
+      if (window.crmUpdateAccepted) location.reload();
+    });
+    navigator.serviceWorker.register('sw.js').then((reg) => {
+      if (reg.waiting) offerUpdate(reg.waiting);
+      reg.addEventListener('updatefound', () => {
+        const w = reg.installing;
+        if (w) w.addEventListener('statechange', () => { if (w.state === 'installed') offerUpdate(w); });
+      });
+      window.crmServiceWorker = reg;
+    }).catch((e) => console.warn('service worker not registered: ' + e));
+  }
+
   async function start() {
     const fonts = await fontsReady;
     Module.FS.mkdir('/fonts');
@@ -226,6 +257,7 @@
     installInput();
     started = true;
     Module.callMain([]);
+    if (window.crmUpdateAvailable) Module._crm_update_available();
   }
 
   // For the browser tests: the items ImGui drew (labels and rectangles) and what the screens show.

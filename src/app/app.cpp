@@ -344,6 +344,12 @@ static void draw_status_bar() {
         ImGui::SameLine();
         if (ImGui::SmallButton("Undo")) undo_delete();
     }
+    if (platform::update_available()) {
+        ImGui::SameLine(0, 24 * g.scale);
+        ImGui::TextColored(ImVec4(0.2f, 0.45f, 0.85f, 1), "Update available");
+        ImGui::SameLine();
+        if (ImGui::SmallButton("Reload")) platform::apply_update();
+    }
     if (!g.notice.empty() && platform::now_ms() < g.notice_until) {
         ImGui::SameLine(0, 24 * g.scale);
         ImGui::TextUnformatted(g.notice.c_str());
@@ -482,6 +488,7 @@ std::string test_state_json() {
     j["undo"] = g.undo_title;
     j["search_open"] = g.search_open;
     j["dark"] = g.dark;
+    j["update_available"] = platform::update_available();
     j["scale"] = g.scale;
     j["last_error"] = g.last_error;
     j["workflow"] = {{"kind", g.workflow.kind}, {"error", g.workflow.error}, {"result", g.workflow.result}};

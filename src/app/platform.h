@@ -21,6 +21,10 @@ struct SaveTiming {
 };
 SaveTiming last_save_timing();
 
+// A new version is ready: the status bar offers "Reload", which saves and switches.
+bool update_available();
+void apply_update();
+
 void wake_after_ms(int ms);          // draw a frame then, even with no input
 double now_ms();                     // wall clock
 

@@ -182,6 +182,10 @@ void web::wake() {
 }
 
 platform::StorageInfo g_storage;
+bool g_update_available = false;
+EM_JS(void, js_apply_update, (), { if (Module.crmApplyUpdate) Module.crmApplyUpdate(); });
+bool platform::update_available() { return g_update_available; }
+void platform::apply_update() { js_apply_update(); }
 platform::StorageInfo platform::storage_info() { return g_storage; }
 void platform::refresh_storage_info() { js_storage_refresh(); }
 void platform::wake_after_ms(int ms) { schedule_timer(ms); }
@@ -190,6 +194,12 @@ double platform::now_ms() { return emscripten_date_now(); }
 extern "C" {
 
 EMSCRIPTEN_KEEPALIVE void crm_wake() { web::wake(); }
+
+// A new version of the app is installed and waiting (web/sw.js).
+EMSCRIPTEN_KEEPALIVE void crm_update_available() {
+    g_update_available = true;
+    web::wake();
+}
 
 // Another tab took over: stop drawing and writing for good (a reload comes back).
 EMSCRIPTEN_KEEPALIVE void crm_freeze() {
