@@ -83,6 +83,7 @@ browser_stage() {
 browser_stage app.test.mjs
 browser_stage workflows.test.mjs
 browser_stage pwa.test.mjs
+browser_stage data.test.mjs
 
 echo "total: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -167,6 +167,40 @@
     return meta.size;
   }
 
+  //--- Files: downloads, the picker, drag and drop --------------------------------
+  Module.crmDownload = (path, name, mime) => {
+    const bytes = Module.FS.readFile(path);
+    Module.FS.unlink(path);
+    const url = URL.createObjectURL(new Blob([bytes], {type: mime}));
+    const a = document.createElement('a');
+    a.href = url;
+    a.download = name;
+    document.body.appendChild(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 60000);
+  };
+  async function receiveFile(file) {
+    const bytes = new Uint8Array(await file.arrayBuffer());
+    try { Module.FS.mkdir('/uploads'); } catch (e) {}
+    const safe = file.name.replace(/[^A-Za-z0-9._-]/g, '_');
+    const path = '/uploads/' + Date.now() + '-' + safe;
+    Module.FS.writeFile(path, bytes);
+    withString((p) => withString((n) => Module._crm_file_arrived(p, n), file.name), path);
+  }
+  Module.crmPickFile = (accept) => {
+    const input = document.createElement('input');
+    input.type = 'file';
+    input.accept = accept;
+    input.addEventListener('change', () => { if (input.files[0]) receiveFile(input.files[0]); });
+    input.click();
+  };
+  window.addEventListener('dragover', (e) => { e.preventDefault(); });
+  window.addEventListener('drop', (e) => {
+    e.preventDefault();
+    if (started && e.dataTransfer && e.dataTransfer.files[0]) receiveFile(e.dataTransfer.files[0]);
+  });
+
   //--- Input glue ---------------------------------------------------------------
   function installInput() {
     let composing = false;

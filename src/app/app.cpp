@@ -435,7 +435,7 @@ void frame() {
     ImGui::End();
 }
 
-bool busy() { return g.demo != nullptr || (g.file && g.file->in_flight()); }
+bool busy() { return g.demo != nullptr || data_import_running() || (g.file && g.file->in_flight()); }
 
 int next_timer_ms() {
     if (g.file && g.file->state() == SaveState::Failed)   // the next retry of a failed save
@@ -489,6 +489,7 @@ std::string test_state_json() {
     j["search_open"] = g.search_open;
     j["dark"] = g.dark;
     j["update_available"] = platform::update_available();
+    j["incoming"] = nlohmann::json::parse(incoming_state_json());
     j["scale"] = g.scale;
     j["last_error"] = g.last_error;
     j["workflow"] = {{"kind", g.workflow.kind}, {"error", g.workflow.error}, {"result", g.workflow.result}};

@@ -18,6 +18,7 @@ int next_timer_ms();                   // when a timed redraw is due (SLA clocks
 void set_scale(float scale);           // devicePixelRatio: rebuilds fonts and style
 void clear_color(float out[4]);        // the background of the current theme
 std::string test_state_json();         // what the screens show, for the browser tests
-std::string test_health();             // the core's health check: "" when the database is sound
+std::string test_health();
+void file_arrived(const std::string& path, const std::string& name);   // picked or dropped             // the core's health check: "" when the database is sound
 
 }  // namespace crm::app

@@ -152,6 +152,8 @@ void draw_search_popup();                                       // search_popup.
 void draw_dashboard();                                          // screen_other.cpp
 void draw_data_screen();
 void draw_coming_screen(const char* what, const char* text);
+bool data_import_running();                                     // screen_data.cpp
+std::string incoming_state_json();
 void draw_pipeline_screen();                                    // screen_pipeline.cpp
 void draw_settings_screen();                                    // screen_settings.cpp
 void draw_my_day();                                             // screen_other.cpp

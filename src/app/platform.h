@@ -25,6 +25,12 @@ SaveTiming last_save_timing();
 bool update_available();
 void apply_update();
 
+// Files: a file in the page's file system offered as a download; the
+// browser's file picker, whose choice (like a file dropped on the page)
+// arrives in app::file_arrived with its path in the page's file system.
+void download_file(const std::string& fs_path, const std::string& name, const char* mime);
+void pick_file(const char* accept);
+
 void wake_after_ms(int ms);          // draw a frame then, even with no input
 double now_ms();                     // wall clock
 

@@ -13,7 +13,6 @@ namespace {
 
 Overview g_overview;
 uint64_t g_overview_version = 0;
-std::string g_check_result;
 
 void figure(const char* label, const std::string& value) {
     ImGui::BeginGroup();
@@ -24,14 +23,6 @@ void figure(const char* label, const std::string& value) {
     ImGui::EndGroup();
 }
 
-std::string bytes_text(double b) {
-    char buf[48];
-    if (b < 0) return "unknown";
-    if (b < 1024 * 1024) snprintf(buf, sizeof buf, "%.1f KiB", b / 1024);
-    else if (b < 1024.0 * 1024 * 1024) snprintf(buf, sizeof buf, "%.1f MiB", b / 1048576);
-    else snprintf(buf, sizeof buf, "%.2f GiB", b / 1073741824);
-    return buf;
-}
 
 }  // namespace
 
@@ -125,36 +116,6 @@ void draw_dashboard() {
     ImGui::Separator();
     draw_my_day();
     (void)s;
-}
-
-void draw_data_screen() {
-    ImGui::PushFont(g.font_big);
-    ImGui::TextUnformatted("Data");
-    ImGui::PopFont();
-    ImGui::TextWrapped("Your data lives in this browser (IndexedDB), saved at every change. Only the pages a change touches are written.");
-    ImGui::Spacing();
-    platform::StorageInfo si = platform::storage_info();
-    ImGui::Text("Database file: %s", bytes_text((double)g.db->file_size_bytes()).c_str());
-    ImGui::Text("Browser storage used: %s of %s available to this site", bytes_text(si.used).c_str(), bytes_text(si.quota).c_str());
-    if (si.quota > 0) ImGui::ProgressBar((float)(si.used / si.quota), ImVec2(300 * g.scale, 0));
-    ImGui::Text("Persistent storage: %s", si.persisted ? "granted (the browser will not evict this data)" : "not granted (the browser may evict data under storage pressure)");
-    if (ImGui::Button("Refresh")) platform::refresh_storage_info();
-    ImGui::Separator();
-    if (g.file) {
-        platform::SaveTiming t = platform::last_save_timing();
-        ImGui::Text("Saves: %llu, last one %s in %.1f ms", (unsigned long long)g.file->batches_written(), bytes_text(t.bytes).c_str(), t.ms);
-        if (g.file->state() == SaveState::Failed) ImGui::TextColored(ImVec4(0.85f, 0.2f, 0.2f, 1), "Last save failed: %s", g.file->error().c_str());
-    }
-    if (ImGui::Button("Check database")) {
-        std::string problems = health_check(*g.db);
-        g_check_result = problems.empty() ? "The database is healthy (integrity, references and search index checked)." : "Problems found:\n" + problems;
-    }
-    if (!g_check_result.empty()) {
-        ImGui::SameLine();
-        ImGui::TextUnformatted(g_check_result.c_str());
-    }
-    ImGui::Separator();
-    ImGui::TextDisabled("Export and import (JSON, CSV, the SQLite file) come with the data-portability work (issue 5).");
 }
 
 void draw_coming_screen(const char* what, const char* text) {

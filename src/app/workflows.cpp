@@ -5,6 +5,7 @@
 #include <imgui.h>
 
 #include <cstdlib>
+#include <fstream>
 
 #include "app/app_state.h"
 #include "app/platform.h"
@@ -12,6 +13,7 @@
 #include "cases.h"
 #include "leads.h"
 #include "pipeline.h"
+#include "privacy.h"
 #include "views.h"
 
 namespace crm::app {
@@ -138,6 +140,28 @@ void case_actions(const Record& r) {
     }
 }
 
+void contact_actions(const Record& r) {
+    ImGui::TextDisabled("Personal data:");
+    ImGui::SameLine();
+    if (ImGui::SmallButton("Export (JSON)")) {
+        try {
+            std::string path = "/tmp/person.json";
+            std::ofstream out(path, std::ios::binary);
+            export_person(*g.store, r.id, out);
+            out.close();
+            std::string name = record_title(r);
+            for (char& c : name)
+                if (c == ' ' || c == '/') c = '-';
+            platform::download_file(path, "person-" + name + ".json", "application/json");
+            notify("Personal data exported");
+        } catch (const std::exception& e) {
+            g.last_error = e.what();
+        }
+    }
+    ImGui::SameLine();
+    if (ImGui::SmallButton("Erase person...")) open_workflow_dialog("erase", r.id);
+}
+
 void campaign_actions(const Record& r) {
     CampaignResults res = campaign_results(*g.store, r.id);
     ImGui::Text("Sent %lld, leads %lld, opportunities %lld, won %lld (%s), cost per lead %s", (long long)res.sent, (long long)res.leads,
@@ -168,13 +192,15 @@ void draw_workflow_actions() {
     else if (rv.entity == &kOpportunities) opportunity_actions(*rv.rec);
     else if (rv.entity == &kCases) case_actions(*rv.rec);
     else if (rv.entity == &kCampaigns) campaign_actions(*rv.rec);
+    else if (rv.entity == &kContacts) contact_actions(*rv.rec);
 }
 
 void draw_workflow_dialog() {
     WorkflowDialog& w = g.workflow;
     if (w.kind.empty()) return;
     const char* titles[][2] = {{"disqualify", "Disqualify lead"}, {"convert", "Convert lead"}, {"lost", "Mark as lost"},
-                               {"resolve", "Resolve case"}, {"send", "Send campaign"}};
+                               {"resolve", "Resolve case"}, {"send", "Send campaign"},
+                               {"erase", "Erase this person"}};
     std::string title = "Workflow";
     for (auto& t : titles)
         if (w.kind == t[0]) title = t[1];
@@ -241,6 +267,26 @@ void draw_workflow_dialog() {
             if (step([&] { resolve_case(*g.store, w.id, w.text, w.article_id); }, "Case resolved")) {
                 w = WorkflowDialog{};
                 ImGui::CloseCurrentPopup();
+            } else {
+                w.error = g.last_error;
+            }
+        }
+    } else if (w.kind == "erase") {
+        ImGui::TextWrapped("Erases %s and everything that is about them: their activities, tasks, tags and history. Cases, orders and "
+                           "opportunities stay, without their name. This cannot be undone; the erasure itself is logged without personal data.",
+                           ref_title(kContacts, w.id).c_str());
+        bool sure = w.text == "yes";
+        if (ImGui::Checkbox("Yes, erase this person", &sure)) w.text = sure ? "yes" : "";
+        ImGui::BeginDisabled(!sure);
+        ok = ImGui::Button("Erase", ImVec2(140 * s, 0));
+        ImGui::EndDisabled();
+        if (ok) {
+            std::string id = w.id;
+            if (step([&] { erase_person(*g.store, id); }, "Person erased")) {
+                w = WorkflowDialog{};
+                ImGui::CloseCurrentPopup();
+                g.record = RecordView{};
+                g.back.clear();
             } else {
                 w.error = g.last_error;
             }

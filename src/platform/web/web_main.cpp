@@ -185,6 +185,12 @@ platform::StorageInfo g_storage;
 bool g_update_available = false;
 EM_JS(void, js_apply_update, (), { if (Module.crmApplyUpdate) Module.crmApplyUpdate(); });
 bool platform::update_available() { return g_update_available; }
+EM_JS(void, js_download, (const char* path, const char* name, const char* mime), {
+    Module.crmDownload(UTF8ToString(path), UTF8ToString(name), UTF8ToString(mime));
+});
+EM_JS(void, js_pick_file, (const char* accept), { Module.crmPickFile(UTF8ToString(accept)); });
+void platform::download_file(const std::string& p, const std::string& n, const char* mime) { js_download(p.c_str(), n.c_str(), mime); }
+void platform::pick_file(const char* accept) { js_pick_file(accept); }
 void platform::apply_update() { js_apply_update(); }
 platform::StorageInfo platform::storage_info() { return g_storage; }
 void platform::refresh_storage_info() { js_storage_refresh(); }
@@ -194,6 +200,12 @@ double platform::now_ms() { return emscripten_date_now(); }
 extern "C" {
 
 EMSCRIPTEN_KEEPALIVE void crm_wake() { web::wake(); }
+
+// A file the user picked or dropped on the page, written to the page's file system.
+EMSCRIPTEN_KEEPALIVE void crm_file_arrived(const char* path, const char* name) {
+    app::file_arrived(path, name);
+    web::wake();
+}
 
 // A new version of the app is installed and waiting (web/sw.js).
 EMSCRIPTEN_KEEPALIVE void crm_update_available() {

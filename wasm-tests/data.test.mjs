@@ -1,0 +1,125 @@
+// data.test.mjs - the user's data in and out of the app in Chromium: the
+// .sqlite file the app downloads, opened by sql.js from npm (an independent
+// reader) and compared; a CSV from another CRM imported through the file
+// picker and the mapping screen; a bad CSV refused with nothing imported; a
+// JSON export dropped back on the page and merged; the last import reverted.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createRequire } from 'node:module';
+import { serve, launchPersistent, App, run, assert, eq } from './lib.mjs';
+
+const require = createRequire(import.meta.url);
+const initSqlJs = require('sql.js');
+const srv = await serve();
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'crm-data-'));
+
+async function start() {
+  const ctx = await launchPersistent(path.join(tmp, 'profile-' + Math.random().toString(36).slice(2)), {});
+  const page = await ctx.newPage();
+  const app = await App.open(page, srv.url);
+  await app.click('Load demo data');
+  await app.waitState((x) => !x.demo_running && !x.first_run, 'demo data', 120000);
+  await app.waitSaved();
+  return { ctx, page, app };
+}
+
+async function download(app, label) {
+  const [dl] = await Promise.all([app.page.waitForEvent('download', { timeout: 30000 }), app.click(label)]);
+  const file = path.join(tmp, dl.suggestedFilename());
+  await dl.saveAs(file);
+  return file;
+}
+
+async function pick(app, file) {
+  const [chooser] = await Promise.all([app.page.waitForEvent('filechooser', { timeout: 10000 }), app.click('Import a file...')]);
+  await chooser.setFiles(file);
+  await app.waitState((x) => x.incoming.open && x.incoming.name === path.basename(file), 'the import dialog');
+}
+
+const tests = [
+  ['the downloaded .sqlite opens in sql.js with the same data', async () => {
+    const { ctx, app } = await start();
+    await app.click('Data');
+    const file = await download(app, 'Database file (.sqlite)');
+    assert(file.endsWith('.sqlite'), 'a .sqlite file: ' + file);
+    const SQL = await initSqlJs();
+    const db = new SQL.Database(fs.readFileSync(file));
+    const count = (sql) => db.exec(sql)[0].values[0][0];
+    eq(count('PRAGMA integrity_check'), 'ok', 'integrity in sql.js');
+    const s = await app.state();
+    eq(count('SELECT count(*) FROM contacts WHERE deleted = 0'), s.contacts, 'contacts');
+    eq(count('SELECT count(*) FROM accounts WHERE deleted = 0'), s.accounts, 'accounts');
+    // A sample row: the first contact of the app's list, by id, with its name.
+    await app.click('Contacts');
+    const row = (await app.state()).list.rows[0];
+    const name = db.exec(`SELECT first_name || ' ' || last_name FROM contacts WHERE id = '${row.id}'`)[0].values[0][0];
+    eq(name.trim(), row.title, 'the sample row read by sql.js');
+    db.close();
+    await ctx.close();
+  }],
+
+  ['a CSV from another CRM through the mapping screen; a bad one refused; the import reverted', async () => {
+    const { ctx, app } = await start();
+    await app.click('Data');
+    const before = (await app.state()).contacts;
+    const good = path.join(tmp, 'from-other-crm.csv');
+    fs.writeFileSync(good, '\ufeffFirst Name;Last Name;E-mail Address;Company Name;Favourite colour\r\n' +
+                           'Grete;Sørensen;grete@fjord.no;Fjord Møbler AS;blue\r\n' +
+                           '"Jean-Luc";"Picard, Jr.";jl@enterprise.fr;Fjord Møbler AS;red\r\n');
+    await pick(app, good);
+    let s = await app.waitState((x) => x.incoming.preview.length === 2, 'the preview');
+    eq(JSON.stringify(s.incoming.mapping), JSON.stringify(['first_name', 'last_name', 'email', 'company', '']), 'the guessed mapping');
+    assert(s.incoming.preview.every((r) => r.error === '' && !r.duplicate), 'preview rows valid, no duplicates');
+    await app.click('Import', { window: 'incoming' });
+    s = await app.waitState((x) => /^Imported 2 rows: 2 created/.test(x.incoming.result), 'the import');
+    eq((await app.state()).contacts, before + 2, 'contacts after the import');
+    await app.click('Close', { window: 'incoming' });
+
+    const bad = path.join(tmp, 'broken.csv');
+    fs.writeFileSync(bad, 'last_name,email\nOk,ok@x.org\nBroken,not-an-address\n');
+    await pick(app, bad);
+    s = await app.waitState((x) => x.incoming.preview.length === 2, 'the preview of the bad file');
+    assert(s.incoming.preview[1].error !== '', 'the preview shows the bad row: ' + JSON.stringify(s.incoming.preview));
+    await app.click('Import', { window: 'incoming' });
+    s = await app.waitState((x) => /broken\.csv: line 3: column 'email'.*nothing was imported/.test(x.incoming.error), 'the refusal');
+    eq((await app.state()).contacts, before + 2, 'contacts after the refused import');
+    await app.click('Close', { window: 'incoming' });
+
+    await app.click('Revert the last import');
+    await app.waitState((x) => x.contacts === before, 'the revert');
+    await app.waitSaved();
+    await ctx.close();
+  }],
+
+  ['a JSON export dropped on the page merges back in', async () => {
+    const { ctx, page, app } = await start();
+    await app.click('Data');
+    const file = await download(app, 'Everything (JSON)');
+    const json = JSON.parse(fs.readFileSync(file, 'utf8'));
+    eq(json.format, 'crm-export', 'format');
+    // Change the file: one contact renamed, newer than ours.
+    const c = json.entities.contacts[0];
+    c.last_name = 'Renamed-By-File';
+    c.updated_at = '2099-01-01T00:00:00.000Z';
+    const text = JSON.stringify(json);
+    await page.evaluate((t) => {
+      const dt = new DataTransfer();
+      dt.items.add(new File([t], 'backup.json', { type: 'application/json' }));
+      window.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+    }, text);
+    await app.waitState((x) => x.incoming.open && x.incoming.name === 'backup.json', 'the import dialog');
+    await app.click('Merge', { window: 'incoming' });
+    await app.waitState((x) => /^Imported: 0 added, 1 updated/.test(x.incoming.result), 'the merge');
+    await app.click('Close', { window: 'incoming' });
+    await app.click('Contacts');
+    await app.fill('##search', 'Renamed-By-File');
+    await app.waitState((x) => x.list && x.list.count === 1, 'the merged contact');
+    await ctx.close();
+  }],
+];
+
+const failed = await run(tests);
+await srv.close();
+fs.rmSync(tmp, { recursive: true, force: true });
+process.exit(failed ? 1 : 0);
