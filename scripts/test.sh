@@ -69,8 +69,8 @@ d_wasm=$(cd build/wasm/tests && node --no-experimental-fetch core_tests.js -ts=d
 echo "native $d_native, wasm $d_wasm"
 if [ -n "$d_native" ] && [ "$d_native" = "$d_wasm" ]; then passed=$((passed + 1)); else stage_fail "demo digests differ"; fi
 
-# browser_stage FILE: a Playwright suite; adds its "N passed, M failed" to the totals.
-browser_stage() {
+# node_stage FILE: a suite in wasm-tests/ (Playwright or plain node); adds its "N passed, M failed" to the totals.
+node_stage() {
   echo "== the app in Chromium (wasm-tests/$1)"
   local out line
   out=$(cd wasm-tests && node "$1" 2>&1)
@@ -80,10 +80,11 @@ browser_stage() {
   passed=$((passed + $(echo "$line" | cut -d' ' -f1)))
   failed=$((failed + $(echo "$line" | cut -d' ' -f3)))
 }
-browser_stage app.test.mjs
-browser_stage workflows.test.mjs
-browser_stage pwa.test.mjs
-browser_stage data.test.mjs
+node_stage app.test.mjs
+node_stage workflows.test.mjs
+node_stage pwa.test.mjs
+node_stage data.test.mjs
+node_stage schema.test.mjs
 
 echo "total: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
