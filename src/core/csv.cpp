@@ -305,8 +305,6 @@ struct CsvImport::Impl {
     std::vector<std::string> header;
     std::optional<Transaction> tx;
     CsvImportSummary sum;
-    std::unordered_map<std::string, std::string> accounts;   // lower-case name -> id
-    std::unordered_map<std::string, std::string> seen_email; // this file's e-mails -> record
     bool done = false;
 
     void journal(const EntitySpec& e, const std::string& id, const char* action, const std::string& before = "") {
@@ -321,67 +319,77 @@ struct CsvImport::Impl {
         throw CsvError(opt.name + ": line " + std::to_string(line) + ": " + what);
     }
 
+    // Existing records, read once per import into hash maps, so checking a row
+    // for a duplicate costs the same at row 1 and at row 1,000,000.
+    bool indexed = false;
+    std::unordered_map<std::string, std::string> by_email, by_name_phone, account_by_name;
+    static std::string name_phone_key(const std::string& first, const std::string& last, const std::string& phone) {
+        return ascii_lower(first) + '\x1f' + ascii_lower(last) + '\x1f' + digits(phone);
+    }
+    void build_index() {
+        if (indexed) return;
+        indexed = true;
+        Database& db = store.db();
+        {
+            Statement st = db.prepare("SELECT id, name FROM accounts WHERE deleted = 0");
+            while (st.step()) account_by_name.emplace(ascii_lower(trim(st.column_text(1))), st.column_text(0));
+        }
+        const EntitySpec& e = *opt.entity;
+        if (&e == &kAccounts) return;
+        Statement st = db.prepare(std::string("SELECT id, email, first_name, last_name, phone FROM ") + e.table + " WHERE deleted = 0");
+        while (st.step()) {
+            std::string id = st.column_text(0), email = ascii_lower(st.column_text(1));
+            if (!email.empty()) by_email.emplace(email, id);
+            if (!digits(st.column_text(4)).empty()) by_name_phone.emplace(name_phone_key(st.column_text(2), st.column_text(3), st.column_text(4)), id);
+        }
+    }
+    void remember(const Fields& f, const std::string& id) {
+        std::string email, first, last, phone, name;
+        for (auto& [k, v] : f) {
+            std::string t = value_to_text(v);
+            if (k == "email") email = ascii_lower(trim(t));
+            if (k == "first_name") first = trim(t);
+            if (k == "last_name") last = trim(t);
+            if (k == "phone") phone = t;
+            if (k == "name") name = ascii_lower(trim(t));
+        }
+        if (!email.empty()) by_email[email] = id;
+        if (!digits(phone).empty()) by_name_phone[name_phone_key(first, last, phone)] = id;
+        if (opt.entity == &kAccounts && !name.empty()) account_by_name[name] = id;
+    }
+
     std::string account_for(const std::string& name) {
+        build_index();
         std::string key = ascii_lower(trim(name));
         if (key.empty()) return "";
-        auto it = accounts.find(key);
-        if (it != accounts.end()) return it->second;
-        Statement& st = store.db().cached("SELECT id FROM accounts WHERE deleted = 0 AND name = ?1 COLLATE NOCASE LIMIT 1");
-        st.bind_all(trim(name));
-        std::string id = st.step() ? st.column_text(0) : "";
-        st.reset();
-        if (id.empty()) {
-            id = store.create(kAccounts, {{"name", trim(name)}});
-            sum.accounts_created++;
-            journal(kAccounts, id, "created");
-        }
-        accounts[key] = id;
+        auto it = account_by_name.find(key);
+        if (it != account_by_name.end()) return it->second;
+        std::string id = store.create(kAccounts, {{"name", trim(name)}});
+        sum.accounts_created++;
+        journal(kAccounts, id, "created");
+        account_by_name[key] = id;
         return id;
     }
 
     std::string duplicate_of(const Fields& f) {
-        const EntitySpec& e = *opt.entity;
+        build_index();
         std::string email, first, last, phone, name;
         for (auto& [k, v] : f) {
             std::string t = value_to_text(v);
-            if (k == "email") email = ascii_lower(t);
-            if (k == "first_name") first = t;
-            if (k == "last_name") last = t;
-            if (k == "phone") phone = digits(t);
-            if (k == "name") name = t;
+            if (k == "email") email = ascii_lower(trim(t));
+            if (k == "first_name") first = trim(t);
+            if (k == "last_name") last = trim(t);
+            if (k == "phone") phone = t;
+            if (k == "name") name = ascii_lower(trim(t));
         }
-        if (!email.empty()) {
-            auto s = seen_email.find(email);
-            if (s != seen_email.end()) return s->second;
-            if (e.field("email")) {
-                Statement& st = store.db().cached(std::string("SELECT id FROM ") + e.table + " WHERE deleted = 0 AND (email = ?1 OR email = ?2) LIMIT 1");
-                for (auto& [k, v] : f)
-                    if (k == "email") st.bind(1, v);
-                st.bind(2, email);
-                std::string id = st.step() ? st.column_text(0) : "";
-                st.reset();
-                if (!id.empty()) return id;
-            }
+        if (opt.entity == &kAccounts) {
+            auto it = account_by_name.find(name);
+            return it == account_by_name.end() ? "" : it->second;
         }
-        if (&e == &kAccounts && !name.empty()) {
-            Statement& st = store.db().cached("SELECT id FROM accounts WHERE deleted = 0 AND name = ?1 COLLATE NOCASE LIMIT 1");
-            st.bind_all(name);
-            std::string id = st.step() ? st.column_text(0) : "";
-            st.reset();
-            return id;
-        }
-        if (!last.empty() && !phone.empty() && e.field("phone")) {
-            Statement& st = store.db().cached(std::string("SELECT id, first_name, phone FROM ") + e.table + " WHERE deleted = 0 AND last_name = ?1");
-            st.bind_all(last);
-            std::string id;
-            while (st.step())
-                if (ascii_lower(st.column_text(1)) == ascii_lower(first) && digits(st.column_text(2)) == phone) {
-                    id = st.column_text(0);
-                    break;
-                }
-            st.reset();
-            return id;
-        }
+        if (!email.empty())
+            if (auto it = by_email.find(email); it != by_email.end()) return it->second;
+        if (!last.empty() && !digits(phone).empty())
+            if (auto it = by_name_phone.find(name_phone_key(first, last, phone)); it != by_name_phone.end()) return it->second;
         return "";
     }
 
@@ -434,8 +442,7 @@ struct CsvImport::Impl {
                 sum.created++;
                 journal(e, id, "created");
             }
-            for (auto& [k, v] : f)
-                if (k == "email" && !value_to_text(v).empty()) seen_email[ascii_lower(value_to_text(v))] = id;
+            remember(f, id);
         } catch (const ValidationError& ex) {
             const FieldSpec* fs = e.field(ex.field);
             std::string column = ex.field;
