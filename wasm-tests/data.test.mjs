@@ -56,6 +56,28 @@ const tests = [
     const name = db.exec(`SELECT first_name || ' ' || last_name FROM contacts WHERE id = '${row.id}'`)[0].values[0][0];
     eq(name.trim(), row.title, 'the sample row read by sql.js');
     db.close();
+    // The filtered list exports as CSV: only the rows the search shows.
+    await app.fill('##search', row.title.split(' ').pop());
+    const shown = (await app.waitState((x) => x.list && x.list.search !== '', 'the search')).list.count;
+    const csv = fs.readFileSync(await download(app, 'Export CSV'), 'utf8');
+    eq(csv.trim().split('\r\n').length - 1, shown, 'CSV rows of the filtered list');
+    // The same .sqlite file opened in another browser profile replaces its data.
+    const other = await launchPersistent(path.join(tmp, 'profile-open'), {});
+    const page2 = await other.newPage();
+    const app2 = await App.open(page2, srv.url);
+    await app2.click('Start empty');
+    await app2.click('Data');
+    const [chooser] = await Promise.all([page2.waitForEvent('filechooser'), app2.click('Import a file...')]);
+    await chooser.setFiles(file);
+    await app2.waitState((x) => x.incoming.open && x.incoming.kind === 'sqlite', 'the open-database dialog');
+    await app2.click('Replace all data with this file', { window: 'incoming' });
+    await app2.click('Open it', { window: 'incoming' });
+    await app2.waitState((x) => x.contacts === s.contacts, 'the opened database');
+    await app2.waitSaved();
+    await page2.reload();
+    await app2.ready();
+    eq((await app2.state()).contacts, s.contacts, 'the opened database after a reload');
+    await other.close();
     await ctx.close();
   }],
 
@@ -84,7 +106,8 @@ const tests = [
     await app.click('Import', { window: 'incoming' });
     s = await app.waitState((x) => /broken\.csv: line 3: column 'email'.*nothing was imported/.test(x.incoming.error), 'the refusal');
     eq((await app.state()).contacts, before + 2, 'contacts after the refused import');
-    await app.click('Close', { window: 'incoming' });
+    await app.key('Escape');   // Esc closes the dialog
+    await app.waitState((x) => !x.incoming.open, 'the dialog to close');
 
     await app.click('Revert the last import');
     await app.waitState((x) => x.contacts === before, 'the revert');

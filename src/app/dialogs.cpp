@@ -113,7 +113,7 @@ void draw_edit_dialog() {
     }
     float s = g.scale;
     ImGui::SetNextWindowPos(ImGui::GetMainViewport()->GetCenter(), ImGuiCond_Appearing, ImVec2(0.5f, 0.5f));
-    ImGui::SetNextWindowSize(ImVec2(560 * s, 0), ImGuiCond_Appearing);
+    ImGui::SetNextWindowSize(ImVec2(560 * s, 0), ImGuiCond_Always);   // height follows the content (errors, previews)
     std::string title = std::string(d.id.empty() ? "New " : "Edit ") + d.entity->singular + "###edit";
     bool open = true;
     if (!ImGui::BeginPopupModal(title.c_str(), &open)) {
@@ -255,7 +255,7 @@ void draw_activity_dialog() {
     if (a.just_opened) ImGui::OpenPopup(id);
     float s = g.scale;
     ImGui::SetNextWindowPos(ImGui::GetMainViewport()->GetCenter(), ImGuiCond_Appearing, ImVec2(0.5f, 0.5f));
-    ImGui::SetNextWindowSize(ImVec2(520 * s, 0), ImGuiCond_Appearing);
+    ImGui::SetNextWindowSize(ImVec2(520 * s, 0), ImGuiCond_Always);   // height follows the content (errors, previews)
     std::string title = std::string(a.type == "note" ? "Add note" : a.type == "call" ? "Log call" : a.type == "email" ? "Log e-mail" : "Log meeting") + "###activity";
     bool open = true;
     if (!ImGui::BeginPopupModal(title.c_str(), &open)) {

@@ -238,7 +238,7 @@ void draw_incoming() {
     }
     float s = g.scale;
     ImGui::SetNextWindowPos(ImGui::GetMainViewport()->GetCenter(), ImGuiCond_Appearing, ImVec2(0.5f, 0.5f));
-    ImGui::SetNextWindowSize(ImVec2(760 * s, 0), ImGuiCond_Appearing);
+    ImGui::SetNextWindowSize(ImVec2(760 * s, 0), ImGuiCond_Always);   // height follows the content (errors, previews)
     if (!ImGui::BeginPopupModal(id, nullptr)) return;
     ImGui::Text("File: %s", g_in.name.c_str());
     if (g_in.kind == "json" && g_in.result.empty()) {
@@ -283,9 +283,13 @@ void draw_incoming() {
     } else if (g_in.kind.empty()) {
         g_in.error = "This file type is not one the CRM imports: use .json, .csv or .sqlite";
     }
-    if (!g_in.result.empty()) ImGui::TextUnformatted(g_in.result.c_str());
-    if (!g_in.error.empty()) ImGui::TextColored(kErrorColor, "%s", g_in.error.c_str());
-    if (!g_in.run && ImGui::Button("Close")) {
+    if (!g_in.result.empty()) ImGui::TextWrapped("%s", g_in.result.c_str());
+    if (!g_in.error.empty()) {
+        ImGui::PushStyleColor(ImGuiCol_Text, kErrorColor);
+        ImGui::TextWrapped("%s", g_in.error.c_str());
+        ImGui::PopStyleColor();
+    }
+    if (!g_in.run && (ImGui::Button("Close") || ImGui::IsKeyPressed(ImGuiKey_Escape))) {
         close_incoming();
         ImGui::CloseCurrentPopup();
     }

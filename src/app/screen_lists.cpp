@@ -6,9 +6,12 @@
 
 #include <algorithm>
 #include <cstring>
+#include <fstream>
 
 #include "app/app_state.h"
+#include "app/platform.h"
 #include "cases.h"
+#include "csv.h"
 #include "leads.h"
 #include "views.h"
 
@@ -200,6 +203,20 @@ void draw_list_screen(ListView& lv, const EntitySpec& e) {
     ImGui::SameLine();
     std::string new_label = std::string("New ") + e.singular;
     if (ImGui::Button(new_label.c_str())) open_create_dialog(e);
+    ImGui::SameLine();
+    if (ImGui::Button("Export CSV")) {   // this list, as filtered and sorted now
+        try {
+            std::string path = "/tmp/list-export.csv";
+            {
+                std::ofstream out(path, std::ios::binary);
+                int64_t n = export_csv(*g.store, lv.query, out);
+                notify("Exported " + std::to_string(n) + " " + e.table + " as CSV");
+            }
+            platform::download_file(path, std::string(e.table) + "-" + format_date(g.store->now_ms()) + ".csv", "text/csv");
+        } catch (const std::exception& ex) {
+            g.last_error = ex.what();
+        }
+    }
     if (changed || lv.count < 0) {
         if (changed) {
             apply_filters(lv, e);

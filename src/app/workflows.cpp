@@ -208,7 +208,7 @@ void draw_workflow_dialog() {
     if (w.just_opened) ImGui::OpenPopup(title.c_str());
     float s = g.scale;
     ImGui::SetNextWindowPos(ImGui::GetMainViewport()->GetCenter(), ImGuiCond_Appearing, ImVec2(0.5f, 0.5f));
-    ImGui::SetNextWindowSize(ImVec2(520 * s, 0), ImGuiCond_Appearing);
+    ImGui::SetNextWindowSize(ImVec2(520 * s, 0), ImGuiCond_Always);   // height follows the content (errors, previews)
     bool open = true;
     if (!ImGui::BeginPopupModal(title.c_str(), &open)) {
         if (!open) w = WorkflowDialog{};
