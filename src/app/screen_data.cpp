@@ -302,7 +302,8 @@ bool data_import_running() { return g_in.run != nullptr; }
 
 std::string incoming_state_json() {
     nlohmann::json j = {{"open", g_in.open}, {"kind", g_in.kind}, {"name", g_in.name}, {"result", g_in.result}, {"error", g_in.error},
-                        {"mapping", g_in.mapping}, {"running", g_in.run != nullptr}, {"transfer", g_transfer_result},
+                        {"mapping", g_in.mapping}, {"running", g_in.run != nullptr},
+                        {"rows_done", g_in.run ? g_in.run->summary().rows : 0}, {"transfer", g_transfer_result},
                         {"transfer_error", g_transfer_error}};
     nlohmann::json rows = nlohmann::json::array();
     for (const CsvRowPreview& r : g_in.preview.rows) rows.push_back({{"line", r.line}, {"error", r.error}, {"duplicate", !r.duplicate_of.empty()}});
