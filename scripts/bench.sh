@@ -18,7 +18,16 @@ mkdir -p "$OUT"
 echo "== native (g++ -O2), $CONTACTS contacts"
 build/native/tests/bench_core --contacts "$CONTACTS" --db "$OUT/native.sqlite" | tee "$OUT/native.txt"
 echo "== wasm (emcc -O3) under node $(node --version), $CONTACTS contacts"
-node --no-experimental-fetch --stack-size=4096 build/wasm/tests/bench_core.js --contacts "$CONTACTS" --db "$OUT/wasm.sqlite" | tee "$OUT/wasm.txt"
+WASM_BENCH=(node --no-experimental-fetch --stack-size=4096 build/wasm/tests/bench_core.js)
+"${WASM_BENCH[@]}" --contacts "$CONTACTS" --db "$OUT/wasm.sqlite" | tee "$OUT/wasm.txt"
+# CSV import, each size in its own process so the peak memory is the import's.
+# CSV_ROWS="100000 1000000" by default; small runs (CONTACTS < 10000) skip 1M.
+CSV_ROWS="${CSV_ROWS:-100000 $([ "$CONTACTS" -ge 10000 ] && echo 1000000)}"
+for rows in $CSV_ROWS; do
+  echo "== CSV import of $rows contacts: native, then wasm"
+  build/native/tests/bench_core --csv "$rows" --db "$OUT/native.sqlite" | tee -a "$OUT/native.txt"
+  "${WASM_BENCH[@]}" --csv "$rows" --db "$OUT/wasm.sqlite" | tee -a "$OUT/wasm.txt"
+done
 echo "== wasm / native"
 awk '
   FNR == NR { if ($1 == "bench" && NF == 4) { nat[$2] = $3; unit[$2] = $4 } next }

@@ -119,6 +119,30 @@ TEST_CASE("duplicates by e-mail or by name and phone: skip, update or create") {
     CHECK(fx.store.count(kContacts) == 3);
 }
 
+TEST_CASE("accounts are duplicates by name; a record found by a key it no longer has is not a duplicate") {
+    Fixture fx;
+    fx.account("Acme Ltd");
+    CsvImportSummary acc = import(fx.store, "Account Name,Industry\n acme ltd ,Retail\nNova AG,Energy\nNOVA AG,Energy\n",
+                                  DuplicatePolicy::Skip, kAccounts);
+    CHECK(acc.created == 1);
+    CHECK(acc.skipped_duplicates == 2);
+    CHECK(fx.store.count(kAccounts) == 2);
+
+    // Row 1 finds Ann by name and phone and moves her to a new e-mail; row 2
+    // carries her old e-mail, which no record has any more: a new person.
+    std::string ann = fx.contact("Ann", "Archer", "", "ann@example.com");
+    fx.store.update(kContacts, ann, {{"phone", "0123 456"}});
+    CsvImportSummary s = import(fx.store,
+                                "first_name,last_name,email,phone\n"
+                                "Ann,Archer,ann.archer@example.com,0123456\n"
+                                "Annie,Other,ann@example.com,\n",
+                                DuplicatePolicy::Update);
+    CHECK(s.updated == 1);
+    CHECK(s.created == 1);
+    CHECK(fx.store.must_get(kContacts, ann).text("email") == "ann.archer@example.com");
+    CHECK(fx.db.query_int("SELECT count(*) FROM contacts WHERE email = 'ann@example.com' AND first_name = 'Annie'") == 1);
+}
+
 TEST_CASE("one bad row stops the import with its line and column, and nothing is written") {
     Fixture fx;
     fx.contact("Kept", "Before");
