@@ -29,8 +29,7 @@ std::string parse_error(const std::string& text) {
     return "";
 }
 
-CsvImportSummary import(Store& s, const std::string& text, DuplicatePolicy d = DuplicatePolicy::Skip, const EntitySpec& e = kContacts) {
-    std::istringstream in(text);
+CsvImportSummary import(Store& s, std::istream& in, DuplicatePolicy d = DuplicatePolicy::Skip, const EntitySpec& e = kContacts) {
     CsvImportOptions o;
     o.entity = &e;
     o.duplicates = d;
@@ -38,13 +37,23 @@ CsvImportSummary import(Store& s, const std::string& text, DuplicatePolicy d = D
     return import_csv(s, in, o);
 }
 
-std::string import_error(Store& s, const std::string& text) {
+CsvImportSummary import(Store& s, const std::string& text, DuplicatePolicy d = DuplicatePolicy::Skip, const EntitySpec& e = kContacts) {
+    std::istringstream in(text);
+    return import(s, in, d, e);
+}
+
+std::string import_error(Store& s, std::istream& in) {
     try {
-        import(s, text);
+        import(s, in);
     } catch (const CsvError& e) {
         return e.what();
     }
     return "";
+}
+
+std::string import_error(Store& s, const std::string& text) {
+    std::istringstream in(text);
+    return import_error(s, in);
 }
 
 }  // namespace
@@ -156,6 +165,35 @@ TEST_CASE("one bad row stops the import with its line and column, and nothing is
     CHECK(import_error(fx.store, "last_name\n\"Open\n").find("people.csv: line 2: a quoted field is not closed") == 0);
     CHECK(import_error(fx.store, "last_name,email\nX,x@y.org,extra\n") == "people.csv: line 2: has 3 columns, the header 2");
     CHECK(fx.store.count(kContacts) == 1);
+}
+
+TEST_CASE("every kind of bad file is refused with the file and line named, and the database is byte-identical") {
+    Fixture fx;
+    fx.contact("Kept", "Before", fx.account("Kept Ltd"), "kept@example.com");
+    std::string before = database_bytes(fx.db);
+    auto check = [&](const std::string& err, const std::string& expect) {
+        CHECK(err == expect);
+        CHECK(database_bytes(fx.db) == before);
+    };
+    // Truncated in the middle of a quoted field.
+    check(import_error(fx.store, "First Name,Last Name,Company\nAnn,Archer,New Co\nBo,\"Bak"),
+          "people.csv: line 3: a quoted field is not closed before the end of the file");
+    // Another format: a JSON export offered as CSV.
+    check(import_error(fx.store, "{\"format\": \"crm-export\", \"version\": 1}\n"),
+          "people.csv: line 1: no column matches a field of Contacts (map them by hand)");
+    // Another encoding: Latin-1 after good rows that created an account.
+    check(import_error(fx.store, "First Name,Last Name,Company\nAnn,Archer,New Co\nJ\xfcrgen,M\xfcller,\n"),
+          "people.csv: line 3, column 1: not valid UTF-8 (save the file as UTF-8 and import it again)");
+    // A 100 MB line, read as it streams: refused at the 1 MiB cap, not after 100 MB.
+    LongStream huge("First Name,Last Name,Notes\nAnn,Archer,", 'x', size_t(100) << 20, "\n");
+    std::istream huge_in(&huge);
+    check(import_error(fx.store, huge_in), "people.csv: line 2: a field is longer than 1 MiB");
+    CHECK(huge.left > (size_t(90) << 20));
+    // Binary garbage.
+    check(import_error(fx.store, std::string("\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\x01\0", 20)),
+          "people.csv: line 1, column 1: not valid UTF-8 (save the file as UTF-8 and import it again)");
+    CHECK(fx.store.count(kContacts) == 1);
+    CHECK(import_error(fx.store, "First Name,Last Name\nAnn,Archer\n").empty());   // and a good file still imports
 }
 
 TEST_CASE("a preview shows the first rows with their errors and duplicates, and writes nothing") {

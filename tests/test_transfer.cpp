@@ -137,13 +137,14 @@ TEST_CASE("bad files name the file, path and field, and change nothing") {
     std::string acc = fx.account("Before GmbH");
     fx.contact("Be", "Fore", acc);
     std::string good = export_of(fx.store);
-    std::string before = state_of(fx.db);
+    std::string before = state_of(fx.db), before_bytes = database_bytes(fx.db);
     auto check = [&](const std::string& text, const std::string& expect, ImportMode mode = ImportMode::Merge) {
         CAPTURE(expect);
         std::string err = import_error(fx.store, text, mode);
         CHECK(err.find(expect) != std::string::npos);
         CHECK(err.rfind("backup.json: ", 0) == 0);
-        CHECK(state_of(fx.db) == before);
+        CHECK(state_of(fx.db) == before);   // readable when it fails
+        CHECK(database_bytes(fx.db) == before_bytes);
     };
     Fixture other;
     std::string c = other.contact("Ann", "Other");
@@ -171,6 +172,10 @@ TEST_CASE("bad files name the file, path and field, and change nothing") {
           "entities.contacts[0].created_at: is not a date and time");
     check(std::string("{\"format\": \"crm-export\", \"version\": 1, \"entities\": {\"contacts\": [{\"id\": \"x\", \"last_name\": \"\xff\xfe\"}]}}"),
           "not valid JSON");
+    // A 100 MB line: a record whose note is 100 MB.
+    std::string huge = theirs;
+    huge.replace(huge.find("\"notes\":\"\""), 10, "\"notes\":\"" + std::string(100 << 20, 'x') + "\"");
+    check(huge, "entities.contacts[0].notes: is longer than 1 MiB (104857600 bytes)");
     CHECK(import_error(fx.store, good).empty());   // and the good file still imports
 }
 

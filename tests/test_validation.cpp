@@ -85,6 +85,12 @@ TEST_CASE("a bad value is reported with its entity and field") {
           == "contacts.nickname: is not a field of Contacts");
     CHECK(validation_error([&] { fx.store.create(kOrderLines, {{"order_id", "nope"}, {"product_id", "nope"}, {"quantity", int64_t(0)}}); })
           == "order_lines.quantity: must be greater than zero");
+    // A long bad value is quoted short; text over 1 MiB is refused whole.
+    CHECK(validation_error([&] { fx.store.create(kContacts, {{"last_name", "Doe"}, {"email", std::string(100, 'a') + "-at-example"}}); })
+          == "contacts.email: '" + std::string(60, 'a') + "...' is not a valid e-mail address");
+    CHECK(validation_error([&] { fx.store.create(kContacts, {{"last_name", "Doe"}, {"notes", std::string((1 << 20) + 1, 'n')}}); })
+          == "contacts.notes: is longer than 1 MiB (1048577 bytes)");
+    CHECK(validation_error([&] { fx.store.create(kContacts, {{"last_name", "Doe"}, {"notes", std::string(1 << 20, 'n')}}); }).empty());
 }
 
 TEST_CASE("references must name a live record") {

@@ -2,6 +2,12 @@
 #pragma once
 
 #include <doctest/doctest.h>
+#include <sqlite3.h>
+
+#include <algorithm>
+#include <cstring>
+#include <streambuf>
+#include <string>
 
 #include "db.h"
 #include "entity.h"
@@ -33,6 +39,37 @@ struct Fixture {
         Fields f{{"first_name", first}, {"last_name", last}, {"email", email}};
         if (!account_id.empty()) f.push_back({"account_id", account_id});
         return store.create(kContacts, f);
+    }
+};
+
+// The database image, byte for byte (sqlite3_serialize of "main"): what a
+// refused import must leave exactly as it was.
+inline std::string database_bytes(Database& db) {
+    sqlite3_int64 n = 0;
+    unsigned char* p = sqlite3_serialize(db.handle(), "main", &n, 0);
+    REQUIRE(p != nullptr);
+    std::string bytes((const char*)p, (size_t)n);
+    sqlite3_free(p);
+    return bytes;
+}
+
+// A stream of `head`, then `n` bytes of `fill`, then `tail`, made as it is
+// read: a 100 MB line without 100 MB in memory.
+struct LongStream : std::streambuf {
+    std::string head, tail;
+    char fill;
+    size_t left;
+    int part = 0;   // 0 head, 1 fill, 2 tail, 3 end
+    char buf[1 << 16];
+    LongStream(std::string h, char f, size_t n, std::string t) : head(std::move(h)), tail(std::move(t)), fill(f), left(n) {}
+    int_type underflow() override {
+        size_t len = 0;
+        if (part == 0) { len = std::min(head.size(), sizeof buf); memcpy(buf, head.data(), len); head.erase(0, len); if (head.empty()) part = 1; }
+        else if (part == 1) { len = std::min(left, sizeof buf); memset(buf, fill, len); left -= len; if (!left) part = 2; }
+        else if (part == 2) { len = std::min(tail.size(), sizeof buf); memcpy(buf, tail.data(), len); tail.erase(0, len); if (tail.empty()) part = 3; }
+        if (!len) return part == 3 ? traits_type::eof() : underflow();
+        setg(buf, buf, buf + len);
+        return traits_type::to_int_type(buf[0]);
     }
 };
 

@@ -17,7 +17,7 @@ namespace crm {
 
 namespace {
 
-constexpr size_t kMaxField = 1 << 20;
+constexpr size_t kMaxField = kMaxTextBytes;
 
 std::string norm(const std::string& s) {
     std::string out;

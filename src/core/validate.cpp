@@ -134,6 +134,15 @@ static bool parse_money(std::string_view s, int64_t& out) {
     return true;
 }
 
+// A value quoted in an error message, cut to 60 bytes (at a character
+// boundary) so a bad 1 MiB cell does not make a 1 MiB message.
+static std::string shown(const std::string& s) {
+    if (s.size() <= 60) return "'" + s + "'";
+    size_t n = 60;
+    while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80) n--;
+    return "'" + s.substr(0, n) + "...'";
+}
+
 void normalize_field(const EntitySpec& e, const FieldSpec& f, Value& v) {
     auto fail = [&](const std::string& msg) { throw ValidationError(e.table, f.name, msg); };
     const bool required = f.has(F_Required);
@@ -164,13 +173,13 @@ void normalize_field(const EntitySpec& e, const FieldSpec& f, Value& v) {
             if (f.type == FieldType::Bool) {
                 if (l == "1" || l == "true" || l == "yes" || l == "y") n = 1;
                 else if (l == "0" || l == "false" || l == "no" || l == "n" || l == "") n = 0;
-                else fail("'" + s + "' is not yes or no");
+                else fail(shown(s) + " is not yes or no");
             } else if (l.empty()) {
                 n = std::get<int64_t>(default_value(f));
             } else if (f.type == FieldType::Money) {
-                if (!parse_money(l, n)) fail("'" + s + "' is not an amount");
+                if (!parse_money(l, n)) fail(shown(s) + " is not an amount");
             } else if (!parse_int(l, n)) {
-                fail("'" + s + "' is not a whole number");
+                fail(shown(s) + " is not a whole number");
             }
         }
         if (f.type == FieldType::Bool && n != 0 && n != 1) fail("must be 0 or 1");
@@ -190,6 +199,7 @@ void normalize_field(const EntitySpec& e, const FieldSpec& f, Value& v) {
         v = std::string();
         return;
     }
+    if (s.size() > kMaxTextBytes) fail("is longer than 1 MiB (" + std::to_string(s.size()) + " bytes)");
     if (f.type == FieldType::Choice) {
         for (const char* c : f.choices)
             if (s == c) { v = s; return; }
@@ -198,26 +208,26 @@ void normalize_field(const EntitySpec& e, const FieldSpec& f, Value& v) {
             if (ascii_lower(s) == ascii_lower(c)) { v = std::string(c); return; }
         std::string list;
         for (const char* c : f.choices) list += (list.empty() ? "" : ", ") + std::string(c);
-        fail("'" + s + "' is not one of: " + list);
+        fail(shown(s) + " is not one of: " + list);
     }
     if (f.type == FieldType::Date) {
-        if (!is_valid_date(s)) fail("'" + s + "' is not a date (YYYY-MM-DD)");
+        if (!is_valid_date(s)) fail(shown(s) + " is not a date (YYYY-MM-DD)");
     } else if (f.type == FieldType::DateTime) {
         auto ms = parse_datetime(s);
-        if (!ms) fail("'" + s + "' is not a date and time (YYYY-MM-DDTHH:MM:SSZ)");
+        if (!ms) fail(shown(s) + " is not a date and time (YYYY-MM-DDTHH:MM:SSZ)");
         s = format_datetime(*ms);   // one canonical UTC form, so text order is time order
     }
-    if (f.has(F_Email) && !is_valid_email(s)) fail("'" + s + "' is not a valid e-mail address");
-    if (f.has(F_Phone) && !is_valid_phone(s)) fail("'" + s + "' is not a valid phone number");
-    if (f.has(F_Url) && !is_valid_url(s)) fail("'" + s + "' is not a web address");
+    if (f.has(F_Email) && !is_valid_email(s)) fail(shown(s) + " is not a valid e-mail address");
+    if (f.has(F_Phone) && !is_valid_phone(s)) fail(shown(s) + " is not a valid phone number");
+    if (f.has(F_Url) && !is_valid_url(s)) fail(shown(s) + " is not a web address");
     if (f.has(F_Country)) {
         for (char& c : s) if (c >= 'a' && c <= 'z') c = (char)(c - 32);
-        if (!is_valid_country(s)) fail("'" + s + "' is not an ISO 3166 country code (e.g. DE, FR, US)");
+        if (!is_valid_country(s)) fail(shown(s) + " is not an ISO 3166 country code (e.g. DE, FR, US)");
     }
     if (f.has(F_Currency)) {
         for (char& c : s) if (c >= 'a' && c <= 'z') c = (char)(c - 32);
         if (s.size() != 3 || s.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZ") != std::string::npos)
-            fail("'" + s + "' is not an ISO 4217 currency code (e.g. EUR)");
+            fail(shown(s) + " is not an ISO 4217 currency code (e.g. EUR)");
     }
     v = s;
 }

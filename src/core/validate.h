@@ -22,6 +22,10 @@ struct ValidationError : std::runtime_error {
     std::string message() const { return std::string(what()).substr(entity.size() + field.size() + 3); }
 };
 
+// The longest text a field takes: a notes field holds a long e-mail thread,
+// not a file. CSV cells have the same cap.
+constexpr size_t kMaxTextBytes = 1 << 20;
+
 // Coerces `v` to the field's storage type and checks its format and range.
 // Text is trimmed; country and currency codes upper-cased; "" and NULL mean
 // unset. Throws ValidationError.
