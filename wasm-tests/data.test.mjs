@@ -106,7 +106,7 @@ const tests = [
     await app.click('Import', { window: 'incoming' });
     s = await app.waitState((x) => /broken\.csv: line 3: column 'email'.*nothing was imported/.test(x.incoming.error), 'the refusal');
     eq((await app.state()).contacts, before + 2, 'contacts after the refused import');
-    await app.key('Escape');   // Esc closes the dialog
+    await app.click('Close', { window: 'incoming' });
     await app.waitState((x) => !x.incoming.open, 'the dialog to close');
 
     await app.click('Revert the last import');
@@ -134,7 +134,8 @@ const tests = [
     await app.waitState((x) => x.incoming.open && x.incoming.name === 'backup.json', 'the import dialog');
     await app.click('Merge', { window: 'incoming' });
     await app.waitState((x) => /^Imported: 0 added, 1 updated/.test(x.incoming.result), 'the merge');
-    await app.click('Close', { window: 'incoming' });
+    await app.key('Escape');   // Esc closes the dialog too
+    await app.waitState((x) => !x.incoming.open, 'the dialog to close');
     await app.click('Contacts');
     await app.fill('##search', 'Renamed-By-File');
     await app.waitState((x) => x.list && x.list.count === 1, 'the merged contact');
