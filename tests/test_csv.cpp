@@ -170,10 +170,10 @@ TEST_CASE("one bad row stops the import with its line and column, and nothing is
 TEST_CASE("every kind of bad file is refused with the file and line named, and the database is byte-identical") {
     Fixture fx;
     fx.contact("Kept", "Before", fx.account("Kept Ltd"), "kept@example.com");
-    std::string before = database_bytes(fx.db);
+    std::string before = fx.db.serialize();
     auto check = [&](const std::string& err, const std::string& expect) {
         CHECK(err == expect);
-        CHECK(database_bytes(fx.db) == before);
+        CHECK(fx.db.serialize() == before);
     };
     // Truncated in the middle of a quoted field.
     check(import_error(fx.store, "First Name,Last Name,Company\nAnn,Archer,New Co\nBo,\"Bak"),

@@ -137,14 +137,14 @@ TEST_CASE("bad files name the file, path and field, and change nothing") {
     std::string acc = fx.account("Before GmbH");
     fx.contact("Be", "Fore", acc);
     std::string good = export_of(fx.store);
-    std::string before = state_of(fx.db), before_bytes = database_bytes(fx.db);
+    std::string before = state_of(fx.db), before_bytes = fx.db.serialize();
     auto check = [&](const std::string& text, const std::string& expect, ImportMode mode = ImportMode::Merge) {
         CAPTURE(expect);
         std::string err = import_error(fx.store, text, mode);
         CHECK(err.find(expect) != std::string::npos);
         CHECK(err.rfind("backup.json: ", 0) == 0);
         CHECK(state_of(fx.db) == before);   // readable when it fails
-        CHECK(database_bytes(fx.db) == before_bytes);
+        CHECK(fx.db.serialize() == before_bytes);
     };
     Fixture other;
     std::string c = other.contact("Ann", "Other");

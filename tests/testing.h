@@ -2,7 +2,6 @@
 #pragma once
 
 #include <doctest/doctest.h>
-#include <sqlite3.h>
 
 #include <algorithm>
 #include <cstring>
@@ -41,17 +40,6 @@ struct Fixture {
         return store.create(kContacts, f);
     }
 };
-
-// The database image, byte for byte (sqlite3_serialize of "main"): what a
-// refused import must leave exactly as it was.
-inline std::string database_bytes(Database& db) {
-    sqlite3_int64 n = 0;
-    unsigned char* p = sqlite3_serialize(db.handle(), "main", &n, 0);
-    REQUIRE(p != nullptr);
-    std::string bytes((const char*)p, (size_t)n);
-    sqlite3_free(p);
-    return bytes;
-}
 
 // A stream of `head`, then `n` bytes of `fill`, then `tail`, made as it is
 // read: a 100 MB line without 100 MB in memory.

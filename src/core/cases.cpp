@@ -66,18 +66,13 @@ bool skills_match(const std::string& queue_skills, const std::string& rep_skills
 }
 
 std::vector<Record> articles_matching(Store& store, const std::string& match, int limit) {
-    std::vector<Record> out;
-    if (match.empty()) return out;
+    if (match.empty()) return {};
     Statement& st = store.db().cached(
         "SELECT a.id FROM search_index s JOIN kb_articles a ON a.rowid = s.rowid / 4 "
         "WHERE search_index MATCH ?1 AND s.kind = 'kb_articles' AND a.deleted = 0 "
         "ORDER BY bm25(search_index, 0, 10.0, 2.0, 4.0, 1.0) LIMIT ?2");
     st.bind_all(match, limit);
-    std::vector<std::string> ids;
-    while (st.step()) ids.push_back(st.column_text(0));
-    st.reset();
-    for (const std::string& id : ids) out.push_back(store.must_get(kKbArticles, id));
-    return out;
+    return store.records(kKbArticles, st);
 }
 
 }  // namespace

@@ -208,6 +208,15 @@ int64_t Database::file_size_bytes() {
     return query_int("PRAGMA page_count") * query_int("PRAGMA page_size");
 }
 
+std::string Database::serialize() const {
+    sqlite3_int64 n = 0;
+    unsigned char* p = sqlite3_serialize(db_, "main", &n, 0);
+    if (!p) fail(SQLITE_NOMEM, "serialize");
+    std::string bytes((const char*)p, (size_t)n);
+    sqlite3_free(p);
+    return bytes;
+}
+
 //-----------------------------------------------------------------------------
 // Transaction
 //-----------------------------------------------------------------------------

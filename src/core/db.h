@@ -116,6 +116,10 @@ public:
     void    set_user_version(int v);
     bool    in_transaction() const { return depth_ > 0; }
     int64_t file_size_bytes();  // page_count * page_size
+    // The database's bytes as its file holds them (sqlite3_serialize of
+    // "main"), uncommitted changes included: a refused import must leave
+    // exactly these bytes.
+    std::string serialize() const;
 
     sqlite3* handle() const { return db_; }
     const std::string& path() const { return path_; }

@@ -68,16 +68,11 @@ std::vector<ForecastRow> weighted_forecast(Store& store, ForecastBy by) {
 }
 
 std::vector<Record> most_likely_to_close(Store& store, int limit) {
-    std::vector<Record> out;
     Statement& st = store.db().cached(
         "SELECT id FROM opportunities WHERE deleted = 0 AND stage NOT IN ('won', 'lost') "
         "ORDER BY probability DESC, expected_close = '', expected_close, amount DESC, id LIMIT ?1");
     st.bind_all(limit);
-    std::vector<std::string> ids;
-    while (st.step()) ids.push_back(st.column_text(0));
-    st.reset();
-    for (const std::string& id : ids) out.push_back(store.must_get(kOpportunities, id));
-    return out;
+    return store.records(kOpportunities, st);
 }
 
 }  // namespace crm

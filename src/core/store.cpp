@@ -104,6 +104,16 @@ Record Store::must_get(const EntitySpec& e, const std::string& id) {
     return std::move(*r);
 }
 
+std::vector<Record> Store::records(const EntitySpec& e, Statement& ids) {
+    std::vector<std::string> list;
+    while (ids.step()) list.push_back(ids.column_text(0));
+    ids.reset();
+    std::vector<Record> out;
+    out.reserve(list.size());
+    for (const std::string& id : list) out.push_back(must_get(e, id));
+    return out;
+}
+
 bool Store::exists(const EntitySpec& e, const std::string& id) {
     Statement& st = db_.cached(std::string("SELECT deleted FROM ") + e.table + " WHERE id = ?");
     st.bind_all(id);

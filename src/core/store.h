@@ -68,6 +68,10 @@ public:
 
     std::optional<Record> get(const EntitySpec& e, const std::string& id, bool include_deleted = false);
     Record must_get(const EntitySpec& e, const std::string& id);  // throws if missing or deleted
+    // The records whose ids `ids` returns in its first column, in its order;
+    // the statement is run to the end and reset first, so loading a record
+    // never interleaves with it.
+    std::vector<Record> records(const EntitySpec& e, Statement& ids);
     bool exists(const EntitySpec& e, const std::string& id);      // live record
     int64_t count(const EntitySpec& e);                            // live records
 

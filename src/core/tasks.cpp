@@ -17,12 +17,7 @@ std::vector<Record> open_tasks_between(Store& store, const std::string& owner, c
         "SELECT id FROM tasks WHERE deleted = 0 AND done = 0 AND due_at != '' AND due_at >= ?1 AND due_at < ?2 "
         "AND (?3 = '' OR owner_id = ?3) ORDER BY due_at, id LIMIT ?4");
     st.bind_all(from, to, owner, limit);
-    std::vector<std::string> ids;
-    while (st.step()) ids.push_back(st.column_text(0));
-    st.reset();
-    std::vector<Record> out;
-    for (const std::string& id : ids) out.push_back(store.must_get(kTasks, id));
-    return out;
+    return store.records(kTasks, st);
 }
 
 const char* channel_of(const std::string& type) {
@@ -73,12 +68,7 @@ std::vector<Record> due_reminders(Store& store, int64_t now, int limit) {
     Statement& st = store.db().cached(
         "SELECT id FROM tasks WHERE deleted = 0 AND done = 0 AND remind_at != '' AND remind_at <= ?1 ORDER BY remind_at, id LIMIT ?2");
     st.bind_all(format_datetime(now), limit);
-    std::vector<std::string> ids;
-    while (st.step()) ids.push_back(st.column_text(0));
-    st.reset();
-    std::vector<Record> out;
-    for (const std::string& id : ids) out.push_back(store.must_get(kTasks, id));
-    return out;
+    return store.records(kTasks, st);
 }
 
 int64_t next_reminder_ms(Store& store, int64_t now) {

@@ -35,6 +35,15 @@ GLuint compile(GLenum type, const char* src, const char* name) {
     return s;
 }
 
+// ImDrawVert's layout for attributes 0-2, starting `base` bytes into the
+// vertex buffer. WebGL2 has no base-vertex draw: a command with a vertex
+// offset moves the attribute pointers instead.
+void set_vertex_layout(size_t base) {
+    glVertexAttribPointer(0, 2, GL_FLOAT, GL_FALSE, sizeof(ImDrawVert), (void*)(base + offsetof(ImDrawVert, pos)));
+    glVertexAttribPointer(1, 2, GL_FLOAT, GL_FALSE, sizeof(ImDrawVert), (void*)(base + offsetof(ImDrawVert, uv)));
+    glVertexAttribPointer(2, 4, GL_UNSIGNED_BYTE, GL_TRUE, sizeof(ImDrawVert), (void*)(base + offsetof(ImDrawVert, col)));
+}
+
 }  // namespace
 
 const char* renderer_error() { return g_error.c_str(); }
@@ -72,9 +81,7 @@ bool renderer_init() {
     glEnableVertexAttribArray(0);
     glEnableVertexAttribArray(1);
     glEnableVertexAttribArray(2);
-    glVertexAttribPointer(0, 2, GL_FLOAT, GL_FALSE, sizeof(ImDrawVert), (void*)offsetof(ImDrawVert, pos));
-    glVertexAttribPointer(1, 2, GL_FLOAT, GL_FALSE, sizeof(ImDrawVert), (void*)offsetof(ImDrawVert, uv));
-    glVertexAttribPointer(2, 4, GL_UNSIGNED_BYTE, GL_TRUE, sizeof(ImDrawVert), (void*)offsetof(ImDrawVert, col));
+    set_vertex_layout(0);
     glBindVertexArray(0);
     ImGui::GetIO().BackendRendererName = "crm_webgl2";
     ImGui::GetIO().BackendFlags |= ImGuiBackendFlags_RendererHasVtxOffset;
@@ -143,20 +150,10 @@ void renderer_render(ImDrawData* dd, int fb_w, int fb_h, const float clear[4]) {
             if (x2 <= x1 || y2 <= y1) continue;
             glScissor((int)x1, (int)((float)fb_h - y2), (int)(x2 - x1), (int)(y2 - y1));
             glBindTexture(GL_TEXTURE_2D, (GLuint)(intptr_t)cmd.GetTexID());
-            // WebGL2 has no base-vertex draw: offset the attribute pointers instead.
-            if (cmd.VtxOffset) {
-                size_t base = cmd.VtxOffset * sizeof(ImDrawVert);
-                glVertexAttribPointer(0, 2, GL_FLOAT, GL_FALSE, sizeof(ImDrawVert), (void*)(base + offsetof(ImDrawVert, pos)));
-                glVertexAttribPointer(1, 2, GL_FLOAT, GL_FALSE, sizeof(ImDrawVert), (void*)(base + offsetof(ImDrawVert, uv)));
-                glVertexAttribPointer(2, 4, GL_UNSIGNED_BYTE, GL_TRUE, sizeof(ImDrawVert), (void*)(base + offsetof(ImDrawVert, col)));
-            }
+            if (cmd.VtxOffset) set_vertex_layout(cmd.VtxOffset * sizeof(ImDrawVert));
             glDrawElements(GL_TRIANGLES, (GLsizei)cmd.ElemCount, sizeof(ImDrawIdx) == 2 ? GL_UNSIGNED_SHORT : GL_UNSIGNED_INT,
                            (void*)(intptr_t)(cmd.IdxOffset * sizeof(ImDrawIdx)));
-            if (cmd.VtxOffset) {
-                glVertexAttribPointer(0, 2, GL_FLOAT, GL_FALSE, sizeof(ImDrawVert), (void*)offsetof(ImDrawVert, pos));
-                glVertexAttribPointer(1, 2, GL_FLOAT, GL_FALSE, sizeof(ImDrawVert), (void*)offsetof(ImDrawVert, uv));
-                glVertexAttribPointer(2, 4, GL_UNSIGNED_BYTE, GL_TRUE, sizeof(ImDrawVert), (void*)offsetof(ImDrawVert, col));
-            }
+            if (cmd.VtxOffset) set_vertex_layout(0);
         }
     }
     glBindVertexArray(0);
