@@ -164,6 +164,7 @@ const tests = [
     eq(s.record.title, target, 'the record found by its full name');
     await app.find(/^Timeline/);
     await app.screenshot('record-view-demo.png');
+    eq(await app.idleFrames(), 0, 'frames drawn by an untouched record view');
     await ctx.close();
   }],
 

@@ -7,22 +7,14 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createRequire } from 'node:module';
-import { serve, launchPersistent, App, run, assert, eq } from './lib.mjs';
+import { serve, launchPersistent, startWithDemo, App, run, assert, eq } from './lib.mjs';
 
 const require = createRequire(import.meta.url);
 const initSqlJs = require('sql.js');
 const srv = await serve();
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'crm-data-'));
 
-async function start() {
-  const ctx = await launchPersistent(path.join(tmp, 'profile-' + Math.random().toString(36).slice(2)), {});
-  const page = await ctx.newPage();
-  const app = await App.open(page, srv.url);
-  await app.click('Load demo data');
-  await app.waitState((x) => !x.demo_running && !x.first_run, 'demo data', 120000);
-  await app.waitSaved();
-  return { ctx, page, app };
-}
+const start = () => startWithDemo(srv.url, path.join(tmp, 'profile-' + Math.random().toString(36).slice(2)));
 
 async function download(app, label) {
   const [dl] = await Promise.all([app.page.waitForEvent('download', { timeout: 30000 }), app.click(label)]);
@@ -106,6 +98,7 @@ const tests = [
     await app.click('Import', { window: 'incoming' });
     s = await app.waitState((x) => /broken\.csv: line 3: column 'email'.*nothing was imported/.test(x.incoming.error), 'the refusal');
     eq((await app.state()).contacts, before + 2, 'contacts after the refused import');
+    eq(await app.idleFrames(), 0, 'frames drawn while the dialog shows the refusal and nothing happens');
     await app.click('Close', { window: 'incoming' });
     await app.waitState((x) => !x.incoming.open, 'the dialog to close');
 

@@ -54,6 +54,18 @@ export async function launchPersistent(userDataDir, options = {}) {
   });
 }
 
+// A fresh profile in `userDataDir` with the app open on `url` and the demo
+// data loaded and saved, as a user starts after "Load demo data".
+export async function startWithDemo(url, userDataDir) {
+  const ctx = await launchPersistent(userDataDir);
+  const page = await ctx.newPage();
+  const app = await App.open(page, url);
+  await app.click('Load demo data');
+  await app.waitState((x) => !x.demo_running && !x.first_run, 'demo data', 120000);
+  await app.waitSaved();
+  return { ctx, page, app };
+}
+
 // The app as a test drives it.
 export class App {
   constructor(page) { this.page = page; this.dpr = 1; }
@@ -94,6 +106,19 @@ export class App {
   }
 
   // Lets the app draw a few frames without moving anything.
+  // Frames drawn over `ms` with no input, once the app has settled (saved,
+  // and a notice's 4 s gone - its timer draws the frame that removes it): an
+  // idle app draws none (a tab left open must not cost battery).
+  async idleFrames(ms = 2000) {
+    await this.waitSaved();
+    await this.waitState((x) => !x.notice, 'the notice to go', 10000);
+    await this.page.waitForTimeout(300);
+    await this.drained();
+    const f0 = await this.page.evaluate(() => window.crmTest.frames());
+    await this.page.waitForTimeout(ms);
+    return (await this.page.evaluate(() => window.crmTest.frames())) - f0;
+  }
+
   async settle(ms = 120) {
     await this.drained(ms);
   }

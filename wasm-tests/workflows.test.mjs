@@ -5,21 +5,15 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { serve, launchPersistent, App, run, assert, eq } from './lib.mjs';
+import { serve, startWithDemo, run, assert, eq } from './lib.mjs';
 
 const srv = await serve();
 const profiles = [];
 
-async function startWithDemo() {
+async function start() {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'crm-wf-'));
   profiles.push(dir);
-  const ctx = await launchPersistent(dir);
-  const page = await ctx.newPage();
-  const app = await App.open(page, srv.url);
-  await app.click('Load demo data');
-  await app.waitState((x) => !x.demo_running && !x.first_run, 'demo data', 120000);
-  await app.waitSaved();
-  return { ctx, page, app };
+  return startWithDemo(srv.url, dir);
 }
 
 async function reload(app) {
@@ -29,7 +23,7 @@ async function reload(app) {
 
 const tests = [
   ['a new lead is assigned and scored, then converted into account, contact and opportunity; still so after a reload', async () => {
-    const { ctx, app } = await startWithDemo();
+    const { ctx, app } = await start();
     await app.click('Leads');
     await app.click('New lead');
     await app.fill('##Last name', 'Konvertierung', { window: 'edit' });
@@ -65,7 +59,7 @@ const tests = [
   }],
 
   ['an opportunity card dragged to the next stage, then moved on with Ctrl+Right; the board totals follow; still so after a reload', async () => {
-    const { ctx, page, app } = await startWithDemo();
+    const { ctx, page, app } = await start();
     await app.click('Pipeline');
     await app.click('New opportunity');
     await app.fill('##Name', 'Drag me', { window: 'edit' });
@@ -110,7 +104,7 @@ const tests = [
   }],
 
   ['a case opened from a customer, escalated, resolved and reopened back to its first owner; still so after a reload', async () => {
-    const { ctx, app } = await startWithDemo();
+    const { ctx, app } = await start();
     await app.click('Cases');
     await app.click('New case');
     await app.fill('##Subject', 'Printer jams on tray 2', { window: 'edit' });

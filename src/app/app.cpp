@@ -336,8 +336,14 @@ static void draw_status_bar() {
         if (ImGui::SmallButton("Retry now")) g.file->retry();
     }
     ImGui::SameLine(0, 24 * g.scale);
-    ImGui::Text("%lld contacts  %lld accounts", (long long)(g.contacts.count >= 0 ? g.contacts.count : g.store->count(kContacts)),
-                (long long)g.store->count(kAccounts));
+    static uint64_t counted_at = 0;
+    static int64_t contacts = 0, accounts = 0;
+    if (counted_at != g.data_version) {   // counting 100k rows each frame would cost a millisecond a frame
+        contacts = g.store->count(kContacts);
+        accounts = g.store->count(kAccounts);
+        counted_at = g.data_version;
+    }
+    ImGui::Text("%lld contacts  %lld accounts", (long long)contacts, (long long)accounts);
     if (g.undo_entity) {
         ImGui::SameLine(0, 24 * g.scale);
         ImGui::Text("Deleted %s", g.undo_title.c_str());
@@ -441,8 +447,15 @@ int next_timer_ms() {
     if (g.file && g.file->state() == SaveState::Failed)   // the next retry of a failed save
         return g_retry_at > 0 ? std::max(16, (int)(g_retry_at - platform::now_ms())) : (int)g_retry_backoff;
     // Clocks on screen (SLA timers, My Day) move by the minute; a reminder may come sooner.
-    int64_t next = next_reminder_ms(*g.store, g.store->now_ms());
-    int64_t until = next ? next - g.store->now_ms() : 60000;
+    // The next reminder is looked up again after a write or once it is due, not every frame.
+    static uint64_t looked_at = 0;
+    static int64_t next = 0;
+    int64_t now = g.store->now_ms();
+    if (looked_at != g.data_version || (next && now >= next)) {
+        next = next_reminder_ms(*g.store, now);
+        looked_at = g.data_version;
+    }
+    int64_t until = next ? next - now : 60000;
     return (int)std::clamp<int64_t>(until, 1000, 60000);
 }
 
@@ -463,6 +476,7 @@ std::string test_state_json() {
     j["contacts"] = g.store->count(kContacts);
     j["file_size"] = g.db->file_size_bytes();
     j["accounts"] = g.store->count(kAccounts);
+    j["notice"] = platform::now_ms() < g.notice_until ? g.notice : "";
     if (g.file) {
         const char* st[] = {"saved", "saving", "failed"};
         j["save"] = {{"state", st[(int)g.file->state()]}, {"error", g.file->error()}, {"pending_blocks", g.file->pending_blocks()},

@@ -45,6 +45,7 @@ struct RecordView {
     std::map<std::string, std::string> ref_filter;
     // Related records, newest first, fetched when the data version changes.
     std::vector<Record> timeline, tasks, opportunities, orders, cases, people;
+    std::optional<std::vector<ChangeEntry>> history;   // read when the History tab first shows
     int timeline_limit = 200;
     bool missing = false;                        // deleted or never existed
 };

@@ -41,6 +41,7 @@ void load(RecordView& rv) {
     if (customer) rv.orders = related(kOrders, key, rv.id, "ordered_at", true, 100);
     if (customer) rv.cases = related(kCases, key, rv.id, "number", true, 100);
     rv.people.clear();
+    rv.history.reset();
     std::string account = rv.entity == &kAccounts ? rv.id : rv.entity == &kContacts ? rv.rec->text("account_id") : "";
     if (!account.empty()) rv.people = related(kContacts, "account_id", account, "last_name", false, 200);
 }
@@ -345,7 +346,8 @@ void draw_record_view() {
         }
         if (ImGui::BeginTabItem("History###history")) {
             // Every change to this record, newest first: who had it, what it said before.
-            std::vector<ChangeEntry> hist = g.store->history(rv.id);
+            if (!rv.history) rv.history = g.store->history(rv.id);
+            const std::vector<ChangeEntry>& hist = *rv.history;
             if (ImGui::BeginTable("history_t", 3, ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_ScrollY)) {
                 ImGui::TableSetupColumn("When", ImGuiTableColumnFlags_WidthFixed, 140 * s);
                 ImGui::TableSetupColumn("Field", ImGuiTableColumnFlags_WidthFixed, 160 * s);

@@ -6,6 +6,7 @@
 #include <imgui.h>
 
 #include <cstdlib>
+#include <map>
 
 #include "app/app_state.h"
 #include "leads.h"
@@ -20,7 +21,13 @@ namespace {
 void record_table(const EntitySpec& e, const char* sort, std::vector<const char*> cols) {
     std::string new_label = std::string("New ") + e.singular;
     if (ImGui::Button(new_label.c_str())) open_create_dialog(e);
-    std::vector<Record> rows = list_all(*g.db, ListQuery{&e, sort});
+    // The rows, read again only after a write (several tables share the screen).
+    static std::map<const EntitySpec*, std::pair<uint64_t, std::vector<Record>>> cache;
+    auto& [read_at, rows] = cache[&e];
+    if (read_at != g.data_version) {
+        rows = list_all(*g.db, ListQuery{&e, sort});
+        read_at = g.data_version;
+    }
     ImGui::SameLine();
     ImGui::TextDisabled("%zu", rows.size());
     if (!ImGui::BeginTable(e.table, (int)cols.size() + 1, ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_Resizable |

@@ -107,20 +107,20 @@ void case_actions(const Record& r) {
     }
     if (!closed) {
         // Knowledge base: articles that match the case, one click to resolve with one.
-        static std::string for_case;
+        // Suggestions for the case, or the search's results while the box
+        // has text; looked up when the case, the data or the query changes.
+        static std::string for_case, for_query;
         static uint64_t version = 0;
         static std::vector<Record> sug;
-        if (for_case != r.id || version != g.data_version) {
-            sug = suggest_articles(*g.store, r.id, 3);
-            for_case = r.id;
-            version = g.data_version;
-        }
         static char kb_query[96] = "";
         ImGui::SetNextItemWidth(220 * g.scale);
         ImGui::InputTextWithHint("##kb_search", "Search the knowledge base...", kb_query, sizeof kb_query);
-        if (kb_query[0]) {
-            std::vector<Record> found = search_articles(*g.store, kb_query, 5);
-            if (!found.empty()) sug = found;
+        if (for_case != r.id || version != g.data_version || for_query != kb_query) {
+            std::vector<Record> found = kb_query[0] ? search_articles(*g.store, kb_query, 5) : std::vector<Record>{};
+            sug = found.empty() ? suggest_articles(*g.store, r.id, 3) : found;
+            for_case = r.id;
+            for_query = kb_query;
+            version = g.data_version;
         }
         ImGui::SameLine();
         if (!sug.empty()) {

@@ -16,6 +16,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <string>
 
 #include "app/app.h"
@@ -41,6 +42,8 @@ long g_timer = 0;
 // Frame CPU time, for the benchmarks: count, sum and worst since the last reset.
 double g_stat_count = 0, g_stat_sum = 0, g_stat_max = 0;
 double g_timer_due = 0;
+uint64_t g_layout = 0;        // the last frame's window layout (layout_hash)
+int g_layout_frames = 0;      // frames drawn in a row because the layout moved
 
 //-----------------------------------------------------------------------------
 // Page glue (each a few lines; the rest of the JS is in web/shell.js)
@@ -110,6 +113,24 @@ void update_cursor() {
     last = kind;
 }
 
+// Where every visible window is and how big, and how far scrolled. A window
+// that sizes itself to its content follows new content a frame later, and a
+// scrollbar coming or going re-wraps text: the loop draws until this stops
+// moving, so the paused picture is the one the next click will hit.
+uint64_t layout_hash() {
+    uint64_t h = 1469598103934665603ull;
+    auto mix = [&](float f) {
+        uint32_t b;
+        memcpy(&b, &f, 4);
+        h = (h ^ b) * 1099511628211ull;
+    };
+    for (ImGuiWindow* w : GImGui->Windows) {
+        if (!w->Active) continue;
+        for (float f : {w->Pos.x, w->Pos.y, w->Size.x, w->Size.y, w->ContentSize.x, w->ContentSize.y, w->Scroll.x, w->Scroll.y}) mix(f);
+    }
+    return h;
+}
+
 void frame() {
     double t_start = emscripten_get_now();
     double m[3];
@@ -155,6 +176,10 @@ void frame() {
     // frames (a key's down and up, then its character), and keys typed just
     // before an idle pause would otherwise wait for the next event.
     bool keep_going = app::busy() || ImGui::GetCurrentContext()->InputEventsQueue.Size > 0;
+    uint64_t layout = layout_hash();
+    g_layout_frames = layout != g_layout ? g_layout_frames + 1 : 0;
+    g_layout = layout;
+    if (g_layout_frames > 0 && g_layout_frames < 8) keep_going = true;   // capped: a layout may flip between two states
     if (keep_going) g_frames_left = std::max(g_frames_left, 2);
     if (--g_frames_left <= 0 && !g_paused) {
         g_paused = true;
