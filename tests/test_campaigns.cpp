@@ -136,12 +136,9 @@ TEST_CASE("responses become leads of the campaign; results show leads, opportuni
 }
 
 TEST_CASE("the demo data shows the workflows set up: rules, SLA queue, articles, and e-mail campaigns ready to send") {
-    Database db(":memory:");
-    Store store(db);
-    DemoOptions o;
-    o.contacts = 400;
-    o.now_ms = *parse_datetime("2026-11-01T12:00:00Z");
-    generate_demo(store, o);
+    DemoDb demo(400);
+    Database& db = demo.db;
+    Store& store = demo.store;
     CHECK(store.count(kAssignmentRules) >= 2);
     CHECK(store.count(kScoringRules) >= 5);
     CHECK(store.count(kKbArticles) >= 5);

@@ -7,24 +7,11 @@
 #include "testing.h"
 
 using namespace crm;
+using namespace crm::testing;
 
 namespace {
 
-const int64_t kNow = *parse_datetime("2026-11-01T12:00:00Z");
-
-struct DemoDb {
-    Database db{":memory:"};
-    Store store{db};
-    DemoSummary sum;
-    explicit DemoDb(int64_t contacts = 600, uint64_t seed = 7) {
-        DemoOptions o;
-        o.contacts = contacts;
-        o.seed = seed;
-        o.now_ms = kNow;
-        sum = generate_demo(store, o);
-    }
-    int64_t q(const std::string& sql) { return db.query_int(sql); }
-};
+const int64_t kNow = kDemoNow;
 
 }  // namespace
 

@@ -110,7 +110,7 @@ TEST_CASE("a one-field edit stores a few blocks, not the database") {
     Store store(p.db);
     DemoOptions o;
     o.contacts = 300;
-    o.now_ms = *parse_datetime("2026-11-01T12:00:00Z");
+    o.now_ms = testing::kDemoNow;
     generate_demo(store, o);
     int64_t file_blocks = (int64_t)(p.file.size() / kBlockSize);
     CHECK(file_blocks > 500);

@@ -59,12 +59,9 @@ ImportSummary import_text(Store& store, const std::string& text, ImportMode mode
 TEST_SUITE("transfer") {
 
 TEST_CASE("export then import into an empty database keeps every row and field, tombstones included") {
-    Database a(":memory:");
-    Store sa(a);
-    DemoOptions o;
-    o.contacts = 300;
-    o.now_ms = *parse_datetime("2026-11-01T12:00:00Z");
-    generate_demo(sa, o);
+    DemoDb demo(300);
+    Database& a = demo.db;
+    Store& sa = demo.store;
     sa.remove(kContacts, a.query_text("SELECT id FROM contacts LIMIT 1"));
     std::string json = export_of(sa, true);
     CHECK(json.find("\"format\": \"crm-export\"") != std::string::npos);

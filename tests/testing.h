@@ -9,6 +9,7 @@
 #include <string>
 
 #include "db.h"
+#include "demo.h"
 #include "entity.h"
 #include "store.h"
 #include "util.h"
@@ -39,6 +40,23 @@ struct Fixture {
         if (!account_id.empty()) f.push_back({"account_id", account_id});
         return store.create(kContacts, f);
     }
+};
+
+// An in-memory database with demo data: `contacts` contacts from `seed`, on
+// a fixed clock (2026-11-01T12:00:00Z), so every run sees the same data.
+inline const int64_t kDemoNow = *parse_datetime("2026-11-01T12:00:00Z");
+struct DemoDb {
+    Database db{":memory:"};
+    Store store{db};
+    DemoSummary sum;
+    explicit DemoDb(int64_t contacts = 600, uint64_t seed = 7) {
+        DemoOptions o;
+        o.contacts = contacts;
+        o.seed = seed;
+        o.now_ms = kDemoNow;
+        sum = generate_demo(store, o);
+    }
+    int64_t q(const std::string& sql) { return db.query_int(sql); }
 };
 
 // A stream of `head`, then `n` bytes of `fill`, then `tail`, made as it is

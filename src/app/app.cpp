@@ -32,6 +32,12 @@ void notify(const std::string& text) {
     platform::wake_after_ms(4100);
 }
 
+void bold_text(const char* text) {
+    ImGui::PushFont(g.font_bold);
+    ImGui::TextUnformatted(text);
+    ImGui::PopFont();
+}
+
 std::string ref_title(const EntitySpec& e, const std::string& id) {
     if (id.empty()) return "";
     if (g.titles_version != g.data_version || g.titles.size() > 4000) {

@@ -138,6 +138,7 @@ std::string ref_title(const EntitySpec& e, const std::string& id);
 void open_record(const EntitySpec& e, const std::string& id);
 const char* choice_label(const char* code);      // "decision_maker" -> "Decision maker"
 std::string money_text(int64_t minor, const std::string& currency);
+void bold_text(const char* text);                               // a heading inside a screen
 std::string when_text(const std::string& iso);   // local, short
 
 // Screens

@@ -332,9 +332,7 @@ void draw_data_screen() {
     ImGui::TextWrapped("Your data lives in this browser (IndexedDB), saved at every change; only the pages a change touches are written. "
                        "Take it out any time, in formats other tools read.");
     ImGui::Spacing();
-    ImGui::PushFont(g.font_bold);
-    ImGui::TextUnformatted("Export");
-    ImGui::PopFont();
+    bold_text("Export");
     if (ImGui::Button("Everything (JSON)")) export_file("json");
     ImGui::SameLine();
     if (ImGui::Button("Database file (.sqlite)")) export_file("sqlite");
@@ -348,9 +346,7 @@ void draw_data_screen() {
     if (!g_transfer_result.empty()) ImGui::TextDisabled("%s", g_transfer_result.c_str());
     if (!g_transfer_error.empty()) ImGui::TextColored(kErrorColor, "%s", g_transfer_error.c_str());
     ImGui::Spacing();
-    ImGui::PushFont(g.font_bold);
-    ImGui::TextUnformatted("Import");
-    ImGui::PopFont();
+    bold_text("Import");
     if (ImGui::Button("Import a file...")) platform::pick_file(".json,.csv,.tsv,.txt,.sqlite,.db,.sqlite3");
     ImGui::SameLine();
     ImGui::TextDisabled("or drop a file on the page: JSON from this app, CSV from a spreadsheet or another CRM, a .sqlite database file");

@@ -38,9 +38,7 @@ void draw_my_day() {
         version = g.data_version;
         minute = now / 60000;
     }
-    ImGui::PushFont(g.font_bold);
-    ImGui::TextUnformatted("My Day");
-    ImGui::PopFont();
+    bold_text("My Day");
     if (!reminders.empty()) {
         ImGui::SameLine();
         ImGui::TextColored(ImVec4(0.85f, 0.55f, 0.1f, 1), "%zu reminder%s due", reminders.size(), reminders.size() == 1 ? "" : "s");

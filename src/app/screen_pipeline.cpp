@@ -133,24 +133,16 @@ void draw_forecast() {
     };
     if (ImGui::BeginTable("forecast_layout", 2, ImGuiTableFlags_SizingStretchSame)) {
         ImGui::TableNextColumn();
-        ImGui::PushFont(g.font_bold);
-        ImGui::TextUnformatted("By month of expected close");
-        ImGui::PopFont();
+        bold_text("By month of expected close");
         table("by_month", "Month", ForecastBy::Month);
         ImGui::TableNextColumn();
-        ImGui::PushFont(g.font_bold);
-        ImGui::TextUnformatted("By stage");
-        ImGui::PopFont();
+        bold_text("By stage");
         table("by_stage", "Stage", ForecastBy::Stage);
         ImGui::Spacing();
-        ImGui::PushFont(g.font_bold);
-        ImGui::TextUnformatted("By owner");
-        ImGui::PopFont();
+        bold_text("By owner");
         table("by_owner", "Owner", ForecastBy::Owner);
         ImGui::Spacing();
-        ImGui::PushFont(g.font_bold);
-        ImGui::TextUnformatted("Most likely to close");
-        ImGui::PopFont();
+        bold_text("Most likely to close");
         draw_simple_table("likely", most_likely_to_close(*g.store, 10),
                           {{"Opportunity", "name"}, {"Probability %", "probability"}, {"Expected close", "expected_close"}, {"Amount", "amount"}},
                           &kOpportunities);

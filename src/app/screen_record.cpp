@@ -131,9 +131,7 @@ void draw_timeline(RecordView& rv) {
     for (const Record& a : rv.timeline) {
         ImGui::PushID(a.id.c_str());
         std::string type = a.text("type");
-        ImGui::PushFont(g.font_bold);
-        ImGui::TextUnformatted(activity_glyph(type));
-        ImGui::PopFont();
+        bold_text(activity_glyph(type));
         ImGui::SameLine();
         ImGui::TextDisabled("%s", when_text(a.text("occurred_at")).c_str());
         std::string meta;
