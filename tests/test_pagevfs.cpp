@@ -4,6 +4,9 @@
 // and a failed save loses nothing.
 #include <cstring>
 
+#include <sstream>
+
+#include "csv.h"
 #include "demo.h"
 #include "pagevfs.h"
 #include "testing.h"
@@ -173,10 +176,15 @@ TEST_CASE("a rolled-back transaction that spilled to the file is never stored") 
     Store store(p.db);
     store.create(kContacts, {{"last_name", "Kept"}});
     p.db.exec("PRAGMA cache_size = 10");   // force the big transaction to spill pages to the file
+    uint64_t size_before = p.file.size();
+    int64_t pages_before = p.db.query_int("PRAGMA page_count");
     {
         Transaction tx(p.db);
         for (int i = 0; i < 400; i++) store.create(kContacts, {{"last_name", "Rolled back " + std::to_string(i)}});
+        CHECK(p.file.size() > size_before);   // it did spill
     }   // rolled back
+    CHECK(p.db.query_int("PRAGMA page_count") == pages_before);
+    CHECK(p.file.size() == size_before);   // and the file is its old size again
     store.create(kContacts, {{"last_name", "After"}});
     CHECK(p.file.state() == SaveState::Saved);
     CHECK(count_in(p.ms.restore("vfs-rollback-copy.db"), "SELECT count(*) FROM contacts") == 2);
@@ -194,4 +202,24 @@ TEST_CASE("a file that shrinks (VACUUM) is stored at its new size") {
     CHECK(count_in(p.ms.restore("vfs-shrink-copy.db"), "SELECT count(*) FROM sqlite_schema WHERE name = 'filler'") == 0);
 }
 
+}
+
+TEST_CASE("EXPERIMENT big refused csv import on page vfs") {
+    PagedDb p("vfs-csv.db");
+    Store store(p.db);
+    store.create(kContacts, {{"last_name", "Kept"}});
+    int64_t pages_before = p.db.query_int("PRAGMA page_count");
+    uint64_t size_before = p.file.size();
+    std::string csv = "First Name,Last Name,E-mail\n";
+    for (int i = 0; i < 200000; i++) csv += "P" + std::to_string(i) + ",Name,p" + std::to_string(i) + "@x.org\n";
+    csv += "Bad,Row,not-an-address\n";
+    std::istringstream in(csv);
+    CsvImportOptions o;
+    try {
+        CsvImport run(store, in, o);
+        while (!run.step(12)) {}
+    } catch (const CsvError& e) {
+        MESSAGE(e.what());
+    }
+    MESSAGE("pages " << pages_before << " -> " << p.db.query_int("PRAGMA page_count") << ", size " << size_before << " -> " << p.file.size());
 }

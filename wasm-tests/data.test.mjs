@@ -2,11 +2,13 @@
 // .sqlite file the app downloads, opened by sql.js from npm (an independent
 // reader) and compared; a CSV from another CRM imported through the file
 // picker and the mapping screen; a bad CSV refused with nothing imported; a
-// JSON export dropped back on the page and merged; the last import reverted.
+// JSON export dropped back on the page and merged; the last import reverted;
+// one person's data exported and the person erased.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createRequire } from 'node:module';
+import { execFileSync } from 'node:child_process';
 import { serve, launchPersistent, startWithDemo, App, run, assert, eq } from './lib.mjs';
 
 const require = createRequire(import.meta.url);
@@ -42,6 +44,10 @@ const tests = [
     const s = await app.state();
     eq(count('SELECT count(*) FROM contacts WHERE deleted = 0'), s.contacts, 'contacts');
     eq(count('SELECT count(*) FROM accounts WHERE deleted = 0'), s.accounts, 'accounts');
+    // The sqlite3 CLI (a second independent reader) finds it intact, with the same counts.
+    const cli = (sql) => execFileSync('sqlite3', [file, sql], { encoding: 'utf8' }).trim();
+    eq(cli('PRAGMA integrity_check'), 'ok', 'sqlite3 integrity_check');
+    eq(Number(cli('SELECT count(*) FROM contacts WHERE deleted = 0')), s.contacts, 'contacts read by the sqlite3 CLI');
     // A sample row: the first contact of the app's list, by id, with its name.
     await app.click('Contacts');
     const row = (await app.state()).list.rows[0];
@@ -85,10 +91,23 @@ const tests = [
     let s = await app.waitState((x) => x.incoming.preview.length === 2, 'the preview');
     eq(JSON.stringify(s.incoming.mapping), JSON.stringify(['first_name', 'last_name', 'email', 'company', '']), 'the guessed mapping');
     assert(s.incoming.preview.every((r) => r.error === '' && !r.duplicate), 'preview rows valid, no duplicates');
+    // The user corrects the guess: the unmatched column goes to Notes.
+    await app.click('##map:Favourite colour', { window: 'incoming' });
+    await app.click('Notes');
+    await app.waitState((x) => x.incoming.mapping[4] === 'notes', 'the corrected mapping');
     await app.click('Import', { window: 'incoming' });
     s = await app.waitState((x) => /^Imported 2 rows: 2 created/.test(x.incoming.result), 'the import');
     eq((await app.state()).contacts, before + 2, 'contacts after the import');
     await app.click('Close', { window: 'incoming' });
+    // The imported contact, as the list and the record view show it.
+    await app.click('Contacts');
+    await app.fill('##search', 'Sørensen');
+    await app.waitState((x) => x.list && x.list.count === 1, 'the imported contact in the list');
+    await app.click('Grete Sørensen');
+    s = await app.waitState((x) => x.record && x.record.title === 'Grete Sørensen', 'the imported contact');
+    eq(s.record.fields.email, 'grete@fjord.no', 'the imported e-mail');
+    eq(s.record.fields.notes, 'blue', 'the column mapped by hand');
+    await app.click('Data');
 
     const bad = path.join(tmp, 'broken.csv');
     fs.writeFileSync(bad, 'last_name,email\nOk,ok@x.org\nBroken,not-an-address\n');
@@ -102,9 +121,49 @@ const tests = [
     await app.click('Close', { window: 'incoming' });
     await app.waitState((x) => !x.incoming.open, 'the dialog to close');
 
+    // A bad row after 30,000 good ones: the import runs over many frames, then
+    // is refused whole, and the screen shows it without waiting for input.
+    const late = path.join(tmp, 'late-error.csv');
+    let text = 'last_name,email\n';
+    for (let i = 0; i < 30000; i++) text += `Late${i},late${i}@x.org\n`;
+    fs.writeFileSync(late, text + 'Broken,not-an-address\n');
+    await pick(app, late);
+    await app.waitState((x) => x.incoming.preview.length > 0, 'the preview of the long file');
+    await app.click('Import', { window: 'incoming' });
+    await app.waitState((x) => /late-error\.csv: line 30002: .*nothing was imported/.test(x.incoming.error), 'the late refusal', 120000);
+    eq((await app.state()).contacts, before + 2, 'contacts after the late refusal');
+    await app.click('Close', { window: 'incoming' });
+    await app.waitState((x) => !x.incoming.open, 'the dialog to close');
+
     await app.click('Revert the last import');
     await app.waitState((x) => x.contacts === before, 'the revert');
     await app.waitSaved();
+    await ctx.close();
+  }],
+
+  ["a person's data exported from their record as JSON, then the person erased; gone after a reload", async () => {
+    const { ctx, page, app } = await start();
+    await app.click('Contacts');
+    const before = (await app.state()).contacts;
+    const row = (await app.state()).list.rows[0];
+    await app.click(row.title);
+    await app.waitState((x) => x.record && x.record.id === row.id, 'the contact');
+    const person = JSON.parse(fs.readFileSync(await download(app, 'Export (JSON)'), 'utf8'));
+    eq(person.format, 'crm-person-export', 'the personal export format');
+    eq(person.contact.id, row.id, 'the exported contact');
+    assert(Array.isArray(person.activities) && person.activities.every((a) => a.contact_id === row.id), 'their activities, only theirs');
+    await app.click('Erase person...');
+    await app.click('Yes, erase this person', { window: 'workflow' });
+    await app.click('Erase', { window: 'workflow' });
+    await app.waitState((x) => !x.record && x.contacts === before - 1, 'the erasure');
+    await app.waitSaved();
+    await page.reload();
+    await app.ready();
+    await app.click('Contacts');
+    await app.fill('##search', row.title.split(' ').pop());
+    const s = await app.waitState((x) => x.list && x.list.search !== '', 'the search');
+    assert(!s.list.rows.some((r) => r.id === row.id), 'the erased person is not in the list after a reload');
+    eq(s.contacts, before - 1, 'contacts after a reload');
     await ctx.close();
   }],
 

@@ -14,6 +14,7 @@
 #include "app/app.h"
 #include "app/app_state.h"
 #include "app/platform.h"
+#include "app/test_hooks.h"
 #include "backup.h"
 #include "csv.h"
 #include "transfer.h"
@@ -164,7 +165,10 @@ void draw_csv_step() {
             const FieldSpec* fs = g_in.entity->field(cur);
             std::string shown = cur.empty() ? "(ignore)" : cur == "company" ? "Company (account)" : fs ? fs->label : cur;
             ImGui::SetNextItemWidth(-1);
-            if (ImGui::BeginCombo("##map", shown.c_str())) {
+            std::string combo_id = "##map:" + g_in.preview.header[i];   // PushID keeps it unique; the column names it
+            bool open = ImGui::BeginCombo(combo_id.c_str(), shown.c_str(), ImGuiComboFlags_HeightLargest);   // every field in view
+            if (!open) test_label_last_item(combo_id.c_str());   // combos announce no label to the item hooks
+            if (open) {
                 for (const std::string& t : targets) {
                     const FieldSpec* tf = g_in.entity->field(t);
                     std::string l = t.empty() ? "(ignore)" : t == "company" ? "Company (account)" : tf ? tf->label : t;

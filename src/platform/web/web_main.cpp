@@ -42,8 +42,8 @@ long g_timer = 0;
 // Frame CPU time, for the benchmarks: count, sum and worst since the last reset.
 double g_stat_count = 0, g_stat_sum = 0, g_stat_max = 0;
 double g_timer_due = 0;
-uint64_t g_layout = 0;        // the last frame's window layout (layout_hash)
-int g_layout_frames = 0;      // frames drawn in a row because the layout moved
+uint64_t g_drawn = 0;         // the last frame's draw_hash
+int g_changed_frames = 0;     // frames in a row drawn only because the picture changed
 
 //-----------------------------------------------------------------------------
 // Page glue (each a few lines; the rest of the JS is in web/shell.js)
@@ -113,20 +113,30 @@ void update_cursor() {
     last = kind;
 }
 
-// Where every visible window is and how big, and how far scrolled. A window
-// that sizes itself to its content follows new content a frame later, and a
-// scrollbar coming or going re-wraps text: the loop draws until this stops
-// moving, so the paused picture is the one the next click will hit.
-uint64_t layout_hash() {
+// A fingerprint of what the frame drew. State can change late in a frame
+// (an import step that ends, a dialog that grows to fit a new message) after
+// earlier widgets were drawn from the old state; the loop draws until two
+// frames come out the same, so the picture left on screen when it pauses,
+// and the one the next click hits, is the settled one.
+uint64_t draw_hash(const ImDrawData* dd) {
     uint64_t h = 1469598103934665603ull;
-    auto mix = [&](float f) {
-        uint32_t b;
-        memcpy(&b, &f, 4);
-        h = (h ^ b) * 1099511628211ull;
-    };
-    for (ImGuiWindow* w : GImGui->Windows) {
-        if (!w->Active) continue;
-        for (float f : {w->Pos.x, w->Pos.y, w->Size.x, w->Size.y, w->ContentSize.x, w->ContentSize.y, w->Scroll.x, w->Scroll.y}) mix(f);
+    auto mix = [&](uint64_t v) { h = (h ^ v) * 0x100000001b3ull; h ^= h >> 29; };
+    if (!dd) return h;
+    for (int n = 0; n < dd->CmdListsCount; n++) {
+        const ImDrawList* l = dd->CmdLists[n];
+        const unsigned char* p = (const unsigned char*)l->VtxBuffer.Data;
+        size_t bytes = (size_t)l->VtxBuffer.Size * sizeof(ImDrawVert), i = 0;
+        for (; i + 8 <= bytes; i += 8) {
+            uint64_t v;
+            memcpy(&v, p + i, 8);
+            mix(v);
+        }
+        for (; i < bytes; i++) mix(p[i]);
+        mix((uint64_t)l->IdxBuffer.Size);
+        for (const ImDrawCmd& c : l->CmdBuffer) {
+            mix((uint64_t)c.ElemCount << 32 | c.IdxOffset);
+            mix((uint64_t)(intptr_t)c.GetTexID());
+        }
     }
     return h;
 }
@@ -176,10 +186,13 @@ void frame() {
     // frames (a key's down and up, then its character), and keys typed just
     // before an idle pause would otherwise wait for the next event.
     bool keep_going = app::busy() || ImGui::GetCurrentContext()->InputEventsQueue.Size > 0;
-    uint64_t layout = layout_hash();
-    g_layout_frames = layout != g_layout ? g_layout_frames + 1 : 0;
-    g_layout = layout;
-    if (g_layout_frames > 0 && g_layout_frames < 8) keep_going = true;   // capped: a layout may flip between two states
+    // And so does a picture that changed: draw until it settles, at most 8
+    // frames past the input or work (a picture may flip between two states).
+    uint64_t drawn = draw_hash(ImGui::GetDrawData());
+    bool changed = drawn != g_drawn;
+    g_drawn = drawn;
+    g_changed_frames = keep_going ? 0 : changed ? g_changed_frames + 1 : 0;
+    if (changed && g_changed_frames < 8) keep_going = true;
     if (keep_going) g_frames_left = std::max(g_frames_left, 2);
     if (--g_frames_left <= 0 && !g_paused) {
         g_paused = true;

@@ -1,0 +1,26 @@
+// One-off walk for the closing note (not part of the suite): screenshots of the issue's screens.
+import fs from 'node:fs'; import os from 'node:os'; import path from 'node:path';
+import { serve, startWithDemo } from './lib.mjs';
+const srv = await serve();
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'walk-'));
+const { ctx, page, app } = await startWithDemo(srv.url, path.join(tmp, 'p'));
+await app.click('Data');
+await app.screenshot('walk-1-data.png');
+let csv = '\ufeffFirst Name;Last Name;E-mail Address;Company Name;Phone Number;Favourite colour\r\n';
+for (let i = 0; i < 200000; i++) csv += `P${i};"Name ${i % 97}, Jr.";p${i}@walk.example;Walk Co ${i % 50};+49 30 ${String(i).padStart(7, '0')};blue\r\n`;
+csv += 'Bad;Row;not-an-address;;;\r\n';
+const f = path.join(tmp, 'walk.csv'); fs.writeFileSync(f, csv);
+const [chooser] = await Promise.all([page.waitForEvent('filechooser'), app.click('Import a file...')]);
+await chooser.setFiles(f);
+await app.waitState((x) => x.incoming.open && x.incoming.preview.length > 0, 'preview');
+await app.click('##map:Favourite colour', { window: 'incoming' });
+await app.screenshot('walk-2-combo-open.png');
+await app.click('Notes');
+await app.screenshot('walk-3-mapping.png');
+await app.click('Import', { window: 'incoming' });
+await app.waitState((x) => x.incoming.rows_done > 20000, 'progress', 60000);
+await app.screenshot('walk-4-progress.png');
+await app.waitState((x) => !x.incoming.running, 'the end', 300000);
+await app.screenshot('walk-5-refused.png');
+console.log(JSON.stringify((await app.state()).incoming).slice(0, 400));
+await ctx.close(); srv.close(); process.exit(0);
