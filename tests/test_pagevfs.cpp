@@ -204,22 +204,33 @@ TEST_CASE("a file that shrinks (VACUUM) is stored at its new size") {
 
 }
 
-TEST_CASE("EXPERIMENT big refused csv import on page vfs") {
+TEST_CASE("a CSV import refused at its last row, after spilling pages, leaves the file and the store as they were") {
     PagedDb p("vfs-csv.db");
     Store store(p.db);
     store.create(kContacts, {{"last_name", "Kept"}});
+    p.db.exec("PRAGMA cache_size = 50");   // the import's pages spill to the file before it fails
     int64_t pages_before = p.db.query_int("PRAGMA page_count");
     uint64_t size_before = p.file.size();
+    int writes_before = p.ms.writes;
     std::string csv = "First Name,Last Name,E-mail\n";
-    for (int i = 0; i < 200000; i++) csv += "P" + std::to_string(i) + ",Name,p" + std::to_string(i) + "@x.org\n";
+    for (int i = 0; i < 20000; i++) csv += "P" + std::to_string(i) + ",Name,p" + std::to_string(i) + "@x.org\n";
     csv += "Bad,Row,not-an-address\n";
     std::istringstream in(csv);
     CsvImportOptions o;
+    o.name = "big.csv";
+    std::string error;
+    uint64_t largest = 0;
     try {
         CsvImport run(store, in, o);
-        while (!run.step(12)) {}
+        do largest = std::max<uint64_t>(largest, p.file.size());
+        while (!run.step(12));
     } catch (const CsvError& e) {
-        MESSAGE(e.what());
+        error = e.what();
     }
-    MESSAGE("pages " << pages_before << " -> " << p.db.query_int("PRAGMA page_count") << ", size " << size_before << " -> " << p.file.size());
+    CHECK(error.rfind("big.csv: line 20002: ", 0) == 0);
+    CHECK(largest > size_before);   // it did spill
+    CHECK(p.db.query_int("PRAGMA page_count") == pages_before);
+    CHECK(p.file.size() == size_before);
+    CHECK(p.ms.writes == writes_before);   // nothing went to the store
+    CHECK(count_in(p.ms.restore("vfs-csv-copy.db"), "SELECT count(*) FROM contacts") == 1);
 }
