@@ -133,7 +133,6 @@ TEST_CASE("responses become leads of the campaign; results show leads, opportuni
     CHECK(r.cost_per_lead() == 20000);
 }
 
-}
 
 TEST_CASE("the demo data shows the workflows set up: rules, SLA queue, articles, and e-mail campaigns ready to send") {
     DemoDb demo(400);
@@ -151,3 +150,5 @@ TEST_CASE("the demo data shows the workflows set up: rules, SLA queue, articles,
     CHECK(r.sent > 0);
     CHECK(r.sent + r.skipped_total() == segment_count(store, db.query_text("SELECT target_segment FROM campaigns WHERE id = '" + email_campaign + "'")));
 }
+
+}  // TEST_SUITE

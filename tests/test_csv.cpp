@@ -152,6 +152,21 @@ TEST_CASE("accounts are duplicates by name; a record found by a key it no longer
     CHECK(fx.db.query_int("SELECT count(*) FROM contacts WHERE email = 'ann@example.com' AND first_name = 'Annie'") == 1);
 }
 
+TEST_CASE("a key an update merged into a record finds it for the rows after") {
+    Fixture fx;
+    std::string ann = fx.contact("Ann", "Archer", "", "ann@example.com");
+    // Row 1 (found by e-mail) gives Ann a phone; row 2 has no e-mail but her
+    // name and that phone: the same person, updated again, not a new one.
+    CsvImportSummary s = import(fx.store,
+                                "email,phone,first_name,last_name,city\n"
+                                "ann@example.com,0123 456,,,\n"
+                                ",0123-456,Ann,Archer,York\n",
+                                DuplicatePolicy::Update);
+    CHECK(s.updated == 2);
+    CHECK(s.created == 0);
+    CHECK(fx.store.must_get(kContacts, ann).text("city") == "York");
+}
+
 TEST_CASE("one bad row stops the import with its line and column, and nothing is written") {
     Fixture fx;
     fx.contact("Kept", "Before");
@@ -192,6 +207,12 @@ TEST_CASE("every kind of bad file is refused with the file and line named, and t
     // Binary garbage.
     check(import_error(fx.store, std::string("\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\x01\0", 20)),
           "people.csv: line 1, column 1: not valid UTF-8 (save the file as UTF-8 and import it again)");
+    // A row that fails validation, or has a column too many, after good rows
+    // that wrote records, an account, change-log entries and search entries.
+    check(import_error(fx.store, "First Name,Last Name,Company,E-mail\nAnn,Archer,New Co,a@x.org\nBo,Bak,Other Co,not-an-address\n"),
+          "people.csv: line 3: column 'E-mail' (E-mail): 'not-an-address' is not a valid e-mail address");
+    check(import_error(fx.store, "First Name,Last Name,Company\nAnn,Archer,New Co\nBo,Bak,Other Co,extra\n"),
+          "people.csv: line 3: has 4 columns, the header 3");
     CHECK(fx.store.count(kContacts) == 1);
     CHECK(import_error(fx.store, "First Name,Last Name\nAnn,Archer\n").empty());   // and a good file still imports
 }
@@ -248,7 +269,6 @@ TEST_CASE("export writes every row with labels, escaping cells a spreadsheet wou
     CHECK(rows == 3);
 }
 
-}
 
 TEST_CASE("the last import is reverted as a whole: created records removed, updates undone") {
     Fixture fx;
@@ -273,3 +293,5 @@ TEST_CASE("the last import is reverted as a whole: created records removed, upda
     CHECK(fx.store.count(kContacts) == 1);
     CHECK_THROWS_WITH_AS(revert_last_import(fx.store), "there is no import to revert", CsvError);
 }
+
+}  // TEST_SUITE

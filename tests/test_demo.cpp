@@ -143,7 +143,6 @@ TEST_CASE("a cancelled generation writes nothing") {
     // The store keeps working afterwards, with real time.
     std::string id = store.create(kContacts, {{"last_name", "After"}});
     CHECK(store.must_get(kContacts, id).created_at > "2026-11-01");
-}
 
 }  // TEST_SUITE
 
@@ -186,3 +185,5 @@ TEST_CASE("run a slice at a time (as the browser app does), it writes the same d
     std::string id = store2.create(kContacts, {{"last_name", "After"}});
     CHECK(store2.must_get(kContacts, id).created_at > "2026-11-01");
 }
+
+}  // TEST_SUITE

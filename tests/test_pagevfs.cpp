@@ -202,7 +202,6 @@ TEST_CASE("a file that shrinks (VACUUM) is stored at its new size") {
     CHECK(count_in(p.ms.restore("vfs-shrink-copy.db"), "SELECT count(*) FROM sqlite_schema WHERE name = 'filler'") == 0);
 }
 
-}
 
 TEST_CASE("a CSV import refused at its last row, after spilling pages, leaves the file and the store as they were") {
     PagedDb p("vfs-csv.db");
@@ -234,3 +233,5 @@ TEST_CASE("a CSV import refused at its last row, after spilling pages, leaves th
     CHECK(p.ms.writes == writes_before);   // nothing went to the store
     CHECK(count_in(p.ms.restore("vfs-csv-copy.db"), "SELECT count(*) FROM contacts") == 1);
 }
+
+}  // TEST_SUITE

@@ -88,6 +88,9 @@ TEST_CASE("a bad value is reported with its entity and field") {
     // A long bad value is quoted short; text over 1 MiB is refused whole.
     CHECK(validation_error([&] { fx.store.create(kContacts, {{"last_name", "Doe"}, {"email", std::string(100, 'a') + "-at-example"}}); })
           == "contacts.email: '" + std::string(60, 'a') + "...' is not a valid e-mail address");
+    // Cut at a character boundary: "é" (2 bytes) at bytes 59-60 is left out whole.
+    CHECK(validation_error([&] { fx.store.create(kContacts, {{"last_name", "Doe"}, {"email", std::string(59, 'a') + "é" + std::string(40, 'b')}}); })
+          == "contacts.email: '" + std::string(59, 'a') + "...' is not a valid e-mail address");
     CHECK(validation_error([&] { fx.store.create(kContacts, {{"last_name", "Doe"}, {"notes", std::string((1 << 20) + 1, 'n')}}); })
           == "contacts.notes: is longer than 1 MiB (1048577 bytes)");
     CHECK(validation_error([&] { fx.store.create(kContacts, {{"last_name", "Doe"}, {"notes", std::string(1 << 20, 'n')}}); }).empty());

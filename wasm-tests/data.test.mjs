@@ -131,6 +131,9 @@ const tests = [
     await app.waitState((x) => x.incoming.preview.length > 0, 'the preview of the long file');
     await app.click('Import', { window: 'incoming' });
     await app.waitState((x) => /late-error\.csv: line 30002: .*nothing was imported/.test(x.incoming.error), 'the late refusal', 120000);
+    await app.drained();   // no input: what the last frames drew
+    const drawn = (await app.items()).filter((i) => i.window.includes('incoming')).map((i) => i.label);
+    assert(drawn.includes('Close') && !drawn.includes('Cancel'), 'the refusal drawn, not the progress bar: ' + drawn.join(', '));
     eq((await app.state()).contacts, before + 2, 'contacts after the late refusal');
     await app.click('Close', { window: 'incoming' });
     await app.waitState((x) => !x.incoming.open, 'the dialog to close');
@@ -145,13 +148,21 @@ const tests = [
     const { ctx, page, app } = await start();
     await app.click('Contacts');
     const before = (await app.state()).contacts;
-    const row = (await app.state()).list.rows[0];
-    await app.click(row.title);
-    await app.waitState((x) => x.record && x.record.id === row.id, 'the contact');
+    // The first contact in the list with activities on their timeline.
+    const rows = (await app.state()).list.rows;
+    let row = null, shown = null;
+    for (const r of rows.slice(0, 8)) {
+      await app.click(r.title);
+      shown = await app.waitState((x) => x.record && x.record.id === r.id, 'the contact');
+      if (shown.record.timeline > 0) { row = r; break; }
+      await app.click('Contacts');
+    }
+    assert(row, 'a contact with activities among the first rows');
     const person = JSON.parse(fs.readFileSync(await download(app, 'Export (JSON)'), 'utf8'));
     eq(person.format, 'crm-person-export', 'the personal export format');
     eq(person.contact.id, row.id, 'the exported contact');
-    assert(Array.isArray(person.activities) && person.activities.every((a) => a.contact_id === row.id), 'their activities, only theirs');
+    eq(person.activities.length, shown.record.timeline, 'their activities, as many as the timeline shows');
+    assert(person.activities.every((a) => a.contact_id === row.id), 'their activities, only theirs');
     await app.click('Erase person...');
     await app.click('Yes, erase this person', { window: 'workflow' });
     await app.click('Erase', { window: 'workflow' });

@@ -94,18 +94,12 @@ export class App {
   async drained(ms = 50) {
     await this.page.waitForFunction(() => window.crmTest.pending() === 0, null, {timeout: 20000, polling: 16});
     await this.page.waitForTimeout(ms);
-    // Then until the app stops drawing (it idles a few frames after input), so
-    // the items read next are those of the frame after the input took effect.
-    let last = -1;
-    for (let i = 0; i < 100; i++) {
-      const f = await this.page.evaluate(() => window.crmTest.frames());
-      if (f === last) break;
-      last = f;
-      await this.page.waitForTimeout(40);
-    }
+    // Then until the loop pauses, which it does once two frames come out the
+    // same: the items read next are those of the settled picture. Busy work
+    // (demo data, an import, a save) keeps it drawing: stop waiting after 4 s.
+    await this.page.waitForFunction(() => window.crmTest.paused(), null, {timeout: 4000, polling: 16}).catch(() => {});
   }
 
-  // Lets the app draw a few frames without moving anything.
   // Frames drawn over `ms` with no input, once the app has settled (saved,
   // and a notice's 4 s gone - its timer draws the frame that removes it): an
   // idle app draws none (a tab left open must not cost battery).
@@ -119,6 +113,7 @@ export class App {
     return (await this.page.evaluate(() => window.crmTest.frames())) - f0;
   }
 
+  // Lets the app draw a few frames without moving anything.
   async settle(ms = 120) {
     await this.drained(ms);
   }

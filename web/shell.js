@@ -301,6 +301,7 @@
     state: () => JSON.parse(Module.UTF8ToString(Module._crm_test_state())),
     frames: () => Module._crm_frame_count(),
     pending: () => Module._crm_input_pending(),
+    paused: () => Module._crm_paused() === 1,
     frameStats: (reset) => JSON.parse(Module.UTF8ToString(Module._crm_frame_stats(reset ? 1 : 0))),
     health: () => Module.UTF8ToString(Module._crm_test_health()),
   };

@@ -494,7 +494,8 @@ std::string test_state_json() {
         json fields = json::object();
         const Record& r = *g.record.rec;
         for (size_t i = 0; i < r.spec->fields.size(); i++) fields[r.spec->fields[i].name] = value_to_text(r.values[i]);
-        j["record"] = {{"entity", g.record.entity->table}, {"id", g.record.id}, {"title", record_title(r)}, {"fields", fields}};
+        j["record"] = {{"entity", g.record.entity->table}, {"id", g.record.id}, {"title", record_title(r)}, {"fields", fields},
+                       {"timeline", g.record.timeline.size()}};
     }
     ListView* lv = g.screen == Screen::Contacts ? &g.contacts : g.screen == Screen::Accounts ? &g.accounts : g.screen == Screen::Leads ? &g.leads
                  : g.screen == Screen::Cases ? &g.cases : g.screen == Screen::Campaigns ? &g.campaigns : nullptr;

@@ -378,42 +378,44 @@ struct CsvImport::Impl {
             if (!k.name_phone.empty()) by_name_phone.emplace(key_hash(k.name_phone), st.column_int(0));
         }
     }
-    int64_t rowid_of(const EntitySpec& e, const std::string& id) {
-        Statement& st = store.db().cached(std::string("SELECT rowid FROM ") + e.table + " WHERE id = ?");
-        st.bind_all(id);
-        int64_t rowid = st.step() ? st.column_int(0) : 0;
-        st.reset();
-        return rowid;
-    }
-    // The id of the live record at `rowid` if its keys still give `key` (of
-    // the kind `which`), else "".
-    std::string confirm(const EntitySpec& e, int64_t rowid, std::string DuplicateKeys::*which, const std::string& key) {
-        bool account = &e == &kAccounts;
-        Statement& st = store.db().cached(account ? "SELECT id, name FROM accounts WHERE rowid = ? AND deleted = 0"
-                                                  : std::string("SELECT id, email, first_name, last_name, phone FROM ") + e.table +
-                                                        " WHERE rowid = ? AND deleted = 0");
-        st.bind_all(rowid);
+    // A record as stored: its rowid, id and duplicate keys, looked up by
+    // rowid or by id. False if there is no live record.
+    struct Stored {
+        int64_t rowid = 0;
         std::string id;
-        if (st.step()) {
-            DuplicateKeys k = account ? DuplicateKeys::of("", "", "", "", st.column_text(1))
-                                      : DuplicateKeys::of(st.column_text(1), st.column_text(2), st.column_text(3), st.column_text(4), "");
-            if (k.*which == key) id = st.column_text(0);
+        DuplicateKeys keys;
+    };
+    bool stored(const EntitySpec& e, const char* by, const Value& v, Stored& out) {
+        bool account = &e == &kAccounts;
+        std::string cols = account ? "rowid, id, name" : "rowid, id, email, first_name, last_name, phone";
+        Statement& st = store.db().cached("SELECT " + cols + " FROM " + e.table + " WHERE " + by + " = ? AND deleted = 0");
+        st.bind(1, v);
+        bool found = st.step();
+        if (found) {
+            out.rowid = st.column_int(0);
+            out.id = st.column_text(1);
+            out.keys = account ? DuplicateKeys::of("", "", "", "", st.column_text(2))
+                               : DuplicateKeys::of(st.column_text(2), st.column_text(3), st.column_text(4), st.column_text(5), "");
         }
         st.reset();
-        return id;
+        return found;
     }
+    // The id of the record a key's hash points at, if that record still has the key.
     std::string find(const std::unordered_map<uint64_t, int64_t>& map, const EntitySpec& e, std::string DuplicateKeys::*which,
                      const std::string& key) {
         if (key.empty()) return "";
         auto it = map.find(key_hash(key));
-        return it == map.end() ? "" : confirm(e, it->second, which, key);
+        Stored r;
+        return it != map.end() && stored(e, "rowid", it->second, r) && r.keys.*which == key ? r.id : "";
     }
-    void remember(const Fields& f, const std::string& id) {
-        DuplicateKeys k = DuplicateKeys::of(f);
-        int64_t rowid = rowid_of(*opt.entity, id);
-        if (!k.email.empty()) by_email[key_hash(k.email)] = rowid;
-        if (!k.name_phone.empty()) by_name_phone[key_hash(k.name_phone)] = rowid;
-        if (opt.entity == &kAccounts && !k.name.empty()) account_by_name[key_hash(k.name)] = rowid;
+    // Indexes a record as it is stored after this row's create or update, so
+    // keys an update merged in are found by later rows too.
+    void remember(const EntitySpec& e, const std::string& id) {
+        Stored r;
+        if (!stored(e, "id", id, r)) return;
+        if (!r.keys.email.empty()) by_email[key_hash(r.keys.email)] = r.rowid;
+        if (!r.keys.name_phone.empty()) by_name_phone[key_hash(r.keys.name_phone)] = r.rowid;
+        if (&e == &kAccounts && !r.keys.name.empty()) account_by_name[key_hash(r.keys.name)] = r.rowid;
     }
 
     std::string account_for(const std::string& name) {
@@ -424,7 +426,7 @@ struct CsvImport::Impl {
         std::string id = store.create(kAccounts, {{"name", trim(name)}});
         sum.accounts_created++;
         journal(kAccounts, id, "created");
-        account_by_name[key_hash(key)] = rowid_of(kAccounts, id);
+        remember(kAccounts, id);
         return id;
     }
 
@@ -486,7 +488,7 @@ struct CsvImport::Impl {
                 sum.created++;
                 journal(e, id, "created");
             }
-            remember(f, id);
+            remember(e, id);
         } catch (const ValidationError& ex) {
             const FieldSpec* fs = e.field(ex.field);
             std::string column = ex.field;

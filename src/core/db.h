@@ -116,9 +116,9 @@ public:
     void    set_user_version(int v);
     bool    in_transaction() const { return depth_ > 0; }
     int64_t file_size_bytes();  // page_count * page_size
-    // The database's bytes as its file holds them (sqlite3_serialize of
-    // "main"), uncommitted changes included: a refused import must leave
-    // exactly these bytes.
+    // The database's bytes as this connection sees them (sqlite3_serialize
+    // of "main"), changes of an open transaction included: a refused import
+    // must leave exactly these bytes.
     std::string serialize() const;
 
     sqlite3* handle() const { return db_; }

@@ -213,6 +213,7 @@ void on_enter(GLFWwindow*, int) { web::wake(); }
 void web::wake() {
     if (g_frozen) return;
     g_frames_left = std::max(g_frames_left, 4);
+    g_changed_frames = 0;   // a new chase for a picture that settles
     if (g_paused) {
         g_paused = false;
         emscripten_resume_main_loop();
@@ -317,6 +318,7 @@ EMSCRIPTEN_KEEPALIVE const char* crm_frame_stats(int reset) {
 }
 EMSCRIPTEN_KEEPALIVE int crm_input_pending() { return ImGui::GetCurrentContext()->InputEventsQueue.Size; }
 EMSCRIPTEN_KEEPALIVE double crm_frame_count() { return (double)ImGui::GetFrameCount(); }
+EMSCRIPTEN_KEEPALIVE int crm_paused() { return g_paused ? 1 : 0; }   // idle: the picture has settled
 
 EMSCRIPTEN_KEEPALIVE void crm_storage_info(double used, double quota, int persisted) {
     g_storage = {used, quota, persisted != 0};
