@@ -226,7 +226,7 @@ TEST_CASE("a preview shows the first rows with their errors and duplicates, and 
     CHECK(p.mapping == std::vector<std::string>{"first_name", "last_name", "email", "company"});
     REQUIRE(p.rows.size() == 3);
     CHECK(p.rows[0].duplicate_of == ann);
-    CHECK(p.rows[1].error == "contacts.last_name: is required");
+    CHECK(p.rows[1].error == "column 'Last Name' (Last name): is required");   // as the import will say it
     CHECK(p.rows[2].error.empty());
     CHECK(fx.store.count(kContacts) == 1);
     CHECK(fx.store.count(kAccounts) == 0);

@@ -113,7 +113,7 @@ const tests = [
     fs.writeFileSync(bad, 'last_name,email\nOk,ok@x.org\nBroken,not-an-address\n');
     await pick(app, bad);
     s = await app.waitState((x) => x.incoming.preview.length === 2, 'the preview of the bad file');
-    assert(s.incoming.preview[1].error !== '', 'the preview shows the bad row: ' + JSON.stringify(s.incoming.preview));
+    assert(/^column 'email' \(E-mail\): /.test(s.incoming.preview[1].error), 'the preview names the bad row\'s column as the import will: ' + JSON.stringify(s.incoming.preview));
     await app.click('Import', { window: 'incoming' });
     s = await app.waitState((x) => /broken\.csv: line 3: column 'email'.*nothing was imported/.test(x.incoming.error), 'the refusal');
     eq((await app.state()).contacts, before + 2, 'contacts after the refused import');

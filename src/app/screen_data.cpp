@@ -185,6 +185,7 @@ void draw_csv_step() {
     }
     ImGui::Text("Preview of the first rows:");
     int cols = (int)std::min<size_t>(g_in.preview.header.size(), 6) + 1;
+    float table_right = ImGui::GetCursorScreenPos().x + ImGui::GetContentRegionAvail().x;
     if (cols > 1 && ImGui::BeginTable("preview", cols, ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV)) {
         ImGui::TableSetupColumn("Line", ImGuiTableColumnFlags_WidthFixed, 50 * s);
         for (int c = 1; c < cols; c++) ImGui::TableSetupColumn(g_in.preview.header[(size_t)c - 1].c_str());
@@ -201,8 +202,16 @@ void draw_csv_step() {
                 ImGui::TableNextRow();
                 ImGui::TableNextColumn();
                 ImGui::TableNextColumn();
-                if (!r.error.empty()) ImGui::TextColored(kErrorColor, "%s", r.error.c_str());
-                else ImGui::TextDisabled("duplicate of an existing record");
+                // The note row has nothing else in it: let the text run (and wrap)
+                // across every data column instead of being cut at the first.
+                ImVec2 at = ImGui::GetCursorScreenPos();
+                ImGui::PushClipRect(at, ImVec2(table_right, at.y + 1e4f), false);
+                ImGui::PushTextWrapPos(table_right - ImGui::GetWindowPos().x);
+                ImGui::PushStyleColor(ImGuiCol_Text, r.error.empty() ? ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled) : kErrorColor);
+                ImGui::TextWrapped("%s", r.error.empty() ? "duplicate of an existing record" : r.error.c_str());
+                ImGui::PopStyleColor();
+                ImGui::PopTextWrapPos();
+                ImGui::PopClipRect();
             }
         }
         ImGui::EndTable();

@@ -490,12 +490,17 @@ struct CsvImport::Impl {
             }
             remember(e, id);
         } catch (const ValidationError& ex) {
-            const FieldSpec* fs = e.field(ex.field);
-            std::string column = ex.field;
-            for (size_t i = 0; i < opt.mapping.size() && i < header.size(); i++)
-                if (opt.mapping[i] == ex.field || (ex.field == "account_id" && opt.mapping[i] == "company")) column = header[i];
-            fail(line, "column '" + column + "' (" + (fs ? fs->label : ex.field.c_str()) + "): " + ex.message());
+            fail(line, column_error(ex));
         }
+    }
+
+    // A field's error in the user's terms: the file's column and the field's label.
+    std::string column_error(const ValidationError& ex) const {
+        const FieldSpec* fs = opt.entity->field(ex.field);
+        std::string column = ex.field;
+        for (size_t i = 0; i < opt.mapping.size() && i < header.size(); i++)
+            if (opt.mapping[i] == ex.field || (ex.field == "account_id" && opt.mapping[i] == "company")) column = header[i];
+        return "column '" + column + "' (" + (fs ? fs->label : ex.field.c_str()) + "): " + ex.message();
     }
 };
 
@@ -593,7 +598,7 @@ CsvPreview preview_csv(Store& store, std::istream& in, const CsvImportOptions& o
             Transaction row(store.db());   // each row checked alone, then undone
             if (!f.empty()) m.store.create(*m.opt.entity, f);
         } catch (const ValidationError& e) {
-            r.error = e.what();
+            r.error = m.column_error(e);
         } catch (const CsvError& e) {
             r.error = e.what();
         }
