@@ -38,6 +38,19 @@ void bold_text(const char* text) {
     ImGui::PopFont();
 }
 
+float button_width(const char* label) {
+    return ImGui::CalcTextSize(label, nullptr, true).x + 2 * ImGui::GetStyle().FramePadding.x;
+}
+
+// Continues the line when the next item, `width` wide, still fits in the
+// window; otherwise the item starts a new line. Toolbars and button rows wrap
+// on a narrow window instead of running off its edge.
+void same_line_if_fits(float width, float spacing) {
+    if (spacing < 0) spacing = ImGui::GetStyle().ItemSpacing.x;
+    float right = ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x;
+    if (ImGui::GetItemRectMax().x + spacing + width <= right) ImGui::SameLine(0, spacing);
+}
+
 std::string ref_title(const EntitySpec& e, const std::string& id) {
     if (id.empty()) return "";
     if (g.titles_version != g.data_version || g.titles.size() > 4000) {

@@ -139,6 +139,8 @@ void open_record(const EntitySpec& e, const std::string& id);
 const char* choice_label(const char* code);      // "decision_maker" -> "Decision maker"
 std::string money_text(int64_t minor, const std::string& currency);
 void bold_text(const char* text);                               // a heading inside a screen
+float button_width(const char* label);
+void same_line_if_fits(float width, float spacing = -1.0f);     // a row of items wraps instead of being cut
 std::string when_text(const std::string& iso);   // local, short
 
 // Screens

@@ -347,15 +347,13 @@ void draw_data_screen() {
     ImGui::Spacing();
     bold_text("Export");
     if (ImGui::Button("Everything (JSON)")) export_file("json");
-    ImGui::SameLine();
+    same_line_if_fits(button_width("Database file (.sqlite)"));
     if (ImGui::Button("Database file (.sqlite)")) export_file("sqlite");
-    ImGui::SameLine();
     for (const char* e : {"contacts", "accounts", "leads", "opportunities", "cases", "activities"}) {
         std::string label = std::string(choice_label(e)) + " (CSV)";
+        same_line_if_fits(button_width(label.c_str()));
         if (ImGui::Button(label.c_str())) export_file(e);
-        ImGui::SameLine();
     }
-    ImGui::NewLine();
     if (!g_transfer_result.empty()) ImGui::TextDisabled("%s", g_transfer_result.c_str());
     if (!g_transfer_error.empty()) ImGui::TextColored(kErrorColor, "%s", g_transfer_error.c_str());
     ImGui::Spacing();

@@ -103,6 +103,16 @@ void ensure_rows(ListView& lv, int64_t first, int64_t last) {
     lv.cache_start = start;
 }
 
+// A filter's name, drawn before its widget on the toolbar line (ImGui puts a
+// label after the widget, which on a row of filters reads as the next one's).
+// The pair wraps together when the window is too narrow for it.
+void filter_caption(const char* text, float widget_width) {
+    same_line_if_fits(ImGui::CalcTextSize(text).x + ImGui::GetStyle().ItemSpacing.x + widget_width, 16 * g.scale);
+    ImGui::AlignTextToFramePadding();
+    ImGui::TextUnformatted(text);
+    ImGui::SameLine();
+}
+
 // A combo over a small reference table (users, tags) for a filter.
 bool filter_combo(const char* label, const EntitySpec& e, std::string& id, float width) {
     bool changed = false;
@@ -176,34 +186,34 @@ void draw_list_screen(ListView& lv, const EntitySpec& e) {
     bool searchable = &e == &kContacts || &e == &kAccounts || &e == &kLeads;
     if (searchable) {
         ImGui::SameLine(0, 20 * s);
-        ImGui::SetNextItemWidth(260 * s);
+        ImGui::SetNextItemWidth(220 * s);
         std::string hint = std::string("Search ") + e.label + "...";
         if (ImGui::InputTextWithHint("##search", hint.c_str(), lv.search, sizeof lv.search)) changed = true;
     }
-    ImGui::SameLine(0, 20 * s);
-    if (filter_combo("Owner", kUsers, lv.owner_filter, 140 * s)) changed = true;
+    filter_caption("Owner", 140 * s);
+    if (filter_combo("##owner", kUsers, lv.owner_filter, 140 * s)) changed = true;
     if (&e == &kContacts || &e == &kAccounts || &e == &kCases) {
-        ImGui::SameLine();
+        filter_caption("Tier", 100 * s);
         ImGui::SetNextItemWidth(100 * s);
-        if (ImGui::BeginCombo("Tier", lv.tier_filter.empty() ? "Any" : lv.tier_filter.c_str())) {
+        if (ImGui::BeginCombo("##tier", lv.tier_filter.empty() ? "Any" : lv.tier_filter.c_str())) {
             for (const char* t : {"", "Gold", "Silver", "Bronze"})
                 if (ImGui::Selectable(*t ? t : "Any", lv.tier_filter == t)) { lv.tier_filter = t; changed = true; }
             ImGui::EndCombo();
         }
         if (&e != &kCases) {
-            ImGui::SameLine();
-            if (filter_combo("Tag", kTags, lv.tag_filter, 130 * s)) changed = true;
+            filter_caption("Tag", 130 * s);
+            if (filter_combo("##tag", kTags, lv.tag_filter, 130 * s)) changed = true;
         }
     }
     if (e.field("country")) {
-        ImGui::SameLine();
+        filter_caption("Country", 50 * s);
         ImGui::SetNextItemWidth(50 * s);
-        if (ImGui::InputTextWithHint("Country", "any", lv.country_filter, sizeof lv.country_filter, ImGuiInputTextFlags_CharsUppercase)) changed = true;
+        if (ImGui::InputTextWithHint("##country", "any", lv.country_filter, sizeof lv.country_filter, ImGuiInputTextFlags_CharsUppercase)) changed = true;
     }
-    ImGui::SameLine();
     std::string new_label = std::string("New ") + e.singular;
+    same_line_if_fits(button_width(new_label.c_str()), 16 * s);
     if (ImGui::Button(new_label.c_str())) open_create_dialog(e);
-    ImGui::SameLine();
+    same_line_if_fits(button_width("Export CSV"));
     if (ImGui::Button("Export CSV")) {   // this list, as filtered and sorted now
         try {
             std::string path = "/tmp/list-export.csv";
