@@ -165,6 +165,18 @@ const tests = [
     await app.find(/^Timeline/);
     await app.screenshot('record-view-demo.png');
     eq(await app.idleFrames(), 0, 'frames drawn by an untouched record view');
+    // A narrow window: the list toolbar wraps, every filter stays on screen and works.
+    await page.setViewportSize({ width: 900, height: 700 });
+    await app.click('Contacts');
+    for (const label of ['##search', '##owner', '##tier', '##tag', '##country', 'New contact', 'Export CSV']) {
+      const item = await app.find(label);
+      assert(item.x >= 0 && item.x + item.w <= 900, `${label} inside the 900-pixel window: ${JSON.stringify(item)}`);
+    }
+    const countryField = await app.find('##country'), ownerField = await app.find('##owner');
+    assert(countryField.y > ownerField.y, 'the toolbar wrapped to a second line');
+    await app.click('##tier');
+    await app.click('Gold');
+    s = await app.waitState((x) => x.list && x.list.count < 1000 && x.list.count > 0, 'the tier filter from the wrapped toolbar');
     await ctx.close();
   }],
 

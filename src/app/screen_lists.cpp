@@ -10,6 +10,7 @@
 
 #include "app/app_state.h"
 #include "app/platform.h"
+#include "app/test_hooks.h"
 #include "cases.h"
 #include "csv.h"
 #include "leads.h"
@@ -118,7 +119,9 @@ bool filter_combo(const char* label, const EntitySpec& e, std::string& id, float
     bool changed = false;
     ImGui::SetNextItemWidth(width);
     std::string preview = id.empty() ? "Any" : ref_title(e, id);
-    if (ImGui::BeginCombo(label, preview.c_str())) {
+    bool open = ImGui::BeginCombo(label, preview.c_str());
+    if (!open) test_label_last_item(label);   // combos announce no label to the item hooks
+    if (open) {
         if (ImGui::Selectable("Any", id.empty())) { id.clear(); changed = true; }
         Page p = list_page(*g.db, ListQuery{&e, "name"}, std::nullopt, 200);
         for (const Record& r : p.rows) {
@@ -195,7 +198,9 @@ void draw_list_screen(ListView& lv, const EntitySpec& e) {
     if (&e == &kContacts || &e == &kAccounts || &e == &kCases) {
         filter_caption("Tier", 100 * s);
         ImGui::SetNextItemWidth(100 * s);
-        if (ImGui::BeginCombo("##tier", lv.tier_filter.empty() ? "Any" : lv.tier_filter.c_str())) {
+        bool open = ImGui::BeginCombo("##tier", lv.tier_filter.empty() ? "Any" : lv.tier_filter.c_str());
+        if (!open) test_label_last_item("##tier");
+        if (open) {
             for (const char* t : {"", "Gold", "Silver", "Bronze"})
                 if (ImGui::Selectable(*t ? t : "Any", lv.tier_filter == t)) { lv.tier_filter = t; changed = true; }
             ImGui::EndCombo();
