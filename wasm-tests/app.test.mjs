@@ -177,6 +177,14 @@ const tests = [
     await app.click('##tier');
     await app.click('Gold');
     s = await app.waitState((x) => x.list && x.list.count < 1000 && x.list.count > 0, 'the tier filter from the wrapped toolbar');
+    // The record view's action row wraps the same way.
+    await app.click(s.list.rows[0].title);
+    await app.waitState((x) => x.record, 'a contact opened on the narrow window');
+    for (const label of ['Add note', 'Open case', 'Edit', 'Delete', 'Open account']) {
+      const item = await app.find(label);
+      assert(item.x + item.w <= 900, `${label} inside the 900-pixel window: ${JSON.stringify(item)}`);
+    }
+    await app.screenshot('narrow-record.png');
     await ctx.close();
   }],
 

@@ -92,9 +92,6 @@ void draw_field(RecordView& rv, const FieldSpec& f, size_t index) {
     } else if (f.type == FieldType::Ref) {
         std::string id = value_to_text(current);
         if (ref_picker(label.c_str(), entity(f.ref), id, rv.ref_filter[f.name], -1)) save_field(rv, f, id.empty() ? Value(std::monostate{}) : Value(id));
-        if (!id.empty() && (f.ref == std::string("accounts") || f.ref == std::string("contacts"))) {
-            ImGui::SameLine();
-        }
     } else {
         auto it = rv.edit.find(f.name);
         if (it == rv.edit.end()) it = rv.edit.emplace(f.name, field_text(f, current)).first;
@@ -233,15 +230,16 @@ void draw_record_view() {
         ImGui::TextDisabled("%s %s - %s", r.text("tier").c_str(), "tier", r.text("industry").c_str());
     }
 
-    // Actions
+    // Actions: one row that wraps on a narrow window.
+    auto next = [](const char* label, float spacing = -1.0f) { same_line_if_fits(button_width(label), spacing); };
     if (ImGui::Button("Add note")) open_activity_dialog("note");
-    ImGui::SameLine();
+    next("Log call");
     if (ImGui::Button("Log call")) open_activity_dialog("call");
-    ImGui::SameLine();
+    next("Log e-mail");
     if (ImGui::Button("Log e-mail")) open_activity_dialog("email");
-    ImGui::SameLine();
+    next("Log meeting");
     if (ImGui::Button("Log meeting")) open_activity_dialog("meeting");
-    ImGui::SameLine();
+    next("Add task");
     if (ImGui::Button("Add task")) {
         const char* key = rv.entity == &kContacts ? "contact_id" : rv.entity == &kAccounts ? "account_id" : rv.entity == &kLeads ? "lead_id"
                         : rv.entity == &kCases ? "case_id" : rv.entity == &kOpportunities ? "opportunity_id" : nullptr;
@@ -253,7 +251,7 @@ void draw_record_view() {
         open_create_dialog(kTasks, preset);
     }
     if (rv.entity == &kContacts || rv.entity == &kAccounts) {
-        ImGui::SameLine();
+        next("Open case");
         if (ImGui::Button("Open case")) {
             Fields preset;
             if (rv.entity == &kContacts) {
@@ -265,12 +263,12 @@ void draw_record_view() {
             open_create_dialog(kCases, preset);
         }
     }
-    ImGui::SameLine(0, 24 * s);
+    next("Edit", 24 * s);
     if (ImGui::Button("Edit")) open_edit_dialog(*rv.entity, rv.id);
-    ImGui::SameLine();
+    next("Delete");
     if (ImGui::Button("Delete")) ask_delete(*rv.entity, rv.id);
     if (rv.entity == &kContacts && !r.text("account_id").empty()) {
-        ImGui::SameLine(0, 24 * s);
+        next("Open account", 24 * s);
         if (ImGui::Button("Open account")) {
             open_record(kAccounts, r.text("account_id"));
             return;
