@@ -106,18 +106,19 @@ void ensure_rows(ListView& lv, int64_t first, int64_t last) {
 
 // A filter's name, drawn before its widget on the toolbar line (ImGui puts a
 // label after the widget, which on a row of filters reads as the next one's).
-// The pair wraps together when the window is too narrow for it.
+// The pair wraps together when the window is too narrow for it; the widget
+// that follows gets `widget_width`.
 void filter_caption(const char* text, float widget_width) {
     same_line_if_fits(ImGui::CalcTextSize(text).x + ImGui::GetStyle().ItemSpacing.x + widget_width, 16 * g.scale);
     ImGui::AlignTextToFramePadding();
     ImGui::TextUnformatted(text);
     ImGui::SameLine();
+    ImGui::SetNextItemWidth(widget_width);
 }
 
 // A combo over a small reference table (users, tags) for a filter.
-bool filter_combo(const char* label, const EntitySpec& e, std::string& id, float width) {
+bool filter_combo(const char* label, const EntitySpec& e, std::string& id) {
     bool changed = false;
-    ImGui::SetNextItemWidth(width);
     std::string preview = id.empty() ? "Any" : ref_title(e, id);
     bool open = ImGui::BeginCombo(label, preview.c_str());
     if (!open) test_label_last_item(label);   // combos announce no label to the item hooks
@@ -194,10 +195,9 @@ void draw_list_screen(ListView& lv, const EntitySpec& e) {
         if (ImGui::InputTextWithHint("##search", hint.c_str(), lv.search, sizeof lv.search)) changed = true;
     }
     filter_caption("Owner", 140 * s);
-    if (filter_combo("##owner", kUsers, lv.owner_filter, 140 * s)) changed = true;
+    if (filter_combo("##owner", kUsers, lv.owner_filter)) changed = true;
     if (&e == &kContacts || &e == &kAccounts || &e == &kCases) {
         filter_caption("Tier", 100 * s);
-        ImGui::SetNextItemWidth(100 * s);
         bool open = ImGui::BeginCombo("##tier", lv.tier_filter.empty() ? "Any" : lv.tier_filter.c_str());
         if (!open) test_label_last_item("##tier");
         if (open) {
@@ -207,12 +207,11 @@ void draw_list_screen(ListView& lv, const EntitySpec& e) {
         }
         if (&e != &kCases) {
             filter_caption("Tag", 130 * s);
-            if (filter_combo("##tag", kTags, lv.tag_filter, 130 * s)) changed = true;
+            if (filter_combo("##tag", kTags, lv.tag_filter)) changed = true;
         }
     }
     if (e.field("country")) {
         filter_caption("Country", 50 * s);
-        ImGui::SetNextItemWidth(50 * s);
         if (ImGui::InputTextWithHint("##country", "any", lv.country_filter, sizeof lv.country_filter, ImGuiInputTextFlags_CharsUppercase)) changed = true;
     }
     std::string new_label = std::string("New ") + e.singular;
