@@ -20,12 +20,12 @@
 #include <sys/resource.h>
 #endif
 
-#include "csv.h"
-#include "db.h"
-#include "demo.h"
-#include "listing.h"
-#include "search.h"
-#include "store.h"
+#include "exchange/csv.h"
+#include "storage/db.h"
+#include "demo/demo.h"
+#include "records/listing.h"
+#include "records/search.h"
+#include "records/store.h"
 
 using namespace crm;
 

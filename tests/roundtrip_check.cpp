@@ -7,8 +7,8 @@
 #include <cstring>
 #include <fstream>
 
-#include "demo.h"
-#include "transfer.h"
+#include "demo/demo.h"
+#include "exchange/transfer.h"
 
 using namespace crm;
 

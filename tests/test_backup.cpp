@@ -3,7 +3,7 @@
 #include <cstdio>
 #include <fstream>
 
-#include "backup.h"
+#include "storage/backup.h"
 #include "testing.h"
 
 using namespace crm;

@@ -2,9 +2,9 @@
 // (and their errors), template merge fields, sends that skip opted-out,
 // do-not-call and duplicate contacts with the reasons counted, responses as
 // leads, and the campaign's results (cost per lead, won revenue).
-#include "campaigns.h"
-#include "demo.h"
-#include "pipeline.h"
+#include "workflows/campaigns.h"
+#include "demo/demo.h"
+#include "workflows/pipeline.h"
 #include "testing.h"
 
 using namespace crm;

@@ -3,9 +3,9 @@
 // first response, escalation to the second line, resolution, reopening to the
 // first owner with the clock stopped while resolved, "% within target" per
 // queue, and knowledge-base suggestions.
-#include "cases.h"
+#include "workflows/cases.h"
 #include <map>
-#include "search.h"
+#include "records/search.h"
 #include "testing.h"
 
 using namespace crm;

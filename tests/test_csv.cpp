@@ -3,7 +3,7 @@
 // with the line and column named; export with formula escaping.
 #include <sstream>
 
-#include "csv.h"
+#include "exchange/csv.h"
 #include "testing.h"
 
 using namespace crm;

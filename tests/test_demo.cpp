@@ -2,8 +2,8 @@
 // workflows, realistic, and all-or-nothing.
 #include <set>
 
-#include "demo.h"
-#include "search.h"
+#include "demo/demo.h"
+#include "records/search.h"
 #include "testing.h"
 
 using namespace crm;

@@ -3,7 +3,7 @@
 // scoring and bands, qualify / disqualify, and conversion in one transaction.
 #include <map>
 
-#include "leads.h"
+#include "workflows/leads.h"
 #include "testing.h"
 
 using namespace crm;

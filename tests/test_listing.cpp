@@ -2,7 +2,7 @@
 // one ordered query, in both directions, with filters, and jumps by offset.
 #include <algorithm>
 
-#include "listing.h"
+#include "records/listing.h"
 #include "testing.h"
 
 using namespace crm;

@@ -6,9 +6,9 @@
 
 #include <sstream>
 
-#include "csv.h"
-#include "demo.h"
-#include "pagevfs.h"
+#include "exchange/csv.h"
+#include "demo/demo.h"
+#include "storage/pagevfs.h"
 #include "testing.h"
 
 using namespace crm;

@@ -1,7 +1,7 @@
 // test_pipeline.cpp - stage moves and probabilities, the board's totals, the
 // weighted forecast by month, owner and stage (hand-computed sums), and the
 // most-likely-to-close order.
-#include "pipeline.h"
+#include "workflows/pipeline.h"
 #include "testing.h"
 
 using namespace crm;

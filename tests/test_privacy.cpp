@@ -4,8 +4,8 @@
 
 #include <sstream>
 
-#include "leads.h"
-#include "privacy.h"
+#include "workflows/leads.h"
+#include "exchange/privacy.h"
 #include "testing.h"
 
 using namespace crm;

@@ -2,8 +2,8 @@
 // earlier version with data in it, and refusal of files that are not ours.
 #include <set>
 
-#include "schema.h"
-#include "search.h"
+#include "storage/schema.h"
+#include "records/search.h"
 #include "testing.h"
 
 using namespace crm;

@@ -1,6 +1,6 @@
 // test_search.cpp - full-text search: prefixes, accents, scripts, phones,
 // ranking, limits, and the index following every write.
-#include "search.h"
+#include "records/search.h"
 #include "testing.h"
 
 using namespace crm;

@@ -1,9 +1,9 @@
 // test_tasks.cpp - My Day's three lists, complete and snooze (the reminder
 // moves with the task), due reminders, and logging an interaction with its
 // side effects: follow-up task, lead rescoring, a case's first response.
-#include "cases.h"
-#include "leads.h"
-#include "tasks.h"
+#include "workflows/cases.h"
+#include "workflows/leads.h"
+#include "workflows/tasks.h"
 #include "testing.h"
 
 using namespace crm;

@@ -3,9 +3,9 @@
 // the file, path and field named and the database left exactly as it was.
 #include <sstream>
 
-#include "demo.h"
+#include "demo/demo.h"
 #include "testing.h"
-#include "transfer.h"
+#include "exchange/transfer.h"
 
 using namespace crm;
 using namespace crm::testing;

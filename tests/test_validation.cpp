@@ -1,6 +1,6 @@
 // test_validation.cpp - field formats and ranges, with errors naming the field.
 #include "testing.h"
-#include "validate.h"
+#include "records/validate.h"
 
 using namespace crm;
 using namespace crm::testing;

@@ -1,6 +1,6 @@
 // test_views.cpp - record titles and the overview's figures, computed by hand.
 #include "testing.h"
-#include "views.h"
+#include "records/views.h"
 
 using namespace crm;
 using namespace crm::testing;

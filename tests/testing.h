@@ -8,11 +8,11 @@
 #include <streambuf>
 #include <string>
 
-#include "db.h"
-#include "demo.h"
-#include "entity.h"
-#include "store.h"
-#include "util.h"
+#include "storage/db.h"
+#include "demo/demo.h"
+#include "records/entity.h"
+#include "records/store.h"
+#include "base/util.h"
 
 namespace crm::testing {
 

@@ -1,5 +1,5 @@
 // schema.test.mjs - the JSON export validates against its published JSON
-// Schema (src/core/export.schema.json), checked by an independent validator
+// Schema (src/core/exchange/export.schema.json), checked by an independent validator
 // (ajv from npm); and the schema does reject a broken export.
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -10,7 +10,7 @@ import { ROOT, run, assert, eq } from './lib.mjs';
 
 const CRM = path.join(ROOT, 'build', 'native', 'crm');
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'crm-schema-'));
-const schema = JSON.parse(fs.readFileSync(path.join(ROOT, 'src', 'core', 'export.schema.json'), 'utf8'));
+const schema = JSON.parse(fs.readFileSync(path.join(ROOT, 'src', 'core', 'exchange', 'export.schema.json'), 'utf8'));
 const validate = new Ajv({ allErrors: true, strict: false }).compile(schema);
 
 function exportOf(contacts) {

@@ -13,8 +13,8 @@
 #include "app/app_state.h"
 #include "app/platform.h"
 #include "app/test_hooks.h"
-#include "tasks.h"
-#include "views.h"
+#include "workflows/tasks.h"
+#include "records/views.h"
 
 namespace crm::app {
 

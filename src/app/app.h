@@ -5,9 +5,9 @@
 
 #include <string>
 
-#include "db.h"
-#include "pagevfs.h"
-#include "store.h"
+#include "storage/db.h"
+#include "storage/pagevfs.h"
+#include "records/store.h"
 
 namespace crm::app {
 

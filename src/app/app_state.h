@@ -10,10 +10,10 @@
 #include <string>
 #include <vector>
 
-#include "demo.h"
-#include "listing.h"
-#include "pagevfs.h"
-#include "store.h"
+#include "demo/demo.h"
+#include "records/listing.h"
+#include "storage/pagevfs.h"
+#include "records/store.h"
 
 namespace crm::app {
 

@@ -10,12 +10,12 @@
 #include "app/app_state.h"
 #include "app/platform.h"
 #include "app/test_hooks.h"
-#include "campaigns.h"
-#include "cases.h"
-#include "leads.h"
-#include "tasks.h"
-#include "util.h"
-#include "views.h"
+#include "workflows/campaigns.h"
+#include "workflows/cases.h"
+#include "workflows/leads.h"
+#include "workflows/tasks.h"
+#include "base/util.h"
+#include "records/views.h"
 
 namespace crm::app {
 

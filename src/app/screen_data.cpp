@@ -15,10 +15,10 @@
 #include "app/app_state.h"
 #include "app/platform.h"
 #include "app/test_hooks.h"
-#include "backup.h"
-#include "csv.h"
-#include "transfer.h"
-#include "views.h"
+#include "storage/backup.h"
+#include "exchange/csv.h"
+#include "exchange/transfer.h"
+#include "records/views.h"
 
 namespace crm::app {
 

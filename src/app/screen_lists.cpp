@@ -11,10 +11,10 @@
 #include "app/app_state.h"
 #include "app/platform.h"
 #include "app/test_hooks.h"
-#include "cases.h"
-#include "csv.h"
-#include "leads.h"
-#include "views.h"
+#include "workflows/cases.h"
+#include "exchange/csv.h"
+#include "workflows/leads.h"
+#include "records/views.h"
 
 namespace crm::app {
 

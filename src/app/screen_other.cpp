@@ -4,8 +4,8 @@
 
 #include "app/app_state.h"
 #include "app/platform.h"
-#include "tasks.h"
-#include "views.h"
+#include "workflows/tasks.h"
+#include "records/views.h"
 
 namespace crm::app {
 

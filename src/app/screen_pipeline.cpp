@@ -5,8 +5,8 @@
 #include <imgui.h>
 
 #include "app/app_state.h"
-#include "pipeline.h"
-#include "views.h"
+#include "workflows/pipeline.h"
+#include "records/views.h"
 
 namespace crm::app {
 

@@ -5,8 +5,8 @@
 #include <imgui.h>
 
 #include "app/app_state.h"
-#include "util.h"
-#include "views.h"
+#include "base/util.h"
+#include "records/views.h"
 
 namespace crm::app {
 

@@ -9,10 +9,10 @@
 #include <map>
 
 #include "app/app_state.h"
-#include "leads.h"
-#include "listing.h"
-#include "sla.h"
-#include "views.h"
+#include "workflows/leads.h"
+#include "records/listing.h"
+#include "workflows/sla.h"
+#include "records/views.h"
 
 namespace crm::app {
 

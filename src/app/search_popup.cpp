@@ -3,7 +3,7 @@
 #include <imgui.h>
 
 #include "app/app_state.h"
-#include "search.h"
+#include "records/search.h"
 
 namespace crm::app {
 

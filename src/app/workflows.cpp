@@ -9,12 +9,12 @@
 
 #include "app/app_state.h"
 #include "app/platform.h"
-#include "campaigns.h"
-#include "cases.h"
-#include "leads.h"
-#include "pipeline.h"
-#include "privacy.h"
-#include "views.h"
+#include "workflows/campaigns.h"
+#include "workflows/cases.h"
+#include "workflows/leads.h"
+#include "workflows/pipeline.h"
+#include "exchange/privacy.h"
+#include "records/views.h"
 
 namespace crm::app {
 

@@ -21,15 +21,15 @@
 #include <string>
 #include <vector>
 
-#include "csv.h"
-#include "db.h"
-#include "demo.h"
-#include "entity.h"
-#include "schema.h"
-#include "search.h"
-#include "store.h"
-#include "transfer.h"
-#include "views.h"
+#include "exchange/csv.h"
+#include "storage/db.h"
+#include "demo/demo.h"
+#include "records/entity.h"
+#include "storage/schema.h"
+#include "records/search.h"
+#include "records/store.h"
+#include "exchange/transfer.h"
+#include "records/views.h"
 
 using namespace crm;
 

@@ -5,7 +5,7 @@
 #include <cstdlib>
 #include <sstream>
 
-#include "csv.h"
+#include "exchange/csv.h"
 
 using namespace crm;
 

@@ -5,7 +5,7 @@
 #include <cstdlib>
 #include <sstream>
 
-#include "transfer.h"
+#include "exchange/transfer.h"
 
 using namespace crm;
 

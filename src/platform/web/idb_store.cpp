@@ -12,7 +12,7 @@
 #include <string>
 
 #include "app/platform.h"
-#include "pagevfs.h"
+#include "storage/pagevfs.h"
 #include "platform/web/web.h"
 
 namespace {

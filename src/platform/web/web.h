@@ -1,7 +1,7 @@
 // web.h - shared by the browser glue files.
 #pragma once
 
-#include "pagevfs.h"
+#include "storage/pagevfs.h"
 
 namespace crm::web {
 

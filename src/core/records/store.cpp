@@ -1,0 +1,382 @@
+// store.cpp - see store.h.
+#include "records/store.h"
+
+#include <cstring>
+#include <random>
+#include <unordered_map>
+
+#include "storage/schema.h"
+
+namespace crm {
+
+int field_index(const EntitySpec& e, std::string_view name) {
+    for (size_t i = 0; i < e.fields.size(); i++)
+        if (name == e.fields[i].name) return (int)i;
+    return -1;
+}
+
+const Value& Record::get(std::string_view field) const {
+    static const Value null_value;
+    int i = spec ? field_index(*spec, field) : -1;
+    return i < 0 ? null_value : values[(size_t)i];
+}
+
+int64_t Record::integer(std::string_view field) const {
+    const Value& v = get(field);
+    if (auto p = std::get_if<int64_t>(&v)) return *p;
+    return 0;
+}
+
+const std::string& column_list(const EntitySpec& e) {
+    static std::unordered_map<const EntitySpec*, std::string> cache;
+    auto it = cache.find(&e);
+    if (it != cache.end()) return it->second;
+    std::string s = "id, created_at, updated_at, deleted";
+    for (const FieldSpec& f : e.fields) s += std::string(", ") + f.name;
+    return cache.emplace(&e, std::move(s)).first->second;
+}
+
+//-----------------------------------------------------------------------------
+// Opening
+//-----------------------------------------------------------------------------
+
+Store::Store(Database& db) : db_(db) {
+    migrate(db_);
+    seed_ids_randomly();
+    device_id_ = setting("device_id");
+    if (device_id_.empty()) {
+        device_id_ = new_id();
+        set_setting("device_id", device_id_);
+    }
+    Statement& ins = db_.cached("INSERT OR IGNORE INTO devices(id) VALUES (?)");
+    ins.bind_all(device_id_).run();
+    Statement& sel = db_.cached("SELECT n FROM devices WHERE id = ?");
+    sel.bind_all(device_id_);
+    if (sel.step()) device_n_ = sel.column_int(0);
+}
+
+void Store::seed_ids_randomly() {
+    std::random_device rd;
+    rng_ = Rng(((uint64_t)rd() << 32) ^ rd() ^ (uint64_t)wall_clock_ms());
+}
+
+std::string Store::setting(const std::string& key, const std::string& fallback) {
+    Statement& st = db_.cached("SELECT value FROM settings WHERE key = ?");
+    st.bind_all(key);
+    return st.step() ? st.column_text(0) : fallback;
+}
+
+void Store::set_setting(const std::string& key, const std::string& value) {
+    db_.cached("INSERT INTO settings(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value")
+        .bind_all(key, value)
+        .run();
+}
+
+//-----------------------------------------------------------------------------
+// Reading
+//-----------------------------------------------------------------------------
+
+Record read_record(const EntitySpec& e, Statement& st) {
+    Record r;
+    r.spec = &e;
+    r.id = st.column_text(0);
+    r.created_at = st.column_text(1);
+    r.updated_at = st.column_text(2);
+    r.deleted = st.column_int(3) != 0;
+    r.values.reserve(e.fields.size());
+    for (size_t i = 0; i < e.fields.size(); i++) r.values.push_back(st.column_value((int)i + 4));
+    return r;
+}
+
+std::optional<Record> Store::get(const EntitySpec& e, const std::string& id, bool include_deleted) {
+    Statement& st = db_.cached("SELECT " + column_list(e) + " FROM " + e.table + " WHERE id = ?");
+    st.bind_all(id);
+    if (!st.step()) return std::nullopt;
+    Record r = read_record(e, st);
+    st.reset();
+    if (r.deleted && !include_deleted) return std::nullopt;
+    return r;
+}
+
+Record Store::must_get(const EntitySpec& e, const std::string& id) {
+    auto r = get(e, id);
+    if (!r) throw ValidationError(e.table, "id", "no " + std::string(e.singular) + " with id '" + id + "'");
+    return std::move(*r);
+}
+
+std::vector<Record> Store::records(const EntitySpec& e, Statement& ids) {
+    std::vector<std::string> list;
+    while (ids.step()) list.push_back(ids.column_text(0));
+    ids.reset();
+    std::vector<Record> out;
+    out.reserve(list.size());
+    for (const std::string& id : list) out.push_back(must_get(e, id));
+    return out;
+}
+
+bool Store::exists(const EntitySpec& e, const std::string& id) {
+    Statement& st = db_.cached(std::string("SELECT deleted FROM ") + e.table + " WHERE id = ?");
+    st.bind_all(id);
+    bool live = st.step() && st.column_int(0) == 0;
+    st.reset();
+    return live;
+}
+
+int64_t Store::count(const EntitySpec& e) {
+    Statement& st = db_.cached(std::string("SELECT count(*) FROM ") + e.table + " WHERE deleted = 0");
+    st.step();
+    int64_t n = st.column_int(0);
+    st.reset();
+    return n;
+}
+
+std::vector<ChangeEntry> Store::history(const std::string& record_id) {
+    std::vector<ChangeEntry> out;
+    Statement& st = db_.cached(
+        "SELECT c.seq, c.entity, c.record_id, c.field, c.value, c.at, d.id FROM change_log c "
+        "JOIN devices d ON d.n = c.device WHERE c.record_id = ? ORDER BY c.seq");
+    st.bind_all(record_id);
+    while (st.step())
+        out.push_back({st.column_int(0), st.column_text(1), st.column_text(2), st.column_text(3), st.column_value(4),
+                       format_datetime(st.column_int(5)), st.column_text(6)});
+    return out;
+}
+
+//-----------------------------------------------------------------------------
+// Validation against the database and derived fields
+//-----------------------------------------------------------------------------
+
+void Store::validate_record(const EntitySpec& e, std::vector<Value>& values, const std::string& id, bool check_refs) {
+    for (size_t i = 0; i < e.fields.size() && check_refs; i++) {
+        const FieldSpec& f = e.fields[i];
+        if (f.type != FieldType::Ref || is_null(values[i])) continue;
+        const std::string& ref = std::get<std::string>(values[i]);
+        if (ref == id && f.ref == std::string_view(e.table))
+            throw ValidationError(e.table, f.name, "a record cannot refer to itself");
+        const EntitySpec& target = entity(f.ref);
+        Statement& st = db_.cached(std::string("SELECT deleted FROM ") + target.table + " WHERE id = ?");
+        st.bind_all(ref);
+        bool found = st.step();
+        bool deleted = found && st.column_int(0) != 0;
+        st.reset();
+        if (!found) throw ValidationError(e.table, f.name, "no " + std::string(target.singular) + " with id '" + ref + "'");
+        if (deleted) throw ValidationError(e.table, f.name, "refers to a deleted " + std::string(target.singular));
+    }
+    for (const FieldOrder& o : e.orders) {
+        const Value& a = values[(size_t)field_index(e, o.first)];
+        const Value& b = values[(size_t)field_index(e, o.second)];
+        const std::string& sa = std::get<std::string>(a);
+        const std::string& sb = std::get<std::string>(b);
+        if (!sa.empty() && !sb.empty() && sa > sb)
+            throw ValidationError(e.table, o.second,
+                                  std::string("must not be before ") + e.field(o.first)->label + " (" + sa + ")");
+    }
+    if (&e == &kRecordTags && check_refs) {
+        const std::string& ent = std::get<std::string>(values[(size_t)field_index(e, "entity")]);
+        const EntitySpec* target = find_entity(ent);
+        if (!target || target == &kRecordTags || target == &kTags)
+            throw ValidationError(e.table, "entity", "'" + ent + "' is not a taggable entity");
+        const std::string& rid = std::get<std::string>(values[(size_t)field_index(e, "record_id")]);
+        if (!exists(*target, rid))
+            throw ValidationError(e.table, "record_id", "no " + std::string(target->singular) + " with id '" + rid + "'");
+    }
+}
+
+
+std::string Store::next_number(const char* key, const char* prefix, int width, const char* table) {
+    std::string s = setting(key);
+    int64_t n;
+    if (s.empty()) {
+        // First use in this database: continue after the highest number present.
+        Statement st(db_, std::string("SELECT coalesce(max(CAST(substr(number, ") +
+                              std::to_string(strlen(prefix) + 1) + ") AS INTEGER)), 0) FROM " + table +
+                              " WHERE number LIKE '" + prefix + "%'");
+        st.step();
+        n = st.column_int(0) + 1;
+    } else {
+        n = std::stoll(s);
+    }
+    set_setting(key, std::to_string(n + 1));
+    std::string digits = std::to_string(n);
+    if ((int)digits.size() < width) digits.insert(0, (size_t)width - digits.size(), '0');
+    return prefix + digits;
+}
+
+// Fields a write implies: numbers, defaults that follow another field, totals.
+// `before` is null on create.
+void Store::derive(const EntitySpec& e, std::vector<Value>& v, const Record* before, const Fields& given) {
+    auto at = [&](const char* name) -> Value& { return v[(size_t)field_index(e, name)]; };
+    auto changed = [&](const char* name) { return !before || before->get(name) != at(name); };
+    std::string now = format_datetime(now_ms());
+
+    if (&e == &kCases) {
+        if (!before && std::get<std::string>(at("number")).empty()) at("number") = next_number("next_case_number", "CAS-", 5, "cases");
+        if (is_null(at("first_owner_id")) && !is_null(at("owner_id"))) at("first_owner_id") = at("owner_id");
+    } else if (&e == &kOrders) {
+        if (!before && std::get<std::string>(at("number")).empty()) at("number") = next_number("next_order_number", "ORD-", 6, "orders");
+    } else if (&e == &kOpportunities) {
+        const std::string& stage = std::get<std::string>(at("stage"));
+        // A stage change brings that stage's default probability unless the
+        // caller set one explicitly in the same write.
+        bool prob_given = false;
+        for (const auto& g : given) prob_given |= g.first == "probability";
+        if (changed("stage") && !prob_given) at("probability") = (int64_t)default_stage_probability(stage);
+        bool closed = stage == "won" || stage == "lost";
+        if (closed && std::get<std::string>(at("closed_at")).empty()) at("closed_at") = now;
+        if (!closed) at("closed_at") = std::string();
+    } else if (&e == &kOrderLines) {
+        int64_t qty = std::get<int64_t>(at("quantity")), price = std::get<int64_t>(at("unit_price")),
+                disc = std::get<int64_t>(at("discount_pct"));
+        at("line_total") = (qty * price * (100 - disc) + 50) / 100;
+    } else if (&e == &kTasks) {
+        bool done = std::get<int64_t>(at("done")) != 0;
+        if (done && std::get<std::string>(at("completed_at")).empty()) at("completed_at") = now;
+        if (!done) at("completed_at") = std::string();
+    }
+}
+
+void Store::after_write(const EntitySpec& e, const std::vector<Value>& v, const Record* before) {
+    if (&e != &kOrderLines) return;
+    // An order's total is the sum of its live lines.
+    auto refresh = [&](const Value& order) {
+        if (is_null(order)) return;
+        const std::string& oid = std::get<std::string>(order);
+        Statement& st = db_.cached("SELECT coalesce(sum(line_total), 0) FROM order_lines WHERE order_id = ? AND deleted = 0");
+        st.bind_all(oid);
+        st.step();
+        int64_t total = st.column_int(0);
+        st.reset();
+        if (exists(kOrders, oid)) update(kOrders, oid, {{"total", total}});
+    };
+    refresh(v[(size_t)field_index(e, "order_id")]);
+    if (before && before->get("order_id") != v[(size_t)field_index(e, "order_id")]) refresh(before->get("order_id"));
+}
+
+//-----------------------------------------------------------------------------
+// Writing
+//-----------------------------------------------------------------------------
+
+void Store::log(const EntitySpec& e, const std::string& id, const char* field, const Value& v, int64_t at_ms) {
+    db_.cached("INSERT INTO change_log(entity, record_id, field, value, at, device) VALUES (?, ?, ?, ?, ?, ?)")
+        .bind_all(e.table, id, field, v, at_ms, device_n_)
+        .run();
+}
+
+std::string Store::create(const EntitySpec& e, const Fields& fields) {
+    std::vector<Value> v;
+    v.reserve(e.fields.size());
+    for (const FieldSpec& f : e.fields) v.push_back(default_value(f));
+    for (const auto& [name, value] : fields) {
+        int i = field_index(e, name);
+        if (i < 0) throw ValidationError(e.table, name, "is not a field of " + std::string(e.label));
+        v[(size_t)i] = value;
+    }
+    for (size_t i = 0; i < v.size(); i++) normalize_field(e, e.fields[i], v[i]);
+
+    Transaction tx(db_);
+    std::string id = new_id();
+    derive(e, v, nullptr, fields);
+    validate_record(e, v, id);
+    int64_t at_ms = now_ms();
+    std::string at = format_datetime(at_ms);
+
+    std::string sql = std::string("INSERT INTO ") + e.table + " (" + column_list(e) + ") VALUES (?, ?, ?, 0";
+    for (size_t i = 0; i < v.size(); i++) sql += ", ?";
+    sql += ")";
+    Statement& st = db_.cached(sql);
+    st.bind(1, id).bind(2, at).bind(3, at);
+    for (size_t i = 0; i < v.size(); i++) st.bind((int)i + 4, v[i]);
+    st.run();
+    log(e, id, "*", std::monostate{}, at_ms);
+    after_write(e, v, nullptr);
+    tx.commit();
+    return id;
+}
+
+bool Store::put(const EntitySpec& e, const Record& r) {
+    if (r.values.size() != e.fields.size()) throw std::invalid_argument("put: the record does not match its entity");
+    if (r.id.empty()) throw ValidationError(e.table, "id", "is required");
+    if (!parse_datetime(r.created_at)) throw ValidationError(e.table, "created_at", "is not a date and time: '" + r.created_at + "'");
+    if (!parse_datetime(r.updated_at)) throw ValidationError(e.table, "updated_at", "is not a date and time: '" + r.updated_at + "'");
+    std::vector<Value> v = r.values;
+    for (size_t i = 0; i < v.size(); i++) normalize_field(e, e.fields[i], v[i]);
+    validate_record(e, v, r.id, false);
+    Transaction tx(db_);
+    Statement& q = db_.cached(std::string("SELECT 1 FROM ") + e.table + " WHERE id = ?");
+    q.bind_all(r.id);
+    bool existed = q.step();
+    q.reset();
+    // An upsert, not INSERT OR REPLACE: replacing would delete the row, which
+    // the foreign keys of its children refuse.
+    std::string sql = std::string("INSERT INTO ") + e.table + " (" + column_list(e) + ") VALUES (?, ?, ?, ?";
+    for (size_t i = 0; i < v.size(); i++) sql += ", ?";
+    sql += ") ON CONFLICT(id) DO UPDATE SET created_at = excluded.created_at, updated_at = excluded.updated_at, deleted = excluded.deleted";
+    for (const FieldSpec& f : e.fields) sql += std::string(", ") + f.name + " = excluded." + f.name;
+    Statement& st = db_.cached(sql);
+    st.bind(1, r.id).bind(2, r.created_at).bind(3, r.updated_at).bind(4, int64_t(r.deleted ? 1 : 0));
+    for (size_t i = 0; i < v.size(); i++) st.bind((int)i + 5, v[i]);
+    st.run();
+    log(e, r.id, existed ? "imported" : "*", std::monostate{}, now_ms());
+    tx.commit();
+    return existed;
+}
+
+int Store::update(const EntitySpec& e, const std::string& id, const Fields& fields) {
+    Transaction tx(db_);
+    Record before = must_get(e, id);
+    std::vector<Value> v = before.values;
+    for (const auto& [name, value] : fields) {
+        int i = field_index(e, name);
+        if (i < 0) throw ValidationError(e.table, name, "is not a field of " + std::string(e.label));
+        Value nv = value;
+        normalize_field(e, e.fields[(size_t)i], nv);
+        v[(size_t)i] = std::move(nv);
+    }
+    derive(e, v, &before, fields);
+    validate_record(e, v, id);
+
+    std::vector<size_t> changed;
+    for (size_t i = 0; i < v.size(); i++)
+        if (v[i] != before.values[i]) changed.push_back(i);
+    if (changed.empty()) return 0;
+
+    int64_t at_ms = now_ms();
+    std::string at = format_datetime(at_ms);
+    std::string sql = std::string("UPDATE ") + e.table + " SET updated_at = ?";
+    for (size_t i : changed) sql += std::string(", ") + e.fields[i].name + " = ?";
+    sql += " WHERE id = ?";
+    Statement& st = db_.cached(sql);
+    int p = 1;
+    st.bind(p++, at);
+    for (size_t i : changed) st.bind(p++, v[i]);
+    st.bind(p, id);
+    st.run();
+    for (size_t i : changed) log(e, id, e.fields[i].name, v[i], at_ms);
+    after_write(e, v, &before);
+    tx.commit();
+    return (int)changed.size();
+}
+
+void Store::remove(const EntitySpec& e, const std::string& id) {
+    Transaction tx(db_);
+    Record before = must_get(e, id);
+    int64_t at_ms = now_ms();
+    db_.cached(std::string("UPDATE ") + e.table + " SET deleted = 1, updated_at = ? WHERE id = ?").bind_all(format_datetime(at_ms), id).run();
+    log(e, id, "deleted", (int64_t)1, at_ms);
+    after_write(e, before.values, &before);
+    tx.commit();
+}
+
+void Store::restore(const EntitySpec& e, const std::string& id) {
+    Transaction tx(db_);
+    auto r = get(e, id, true);
+    if (!r) throw ValidationError(e.table, "id", "no " + std::string(e.singular) + " with id '" + id + "'");
+    if (!r->deleted) return;
+    int64_t at_ms = now_ms();
+    db_.cached(std::string("UPDATE ") + e.table + " SET deleted = 0, updated_at = ? WHERE id = ?").bind_all(format_datetime(at_ms), id).run();
+    log(e, id, "deleted", (int64_t)0, at_ms);
+    after_write(e, r->values, nullptr);
+    tx.commit();
+}
+
+}  // namespace crm

@@ -1,0 +1,63 @@
+// backup.cpp - see backup.h.
+#include "storage/backup.h"
+
+#include <sqlite3.h>
+
+#include <cstdio>
+
+#include "storage/schema.h"
+
+namespace crm {
+
+namespace {
+
+void copy(sqlite3* from, sqlite3* to, const std::string& what) {
+    sqlite3_backup* b = sqlite3_backup_init(to, "main", from, "main");
+    if (!b) throw DbError(sqlite3_errcode(to), what + ": " + sqlite3_errmsg(to));
+    int rc = sqlite3_backup_step(b, -1);
+    sqlite3_backup_finish(b);
+    if (rc != SQLITE_DONE) throw DbError(rc, what + ": " + sqlite3_errstr(rc));
+}
+
+}  // namespace
+
+int64_t save_database_file(Database& db, const std::string& path) {
+    std::string tmp = path + ".tmp";
+    std::remove(tmp.c_str());
+    {
+        Database out(tmp);
+        copy(db.handle(), out.handle(), "writing '" + path + "'");
+        // A file for other programs: a rollback journal they all understand.
+        out.exec("PRAGMA journal_mode = DELETE");
+    }
+    if (std::rename(tmp.c_str(), path.c_str()) != 0) throw DbError(0, "cannot rename '" + tmp + "' to '" + path + "'");
+    FILE* f = std::fopen(path.c_str(), "rb");
+    if (!f) return 0;
+    std::fseek(f, 0, SEEK_END);
+    long n = std::ftell(f);
+    std::fclose(f);
+    return n;
+}
+
+void load_database_file(Database& db, const std::string& path) {
+    OpenOptions ro;
+    ro.read_only = true;
+    ro.create = false;
+    Database src(path, ro);   // "file is not a database" surfaces here
+    int app = (int)src.query_int("PRAGMA application_id");
+    if (app != kApplicationId) throw DbError(0, "'" + path + "' is not a database of this CRM (application_id " + std::to_string(app) + ")");
+    if (src.user_version() > latest_schema_version())
+        throw DbError(0, "'" + path + "' was written by a newer version of the app (schema " + std::to_string(src.user_version()) + ")");
+    std::string ic = src.query_text("PRAGMA quick_check");
+    if (ic != "ok") throw DbError(0, "'" + path + "' is damaged: " + ic);
+    // Into a scratch copy first, migrated there: the real database changes only
+    // once everything has worked.
+    Database scratch(":memory:");
+    copy(src.handle(), scratch.handle(), "reading '" + path + "'");
+    migrate(scratch);
+    // A statement left stepped (a cached one) holds a read lock the backup needs.
+    for (sqlite3_stmt* st = sqlite3_next_stmt(db.handle(), nullptr); st; st = sqlite3_next_stmt(db.handle(), st)) sqlite3_reset(st);
+    copy(scratch.handle(), db.handle(), "replacing the database");
+}
+
+}  // namespace crm

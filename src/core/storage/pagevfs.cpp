@@ -1,0 +1,275 @@
+// pagevfs.cpp - see pagevfs.h. The VFS methods are near the end; the
+// in-memory file and its persistence bookkeeping come first.
+#include "storage/pagevfs.h"
+
+#include <algorithm>
+#include <cstring>
+
+#include <sqlite3.h>
+
+namespace crm {
+
+const char* const kPageVfsName = "crmpages";
+
+//-----------------------------------------------------------------------------
+// PageFile: blocks in memory
+//-----------------------------------------------------------------------------
+
+uint8_t* PageFile::load_block(uint32_t i) {
+    if (blocks_.size() <= i) blocks_.resize((size_t)i + 1);
+    if (!blocks_[i]) {
+        blocks_[i] = std::make_unique<uint8_t[]>(kBlockSize);
+        memset(blocks_[i].get(), 0, kBlockSize);
+    }
+    return blocks_[i].get();
+}
+
+void PageFile::set_size(uint64_t size) { size_ = size; }
+
+int PageFile::read(void* buf, int amount, int64_t offset) const {
+    uint8_t* out = (uint8_t*)buf;
+    int64_t avail = std::max<int64_t>(0, std::min<int64_t>(amount, (int64_t)size_ - offset));
+    int64_t done = 0;
+    while (done < avail) {
+        uint64_t pos = (uint64_t)(offset + done);
+        uint32_t b = (uint32_t)(pos / kBlockSize), within = (uint32_t)(pos % kBlockSize);
+        int64_t n = std::min<int64_t>(avail - done, kBlockSize - within);
+        if (b < blocks_.size() && blocks_[b]) memcpy(out + done, blocks_[b].get() + within, (size_t)n);
+        else memset(out + done, 0, (size_t)n);
+        done += n;
+    }
+    if (avail < amount) {
+        // SQLite requires the unread tail zero-filled on a short read.
+        memset(out + avail, 0, (size_t)(amount - avail));
+        return SQLITE_IOERR_SHORT_READ;
+    }
+    return SQLITE_OK;
+}
+
+void PageFile::write(const void* buf, int amount, int64_t offset) {
+    const uint8_t* in = (const uint8_t*)buf;
+    int64_t done = 0;
+    while (done < amount) {
+        uint64_t pos = (uint64_t)(offset + done);
+        uint32_t b = (uint32_t)(pos / kBlockSize), within = (uint32_t)(pos % kBlockSize);
+        int64_t n = std::min<int64_t>(amount - done, kBlockSize - within);
+        memcpy(load_block(b) + within, in + done, (size_t)n);
+        if (dirty_flag_.size() <= b) dirty_flag_.resize((size_t)b + 1);
+        if (!dirty_flag_[b]) {
+            dirty_flag_[b] = true;
+            dirty_.push_back(b);
+        }
+        done += n;
+    }
+    size_ = std::max<uint64_t>(size_, (uint64_t)(offset + amount));
+}
+
+void PageFile::truncate(int64_t size) {
+    uint64_t nblocks = ((uint64_t)size + kBlockSize - 1) / kBlockSize;
+    if (blocks_.size() > nblocks) blocks_.resize((size_t)nblocks);
+    size_ = (uint64_t)size;
+}
+
+//-----------------------------------------------------------------------------
+// PageFile: persistence
+//-----------------------------------------------------------------------------
+
+void PageFile::commit() {
+    for (uint32_t b : dirty_) {
+        pending_[b] = true;
+        dirty_flag_[b] = false;
+    }
+    dirty_.clear();
+    if (store_ && !in_flight_ && !pending_.empty()) start_batch();
+}
+
+bool PageFile::retry() {
+    if (!store_ || in_flight_ || pending_.empty() || !dirty_.empty()) return false;
+    start_batch();
+    return true;
+}
+
+void PageFile::start_batch() {
+    uint64_t nblocks = (size_ + kBlockSize - 1) / kBlockSize;
+    PageBatch batch;
+    batch.file_size = size_;
+    for (auto& [b, unused] : pending_) {
+        if (b >= nblocks) continue;   // truncated away: the store drops blocks past the size
+        batch.blocks.push_back(b);
+        batch.data.push_back(load_block(b));
+    }
+    pending_.clear();
+    in_flight_blocks_ = batch.blocks;
+    in_flight_ = true;
+    state_ = SaveState::Saving;
+    last_batch_blocks_ = (uint32_t)batch.blocks.size();
+    last_batch_bytes_ = batch.bytes();
+    store_->write(batch);   // may call batch_done before returning
+}
+
+void PageFile::batch_done(bool ok, const std::string& error) {
+    if (!in_flight_) return;
+    in_flight_ = false;
+    if (!ok) {
+        // Keep every block of the failed batch for the retry; newer commits
+        // may have touched them too, which is fine: a retry sends the latest.
+        for (uint32_t b : in_flight_blocks_) pending_[b] = true;
+        in_flight_blocks_.clear();
+        state_ = SaveState::Failed;
+        error_ = error.empty() ? "the save failed" : error;
+        return;
+    }
+    in_flight_blocks_.clear();
+    batches_ok_++;
+    error_.clear();
+    if (!pending_.empty() && dirty_.empty() && store_) {
+        start_batch();
+        return;
+    }
+    state_ = pending_.empty() ? SaveState::Saved : SaveState::Saving;
+}
+
+//-----------------------------------------------------------------------------
+// The registry of files
+//-----------------------------------------------------------------------------
+
+namespace {
+
+std::map<std::string, std::unique_ptr<PageFile>>& files() {
+    static std::map<std::string, std::unique_ptr<PageFile>> f;
+    return f;
+}
+
+// An open handle: SQLite's sqlite3_file followed by our pointer.
+struct Handle {
+    sqlite3_file base;
+    PageFile* file;
+    bool delete_on_close;
+};
+
+//-----------------------------------------------------------------------------
+// sqlite3_io_methods
+//-----------------------------------------------------------------------------
+
+int x_close(sqlite3_file* f) {
+    Handle* h = (Handle*)f;
+    h->file->open_handles--;
+    if (h->delete_on_close && h->file->open_handles == 0) files().erase(h->file->name());
+    return SQLITE_OK;
+}
+int x_read(sqlite3_file* f, void* buf, int amount, sqlite3_int64 offset) { return ((Handle*)f)->file->read(buf, amount, offset); }
+int x_write(sqlite3_file* f, const void* buf, int amount, sqlite3_int64 offset) {
+    ((Handle*)f)->file->write(buf, amount, offset);
+    return SQLITE_OK;
+}
+int x_truncate(sqlite3_file* f, sqlite3_int64 size) {
+    ((Handle*)f)->file->truncate(size);
+    return SQLITE_OK;
+}
+int x_sync(sqlite3_file*, int) { return SQLITE_OK; }
+int x_file_size(sqlite3_file* f, sqlite3_int64* size) {
+    *size = (sqlite3_int64)((Handle*)f)->file->size();
+    return SQLITE_OK;
+}
+// One connection per file in this app (a second tab is kept out by a Web
+// Lock, above SQLite), so locks need not be tracked.
+int x_lock(sqlite3_file*, int) { return SQLITE_OK; }
+int x_unlock(sqlite3_file*, int) { return SQLITE_OK; }
+int x_check_reserved_lock(sqlite3_file*, int* out) {
+    *out = 0;
+    return SQLITE_OK;
+}
+int x_file_control(sqlite3_file* f, int op, void*) {
+    if (op == SQLITE_FCNTL_COMMIT_PHASETWO) {
+        ((Handle*)f)->file->commit();
+        return SQLITE_OK;
+    }
+    return SQLITE_NOTFOUND;
+}
+int x_sector_size(sqlite3_file*) { return 512; }
+int x_device_characteristics(sqlite3_file*) { return 0; }
+
+const sqlite3_io_methods kIoMethods = {
+    1, x_close, x_read, x_write, x_truncate, x_sync, x_file_size, x_lock, x_unlock, x_check_reserved_lock,
+    x_file_control, x_sector_size, x_device_characteristics,
+    nullptr, nullptr, nullptr, nullptr, nullptr, nullptr,
+};
+
+//-----------------------------------------------------------------------------
+// sqlite3_vfs
+//-----------------------------------------------------------------------------
+
+sqlite3_vfs* base_vfs() { return sqlite3_vfs_find(nullptr); }
+
+int v_open(sqlite3_vfs*, const char* name, sqlite3_file* f, int flags, int* out_flags) {
+    static uint64_t anonymous = 0;
+    Handle* h = (Handle*)f;
+    std::string key = name ? std::string(name) : "temp-" + std::to_string(++anonymous);
+    auto it = files().find(key);
+    if (it == files().end()) {
+        if (!(flags & SQLITE_OPEN_CREATE)) return SQLITE_CANTOPEN;
+        it = files().emplace(key, std::make_unique<PageFile>(key)).first;
+    }
+    h->file = it->second.get();
+    h->file->open_handles++;
+    h->delete_on_close = (flags & SQLITE_OPEN_DELETEONCLOSE) != 0 || !name;
+    h->base.pMethods = &kIoMethods;
+    if (out_flags) *out_flags = flags;
+    return SQLITE_OK;
+}
+int v_delete(sqlite3_vfs*, const char* name, int) {
+    auto it = files().find(name);
+    if (it != files().end() && it->second->open_handles == 0) files().erase(it);
+    return SQLITE_OK;
+}
+int v_access(sqlite3_vfs*, const char* name, int, int* out) {
+    auto it = files().find(name);
+    *out = it != files().end() && it->second->size() > 0;
+    return SQLITE_OK;
+}
+int v_full_pathname(sqlite3_vfs*, const char* name, int n, char* out) {
+    sqlite3_snprintf(n, out, "%s", name);
+    return SQLITE_OK;
+}
+int v_randomness(sqlite3_vfs*, int n, char* out) { return base_vfs()->xRandomness(base_vfs(), n, out); }
+int v_sleep(sqlite3_vfs*, int us) { return base_vfs()->xSleep(base_vfs(), us); }
+int v_current_time(sqlite3_vfs*, double* out) { return base_vfs()->xCurrentTime(base_vfs(), out); }
+int v_get_last_error(sqlite3_vfs*, int, char*) { return 0; }
+int v_current_time_int64(sqlite3_vfs*, sqlite3_int64* out) {
+    sqlite3_vfs* b = base_vfs();
+    if (b->iVersion >= 2 && b->xCurrentTimeInt64) return b->xCurrentTimeInt64(b, out);
+    double d;
+    int rc = b->xCurrentTime(b, &d);
+    *out = (sqlite3_int64)(d * 86400000.0);
+    return rc;
+}
+
+void register_vfs() {
+    static sqlite3_vfs vfs = {
+        2, (int)sizeof(Handle), 512, nullptr, kPageVfsName, nullptr,
+        v_open, v_delete, v_access, v_full_pathname, nullptr, nullptr, nullptr, nullptr,
+        v_randomness, v_sleep, v_current_time, v_get_last_error, v_current_time_int64,
+        nullptr, nullptr, nullptr,
+    };
+    static bool done = false;
+    if (!done) {
+        sqlite3_vfs_register(&vfs, 0);
+        done = true;
+    }
+}
+
+}  // namespace
+
+PageFile& page_file(const std::string& name) {
+    register_vfs();
+    auto& f = files()[name];
+    if (!f) f = std::make_unique<PageFile>(name);
+    return *f;
+}
+
+void drop_page_file(const std::string& name) {
+    auto it = files().find(name);
+    if (it != files().end() && it->second->open_handles == 0) files().erase(it);
+}
+
+}  // namespace crm

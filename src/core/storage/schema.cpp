@@ -1,0 +1,690 @@
+// schema.cpp - the migrations. Each is frozen once released: change the
+// schema by adding a migration, never by editing an old one.
+#include "storage/schema.h"
+
+#include <string>
+#include <vector>
+
+namespace crm {
+
+namespace {
+
+struct Migration {
+    int version;
+    const char* name;
+    const char* sql;
+};
+
+//-----------------------------------------------------------------------------
+// 1: the CRM tables. Text columns are NOT NULL DEFAULT '' and numbers NOT
+// NULL DEFAULT 0, so keyset paging can order by them without NULL cases;
+// references are NULL when unset, so foreign keys hold, and their indexes are
+// partial (most references are unset; `col = ?` still uses the index).
+//-----------------------------------------------------------------------------
+const char* kV1 = R"SQL(
+CREATE TABLE users (
+  id TEXT PRIMARY KEY NOT NULL,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  deleted INTEGER NOT NULL DEFAULT 0,
+  name TEXT NOT NULL DEFAULT '',
+  email TEXT NOT NULL DEFAULT '',
+  phone TEXT NOT NULL DEFAULT '',
+  role TEXT NOT NULL DEFAULT '',
+  team TEXT NOT NULL DEFAULT '',
+  territory TEXT NOT NULL DEFAULT '',
+  skills TEXT NOT NULL DEFAULT '',
+  line INTEGER NOT NULL DEFAULT 1,
+  active INTEGER NOT NULL DEFAULT 1
+);
+CREATE INDEX users_by_name ON users(deleted, name, id);
+CREATE TABLE accounts (
+  id TEXT PRIMARY KEY NOT NULL,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  deleted INTEGER NOT NULL DEFAULT 0,
+  name TEXT NOT NULL DEFAULT '',
+  type TEXT NOT NULL DEFAULT 'prospect',
+  industry TEXT NOT NULL DEFAULT '',
+  employees INTEGER NOT NULL DEFAULT 0,
+  annual_revenue INTEGER NOT NULL DEFAULT 0,
+  currency TEXT NOT NULL DEFAULT 'EUR',
+  tier TEXT NOT NULL DEFAULT 'Bronze',
+  sic_code TEXT NOT NULL DEFAULT '',
+  website TEXT NOT NULL DEFAULT '',
+  phone TEXT NOT NULL DEFAULT '',
+  email TEXT NOT NULL DEFAULT '',
+  street TEXT NOT NULL DEFAULT '',
+  city TEXT NOT NULL DEFAULT '',
+  postcode TEXT NOT NULL DEFAULT '',
+  region TEXT NOT NULL DEFAULT '',
+  country TEXT NOT NULL DEFAULT '',
+  parent_id TEXT REFERENCES accounts(id),
+  owner_id TEXT REFERENCES users(id),
+  description TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX accounts_by_name ON accounts(deleted, name, id);
+CREATE INDEX accounts_by_industry ON accounts(deleted, industry, id);
+CREATE INDEX accounts_by_tier ON accounts(deleted, tier, id);
+CREATE INDEX accounts_by_city ON accounts(deleted, city, id);
+CREATE INDEX accounts_by_country ON accounts(deleted, country, id);
+CREATE INDEX accounts_parent_id ON accounts(parent_id) WHERE parent_id IS NOT NULL;
+CREATE INDEX accounts_owner_id ON accounts(owner_id) WHERE owner_id IS NOT NULL;
+CREATE INDEX accounts_by_created_at ON accounts(deleted, created_at, id);
+CREATE TABLE contacts (
+  id TEXT PRIMARY KEY NOT NULL,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  deleted INTEGER NOT NULL DEFAULT 0,
+  account_id TEXT REFERENCES accounts(id),
+  salutation TEXT NOT NULL DEFAULT '',
+  first_name TEXT NOT NULL DEFAULT '',
+  last_name TEXT NOT NULL DEFAULT '',
+  job_title TEXT NOT NULL DEFAULT '',
+  department TEXT NOT NULL DEFAULT '',
+  buying_role TEXT NOT NULL DEFAULT '',
+  email TEXT NOT NULL DEFAULT '',
+  email2 TEXT NOT NULL DEFAULT '',
+  phone TEXT NOT NULL DEFAULT '',
+  mobile TEXT NOT NULL DEFAULT '',
+  street TEXT NOT NULL DEFAULT '',
+  city TEXT NOT NULL DEFAULT '',
+  postcode TEXT NOT NULL DEFAULT '',
+  region TEXT NOT NULL DEFAULT '',
+  country TEXT NOT NULL DEFAULT '',
+  birth_date TEXT NOT NULL DEFAULT '',
+  gender TEXT NOT NULL DEFAULT '',
+  language TEXT NOT NULL DEFAULT '',
+  timezone TEXT NOT NULL DEFAULT '',
+  preferred_channel TEXT NOT NULL DEFAULT 'any',
+  preferred_time TEXT NOT NULL DEFAULT '',
+  email_format TEXT NOT NULL DEFAULT 'html',
+  do_not_call INTEGER NOT NULL DEFAULT 0,
+  opt_out_offers INTEGER NOT NULL DEFAULT 0,
+  opt_out_newsletter INTEGER NOT NULL DEFAULT 0,
+  opt_out_product_news INTEGER NOT NULL DEFAULT 0,
+  opt_out_events INTEGER NOT NULL DEFAULT 0,
+  opt_out_surveys INTEGER NOT NULL DEFAULT 0,
+  opt_out_partners INTEGER NOT NULL DEFAULT 0,
+  lead_source TEXT NOT NULL DEFAULT '',
+  owner_id TEXT REFERENCES users(id),
+  notes TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX contacts_account_id ON contacts(account_id) WHERE account_id IS NOT NULL;
+CREATE INDEX contacts_by_first_name ON contacts(deleted, first_name, id);
+CREATE INDEX contacts_by_last_name ON contacts(deleted, last_name, id);
+CREATE INDEX contacts_by_email ON contacts(deleted, email, id);
+CREATE INDEX contacts_by_city ON contacts(deleted, city, id);
+CREATE INDEX contacts_by_country ON contacts(deleted, country, id);
+CREATE INDEX contacts_owner_id ON contacts(owner_id) WHERE owner_id IS NOT NULL;
+CREATE INDEX contacts_by_created_at ON contacts(deleted, created_at, id);
+CREATE TABLE campaigns (
+  id TEXT PRIMARY KEY NOT NULL,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  deleted INTEGER NOT NULL DEFAULT 0,
+  name TEXT NOT NULL DEFAULT '',
+  type TEXT NOT NULL DEFAULT '',
+  status TEXT NOT NULL DEFAULT 'planned',
+  start_date TEXT NOT NULL DEFAULT '',
+  end_date TEXT NOT NULL DEFAULT '',
+  budget INTEGER NOT NULL DEFAULT 0,
+  actual_cost INTEGER NOT NULL DEFAULT 0,
+  expected_revenue INTEGER NOT NULL DEFAULT 0,
+  currency TEXT NOT NULL DEFAULT 'EUR',
+  target_segment TEXT NOT NULL DEFAULT '',
+  description TEXT NOT NULL DEFAULT '',
+  owner_id TEXT REFERENCES users(id)
+);
+CREATE INDEX campaigns_by_name ON campaigns(deleted, name, id);
+CREATE INDEX campaigns_by_start_date ON campaigns(deleted, start_date, id);
+CREATE INDEX campaigns_owner_id ON campaigns(owner_id) WHERE owner_id IS NOT NULL;
+CREATE TABLE leads (
+  id TEXT PRIMARY KEY NOT NULL,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  deleted INTEGER NOT NULL DEFAULT 0,
+  first_name TEXT NOT NULL DEFAULT '',
+  last_name TEXT NOT NULL DEFAULT '',
+  company TEXT NOT NULL DEFAULT '',
+  job_title TEXT NOT NULL DEFAULT '',
+  email TEXT NOT NULL DEFAULT '',
+  phone TEXT NOT NULL DEFAULT '',
+  industry TEXT NOT NULL DEFAULT '',
+  line_of_business TEXT NOT NULL DEFAULT '',
+  city TEXT NOT NULL DEFAULT '',
+  country TEXT NOT NULL DEFAULT '',
+  source TEXT NOT NULL DEFAULT '',
+  campaign_id TEXT REFERENCES campaigns(id),
+  status TEXT NOT NULL DEFAULT 'new',
+  score INTEGER NOT NULL DEFAULT 0,
+  owner_id TEXT REFERENCES users(id),
+  disqualify_reason TEXT NOT NULL DEFAULT '',
+  converted_at TEXT NOT NULL DEFAULT '',
+  converted_account_id TEXT REFERENCES accounts(id),
+  converted_contact_id TEXT REFERENCES contacts(id),
+  converted_opportunity_id TEXT REFERENCES opportunities(id),
+  notes TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX leads_by_last_name ON leads(deleted, last_name, id);
+CREATE INDEX leads_by_company ON leads(deleted, company, id);
+CREATE INDEX leads_campaign_id ON leads(campaign_id) WHERE campaign_id IS NOT NULL;
+CREATE INDEX leads_by_score ON leads(deleted, score, id);
+CREATE INDEX leads_owner_id ON leads(owner_id) WHERE owner_id IS NOT NULL;
+CREATE INDEX leads_converted_account_id ON leads(converted_account_id) WHERE converted_account_id IS NOT NULL;
+CREATE INDEX leads_converted_contact_id ON leads(converted_contact_id) WHERE converted_contact_id IS NOT NULL;
+CREATE INDEX leads_converted_opportunity_id ON leads(converted_opportunity_id) WHERE converted_opportunity_id IS NOT NULL;
+CREATE INDEX leads_by_created_at ON leads(deleted, created_at, id);
+CREATE TABLE opportunities (
+  id TEXT PRIMARY KEY NOT NULL,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  deleted INTEGER NOT NULL DEFAULT 0,
+  name TEXT NOT NULL DEFAULT '',
+  account_id TEXT REFERENCES accounts(id),
+  contact_id TEXT REFERENCES contacts(id),
+  lead_id TEXT REFERENCES leads(id),
+  campaign_id TEXT REFERENCES campaigns(id),
+  amount INTEGER NOT NULL DEFAULT 0,
+  currency TEXT NOT NULL DEFAULT 'EUR',
+  stage TEXT NOT NULL DEFAULT 'qualify',
+  probability INTEGER NOT NULL DEFAULT 10,
+  expected_close TEXT NOT NULL DEFAULT '',
+  closed_at TEXT NOT NULL DEFAULT '',
+  lost_reason TEXT NOT NULL DEFAULT '',
+  owner_id TEXT REFERENCES users(id),
+  description TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX opportunities_by_name ON opportunities(deleted, name, id);
+CREATE INDEX opportunities_account_id ON opportunities(account_id) WHERE account_id IS NOT NULL;
+CREATE INDEX opportunities_contact_id ON opportunities(contact_id) WHERE contact_id IS NOT NULL;
+CREATE INDEX opportunities_lead_id ON opportunities(lead_id) WHERE lead_id IS NOT NULL;
+CREATE INDEX opportunities_campaign_id ON opportunities(campaign_id) WHERE campaign_id IS NOT NULL;
+CREATE INDEX opportunities_by_amount ON opportunities(deleted, amount, id);
+CREATE INDEX opportunities_by_expected_close ON opportunities(deleted, expected_close, id);
+CREATE INDEX opportunities_owner_id ON opportunities(owner_id) WHERE owner_id IS NOT NULL;
+CREATE TABLE queues (
+  id TEXT PRIMARY KEY NOT NULL,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  deleted INTEGER NOT NULL DEFAULT 0,
+  name TEXT NOT NULL DEFAULT '',
+  line INTEGER NOT NULL DEFAULT 1,
+  case_types TEXT NOT NULL DEFAULT '',
+  skills TEXT NOT NULL DEFAULT '',
+  description TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX queues_by_name ON queues(deleted, name, id);
+CREATE TABLE product_categories (
+  id TEXT PRIMARY KEY NOT NULL,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  deleted INTEGER NOT NULL DEFAULT 0,
+  name TEXT NOT NULL DEFAULT '',
+  parent_id TEXT REFERENCES product_categories(id)
+);
+CREATE INDEX product_categories_by_name ON product_categories(deleted, name, id);
+CREATE INDEX product_categories_parent_id ON product_categories(parent_id) WHERE parent_id IS NOT NULL;
+CREATE TABLE products (
+  id TEXT PRIMARY KEY NOT NULL,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  deleted INTEGER NOT NULL DEFAULT 0,
+  name TEXT NOT NULL DEFAULT '',
+  code TEXT NOT NULL DEFAULT '',
+  category_id TEXT REFERENCES product_categories(id),
+  price INTEGER NOT NULL DEFAULT 0,
+  cost INTEGER NOT NULL DEFAULT 0,
+  currency TEXT NOT NULL DEFAULT 'EUR',
+  active INTEGER NOT NULL DEFAULT 1,
+  description TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX products_by_name ON products(deleted, name, id);
+CREATE INDEX products_by_code ON products(deleted, code, id);
+CREATE INDEX products_category_id ON products(category_id) WHERE category_id IS NOT NULL;
+CREATE INDEX products_by_price ON products(deleted, price, id);
+CREATE TABLE cases (
+  id TEXT PRIMARY KEY NOT NULL,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  deleted INTEGER NOT NULL DEFAULT 0,
+  number TEXT NOT NULL DEFAULT '',
+  subject TEXT NOT NULL DEFAULT '',
+  description TEXT NOT NULL DEFAULT '',
+  type TEXT NOT NULL DEFAULT 'problem',
+  priority TEXT NOT NULL DEFAULT 'normal',
+  status TEXT NOT NULL DEFAULT 'new',
+  origin TEXT NOT NULL DEFAULT 'phone',
+  line INTEGER NOT NULL DEFAULT 1,
+  queue_id TEXT REFERENCES queues(id),
+  account_id TEXT REFERENCES accounts(id),
+  contact_id TEXT REFERENCES contacts(id),
+  product_id TEXT REFERENCES products(id),
+  owner_id TEXT REFERENCES users(id),
+  first_owner_id TEXT REFERENCES users(id),
+  tier TEXT NOT NULL DEFAULT '',
+  response_due_at TEXT NOT NULL DEFAULT '',
+  resolution_due_at TEXT NOT NULL DEFAULT '',
+  first_response_at TEXT NOT NULL DEFAULT '',
+  resolved_at TEXT NOT NULL DEFAULT '',
+  resolution TEXT NOT NULL DEFAULT '',
+  satisfaction INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX cases_by_number ON cases(deleted, number, id);
+CREATE INDEX cases_queue_id ON cases(queue_id) WHERE queue_id IS NOT NULL;
+CREATE INDEX cases_account_id ON cases(account_id) WHERE account_id IS NOT NULL;
+CREATE INDEX cases_contact_id ON cases(contact_id) WHERE contact_id IS NOT NULL;
+CREATE INDEX cases_product_id ON cases(product_id) WHERE product_id IS NOT NULL;
+CREATE INDEX cases_owner_id ON cases(owner_id) WHERE owner_id IS NOT NULL;
+CREATE INDEX cases_first_owner_id ON cases(first_owner_id) WHERE first_owner_id IS NOT NULL;
+CREATE INDEX cases_by_response_due_at ON cases(deleted, response_due_at, id);
+CREATE INDEX cases_by_resolution_due_at ON cases(deleted, resolution_due_at, id);
+CREATE TABLE activities (
+  id TEXT PRIMARY KEY NOT NULL,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  deleted INTEGER NOT NULL DEFAULT 0,
+  type TEXT NOT NULL DEFAULT '',
+  direction TEXT NOT NULL DEFAULT '',
+  channel TEXT NOT NULL DEFAULT '',
+  subject TEXT NOT NULL DEFAULT '',
+  body TEXT NOT NULL DEFAULT '',
+  outcome TEXT NOT NULL DEFAULT '',
+  duration_s INTEGER NOT NULL DEFAULT 0,
+  occurred_at TEXT NOT NULL DEFAULT '',
+  contact_id TEXT REFERENCES contacts(id),
+  account_id TEXT REFERENCES accounts(id),
+  lead_id TEXT REFERENCES leads(id),
+  opportunity_id TEXT REFERENCES opportunities(id),
+  case_id TEXT REFERENCES cases(id),
+  campaign_id TEXT REFERENCES campaigns(id),
+  owner_id TEXT REFERENCES users(id)
+);
+CREATE INDEX activities_by_occurred_at ON activities(deleted, occurred_at, id);
+CREATE INDEX activities_contact_id ON activities(contact_id) WHERE contact_id IS NOT NULL;
+CREATE INDEX activities_account_id ON activities(account_id) WHERE account_id IS NOT NULL;
+CREATE INDEX activities_lead_id ON activities(lead_id) WHERE lead_id IS NOT NULL;
+CREATE INDEX activities_opportunity_id ON activities(opportunity_id) WHERE opportunity_id IS NOT NULL;
+CREATE INDEX activities_case_id ON activities(case_id) WHERE case_id IS NOT NULL;
+CREATE INDEX activities_campaign_id ON activities(campaign_id) WHERE campaign_id IS NOT NULL;
+CREATE TABLE tasks (
+  id TEXT PRIMARY KEY NOT NULL,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  deleted INTEGER NOT NULL DEFAULT 0,
+  title TEXT NOT NULL DEFAULT '',
+  note TEXT NOT NULL DEFAULT '',
+  due_at TEXT NOT NULL DEFAULT '',
+  remind_at TEXT NOT NULL DEFAULT '',
+  priority TEXT NOT NULL DEFAULT 'normal',
+  done INTEGER NOT NULL DEFAULT 0,
+  completed_at TEXT NOT NULL DEFAULT '',
+  owner_id TEXT REFERENCES users(id),
+  contact_id TEXT REFERENCES contacts(id),
+  account_id TEXT REFERENCES accounts(id),
+  lead_id TEXT REFERENCES leads(id),
+  opportunity_id TEXT REFERENCES opportunities(id),
+  case_id TEXT REFERENCES cases(id)
+);
+CREATE INDEX tasks_by_due_at ON tasks(deleted, due_at, id);
+CREATE INDEX tasks_owner_id ON tasks(owner_id) WHERE owner_id IS NOT NULL;
+CREATE INDEX tasks_contact_id ON tasks(contact_id) WHERE contact_id IS NOT NULL;
+CREATE INDEX tasks_account_id ON tasks(account_id) WHERE account_id IS NOT NULL;
+CREATE INDEX tasks_lead_id ON tasks(lead_id) WHERE lead_id IS NOT NULL;
+CREATE INDEX tasks_opportunity_id ON tasks(opportunity_id) WHERE opportunity_id IS NOT NULL;
+CREATE INDEX tasks_case_id ON tasks(case_id) WHERE case_id IS NOT NULL;
+CREATE TABLE orders (
+  id TEXT PRIMARY KEY NOT NULL,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  deleted INTEGER NOT NULL DEFAULT 0,
+  number TEXT NOT NULL DEFAULT '',
+  account_id TEXT REFERENCES accounts(id),
+  contact_id TEXT REFERENCES contacts(id),
+  opportunity_id TEXT REFERENCES opportunities(id),
+  status TEXT NOT NULL DEFAULT 'placed',
+  ordered_at TEXT NOT NULL DEFAULT '',
+  delivered_at TEXT NOT NULL DEFAULT '',
+  total INTEGER NOT NULL DEFAULT 0,
+  currency TEXT NOT NULL DEFAULT 'EUR',
+  owner_id TEXT REFERENCES users(id)
+);
+CREATE INDEX orders_by_number ON orders(deleted, number, id);
+CREATE INDEX orders_account_id ON orders(account_id) WHERE account_id IS NOT NULL;
+CREATE INDEX orders_contact_id ON orders(contact_id) WHERE contact_id IS NOT NULL;
+CREATE INDEX orders_opportunity_id ON orders(opportunity_id) WHERE opportunity_id IS NOT NULL;
+CREATE INDEX orders_by_ordered_at ON orders(deleted, ordered_at, id);
+CREATE INDEX orders_by_total ON orders(deleted, total, id);
+CREATE INDEX orders_owner_id ON orders(owner_id) WHERE owner_id IS NOT NULL;
+CREATE TABLE order_lines (
+  id TEXT PRIMARY KEY NOT NULL,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  deleted INTEGER NOT NULL DEFAULT 0,
+  order_id TEXT REFERENCES orders(id),
+  product_id TEXT REFERENCES products(id),
+  quantity INTEGER NOT NULL DEFAULT 1,
+  unit_price INTEGER NOT NULL DEFAULT 0,
+  discount_pct INTEGER NOT NULL DEFAULT 0,
+  line_total INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX order_lines_order_id ON order_lines(order_id) WHERE order_id IS NOT NULL;
+CREATE INDEX order_lines_product_id ON order_lines(product_id) WHERE product_id IS NOT NULL;
+CREATE TABLE tags (
+  id TEXT PRIMARY KEY NOT NULL,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  deleted INTEGER NOT NULL DEFAULT 0,
+  name TEXT NOT NULL DEFAULT '',
+  category TEXT NOT NULL DEFAULT '',
+  description TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX tags_by_name ON tags(deleted, name, id);
+CREATE TABLE record_tags (
+  id TEXT PRIMARY KEY NOT NULL,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  deleted INTEGER NOT NULL DEFAULT 0,
+  tag_id TEXT REFERENCES tags(id),
+  entity TEXT NOT NULL DEFAULT '',
+  record_id TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX record_tags_tag_id ON record_tags(tag_id) WHERE tag_id IS NOT NULL;
+
+-- Lists that boards and work queues filter on.
+CREATE INDEX leads_status ON leads(status);
+CREATE INDEX opportunities_stage ON opportunities(stage);
+CREATE INDEX cases_status ON cases(status);
+CREATE UNIQUE INDEX cases_number ON cases(number) WHERE number <> '';
+CREATE INDEX tasks_open_due ON tasks(owner_id, done, due_at);
+CREATE INDEX record_tags_record ON record_tags(entity, record_id);
+
+-- Key/value settings of this database (device id, counters, preferences).
+CREATE TABLE settings (
+  key TEXT PRIMARY KEY NOT NULL,
+  value TEXT NOT NULL
+);
+
+-- Devices that wrote to this database; the change log refers to them by number.
+CREATE TABLE devices (
+  n INTEGER PRIMARY KEY,
+  id TEXT NOT NULL UNIQUE
+);
+
+-- Every write made through the core: one row per created record (field '*'),
+-- per changed field (with its new value), per deletion (field 'deleted').
+-- Serves audit history now and sync later.
+CREATE TABLE change_log (
+  seq INTEGER PRIMARY KEY,
+  entity TEXT NOT NULL,
+  record_id TEXT NOT NULL,
+  field TEXT NOT NULL,
+  value ANY,
+  at INTEGER NOT NULL,              -- ms since the epoch, UTC
+  device INTEGER NOT NULL REFERENCES devices(n)
+);
+CREATE INDEX change_log_record ON change_log(record_id, seq);
+)SQL";
+
+//-----------------------------------------------------------------------------
+// 2: full-text search over contacts, accounts and leads. One FTS5 table for
+// the three, kept current by triggers, so every write path (the core, an
+// import, a sync) updates it. rowid = source rowid * 4 + kind, which lets a
+// trigger find its row without a scan.
+//-----------------------------------------------------------------------------
+#define CRM_DIGITS(x) "replace(replace(replace(replace(replace(replace(" x ",' ',''),'-',''),'(',''),')',''),'+',''),'.','')"
+const char* kV2 = R"SQL(
+CREATE VIRTUAL TABLE search_index USING fts5(
+  kind UNINDEXED, name, company, contact_info, notes,
+  tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3'
+);
+
+CREATE TRIGGER contacts_search_ai AFTER INSERT ON contacts WHEN new.deleted = 0 BEGIN
+  INSERT INTO search_index(rowid, kind, name, company, contact_info, notes) VALUES (
+    new.rowid * 4 + 1, 'contacts', new.first_name || ' ' || new.last_name,
+    coalesce((SELECT name FROM accounts WHERE id = new.account_id), ''),
+    new.email || ' ' || new.email2 || ' ' || new.phone || ' ' || new.mobile || ' ' || )SQL" CRM_DIGITS("new.phone") R"SQL( || ' ' || )SQL" CRM_DIGITS("new.mobile") R"SQL(,
+    new.notes);
+END;
+CREATE TRIGGER contacts_search_ad AFTER DELETE ON contacts BEGIN
+  DELETE FROM search_index WHERE rowid = old.rowid * 4 + 1;
+END;
+CREATE TRIGGER contacts_search_au AFTER UPDATE ON contacts BEGIN
+  DELETE FROM search_index WHERE rowid = old.rowid * 4 + 1;
+  INSERT INTO search_index(rowid, kind, name, company, contact_info, notes) SELECT
+    new.rowid * 4 + 1, 'contacts', new.first_name || ' ' || new.last_name,
+    coalesce((SELECT name FROM accounts WHERE id = new.account_id), ''),
+    new.email || ' ' || new.email2 || ' ' || new.phone || ' ' || new.mobile || ' ' || )SQL" CRM_DIGITS("new.phone") R"SQL( || ' ' || )SQL" CRM_DIGITS("new.mobile") R"SQL(,
+    new.notes
+  WHERE new.deleted = 0;
+END;
+
+CREATE TRIGGER accounts_search_ai AFTER INSERT ON accounts WHEN new.deleted = 0 BEGIN
+  INSERT INTO search_index(rowid, kind, name, company, contact_info, notes) VALUES (
+    new.rowid * 4 + 2, 'accounts', new.name, new.industry || ' ' || new.city || ' ' || new.country,
+    new.email || ' ' || new.phone || ' ' || new.website || ' ' || )SQL" CRM_DIGITS("new.phone") R"SQL(,
+    new.description);
+END;
+CREATE TRIGGER accounts_search_ad AFTER DELETE ON accounts BEGIN
+  DELETE FROM search_index WHERE rowid = old.rowid * 4 + 2;
+END;
+CREATE TRIGGER accounts_search_au AFTER UPDATE ON accounts BEGIN
+  DELETE FROM search_index WHERE rowid = old.rowid * 4 + 2;
+  INSERT INTO search_index(rowid, kind, name, company, contact_info, notes) SELECT
+    new.rowid * 4 + 2, 'accounts', new.name, new.industry || ' ' || new.city || ' ' || new.country,
+    new.email || ' ' || new.phone || ' ' || new.website || ' ' || )SQL" CRM_DIGITS("new.phone") R"SQL(,
+    new.description
+  WHERE new.deleted = 0;
+END;
+-- A renamed account renames the company its contacts are found by.
+CREATE TRIGGER accounts_search_rename AFTER UPDATE OF name ON accounts WHEN old.name <> new.name BEGIN
+  UPDATE search_index SET company = new.name
+   WHERE rowid IN (SELECT rowid * 4 + 1 FROM contacts WHERE account_id = new.id AND deleted = 0);
+END;
+
+CREATE TRIGGER leads_search_ai AFTER INSERT ON leads WHEN new.deleted = 0 BEGIN
+  INSERT INTO search_index(rowid, kind, name, company, contact_info, notes) VALUES (
+    new.rowid * 4 + 3, 'leads', new.first_name || ' ' || new.last_name, new.company,
+    new.email || ' ' || new.phone || ' ' || )SQL" CRM_DIGITS("new.phone") R"SQL(, new.notes);
+END;
+CREATE TRIGGER leads_search_ad AFTER DELETE ON leads BEGIN
+  DELETE FROM search_index WHERE rowid = old.rowid * 4 + 3;
+END;
+CREATE TRIGGER leads_search_au AFTER UPDATE ON leads BEGIN
+  DELETE FROM search_index WHERE rowid = old.rowid * 4 + 3;
+  INSERT INTO search_index(rowid, kind, name, company, contact_info, notes) SELECT
+    new.rowid * 4 + 3, 'leads', new.first_name || ' ' || new.last_name, new.company,
+    new.email || ' ' || new.phone || ' ' || )SQL" CRM_DIGITS("new.phone") R"SQL(, new.notes
+  WHERE new.deleted = 0;
+END;
+
+-- Records that existed before this migration.
+INSERT INTO search_index(rowid, kind, name, company, contact_info, notes)
+  SELECT c.rowid * 4 + 1, 'contacts', c.first_name || ' ' || c.last_name, coalesce(a.name, ''),
+         c.email || ' ' || c.email2 || ' ' || c.phone || ' ' || c.mobile || ' ' || )SQL" CRM_DIGITS("c.phone") R"SQL( || ' ' || )SQL" CRM_DIGITS("c.mobile") R"SQL(,
+         c.notes
+    FROM contacts c LEFT JOIN accounts a ON a.id = c.account_id WHERE c.deleted = 0;
+INSERT INTO search_index(rowid, kind, name, company, contact_info, notes)
+  SELECT rowid * 4 + 2, 'accounts', name, industry || ' ' || city || ' ' || country,
+         email || ' ' || phone || ' ' || website || ' ' || )SQL" CRM_DIGITS("phone") R"SQL(, description
+    FROM accounts WHERE deleted = 0;
+INSERT INTO search_index(rowid, kind, name, company, contact_info, notes)
+  SELECT rowid * 4 + 3, 'leads', first_name || ' ' || last_name, company,
+         email || ' ' || phone || ' ' || )SQL" CRM_DIGITS("phone") R"SQL(, notes
+    FROM leads WHERE deleted = 0;
+)SQL";
+#undef CRM_DIGITS
+
+//-----------------------------------------------------------------------------
+// 3: the operational workflows' configuration and content: lead assignment
+// and scoring rules, SLA targets per tier and priority (editable), knowledge
+// base articles (searchable through the same index, kind 0), e-mail
+// templates and saved segments for campaigns.
+//-----------------------------------------------------------------------------
+const char* kV3 = R"SQL(
+CREATE TABLE assignment_rules (
+  id TEXT PRIMARY KEY NOT NULL,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  deleted INTEGER NOT NULL DEFAULT 0,
+  position INTEGER NOT NULL DEFAULT 0,
+  kind TEXT NOT NULL DEFAULT '',
+  match TEXT NOT NULL DEFAULT '',
+  user_id TEXT REFERENCES users(id),
+  team TEXT NOT NULL DEFAULT '',
+  active INTEGER NOT NULL DEFAULT 1
+);
+CREATE INDEX assignment_rules_by_position ON assignment_rules(deleted, position, id);
+CREATE INDEX assignment_rules_user_id ON assignment_rules(user_id) WHERE user_id IS NOT NULL;
+CREATE INDEX assignment_rules_by_created_at ON assignment_rules(deleted, created_at, id);
+
+CREATE TABLE scoring_rules (
+  id TEXT PRIMARY KEY NOT NULL,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  deleted INTEGER NOT NULL DEFAULT 0,
+  kind TEXT NOT NULL DEFAULT '',
+  action TEXT NOT NULL DEFAULT '',
+  field TEXT NOT NULL DEFAULT '',
+  value TEXT NOT NULL DEFAULT '',
+  points INTEGER NOT NULL DEFAULT 0,
+  label TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX scoring_rules_by_created_at ON scoring_rules(deleted, created_at, id);
+
+CREATE TABLE sla_targets (
+  id TEXT PRIMARY KEY NOT NULL,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  deleted INTEGER NOT NULL DEFAULT 0,
+  tier TEXT NOT NULL DEFAULT '',
+  priority TEXT NOT NULL DEFAULT '',
+  response_minutes INTEGER NOT NULL DEFAULT 0,
+  resolution_minutes INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX sla_targets_by_tier ON sla_targets(deleted, tier, id);
+CREATE INDEX sla_targets_by_created_at ON sla_targets(deleted, created_at, id);
+
+CREATE TABLE kb_articles (
+  id TEXT PRIMARY KEY NOT NULL,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  deleted INTEGER NOT NULL DEFAULT 0,
+  title TEXT NOT NULL DEFAULT '',
+  problem TEXT NOT NULL DEFAULT '',
+  solution TEXT NOT NULL DEFAULT '',
+  case_type TEXT NOT NULL DEFAULT '',
+  product_id TEXT REFERENCES products(id)
+);
+CREATE INDEX kb_articles_by_title ON kb_articles(deleted, title, id);
+CREATE INDEX kb_articles_product_id ON kb_articles(product_id) WHERE product_id IS NOT NULL;
+CREATE INDEX kb_articles_by_created_at ON kb_articles(deleted, created_at, id);
+
+CREATE TABLE email_templates (
+  id TEXT PRIMARY KEY NOT NULL,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  deleted INTEGER NOT NULL DEFAULT 0,
+  name TEXT NOT NULL DEFAULT '',
+  subject TEXT NOT NULL DEFAULT '',
+  body TEXT NOT NULL DEFAULT '',
+  category TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX email_templates_by_name ON email_templates(deleted, name, id);
+CREATE INDEX email_templates_by_created_at ON email_templates(deleted, created_at, id);
+
+CREATE TABLE segments (
+  id TEXT PRIMARY KEY NOT NULL,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  deleted INTEGER NOT NULL DEFAULT 0,
+  name TEXT NOT NULL DEFAULT '',
+  rules TEXT NOT NULL DEFAULT '',
+  description TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX segments_by_name ON segments(deleted, name, id);
+CREATE INDEX segments_by_created_at ON segments(deleted, created_at, id);
+
+ALTER TABLE cases ADD COLUMN kb_article_id TEXT REFERENCES kb_articles(id);
+ALTER TABLE campaigns ADD COLUMN segment_id TEXT REFERENCES segments(id);
+ALTER TABLE campaigns ADD COLUMN template_id TEXT REFERENCES email_templates(id);
+
+CREATE TRIGGER kb_articles_search_ai AFTER INSERT ON kb_articles WHEN new.deleted = 0 BEGIN
+  INSERT INTO search_index(rowid, kind, name, company, contact_info, notes) VALUES (
+    new.rowid * 4, 'kb_articles', new.title, new.case_type, new.problem, new.solution);
+END;
+CREATE TRIGGER kb_articles_search_ad AFTER DELETE ON kb_articles BEGIN
+  DELETE FROM search_index WHERE rowid = old.rowid * 4;
+END;
+CREATE TRIGGER kb_articles_search_au AFTER UPDATE ON kb_articles BEGIN
+  DELETE FROM search_index WHERE rowid = old.rowid * 4;
+  INSERT INTO search_index(rowid, kind, name, company, contact_info, notes)
+    SELECT new.rowid * 4, 'kb_articles', new.title, new.case_type, new.problem, new.solution WHERE new.deleted = 0;
+END;
+)SQL";
+
+//-----------------------------------------------------------------------------
+// 4: what each import did, so the last one can be reverted as a whole.
+//-----------------------------------------------------------------------------
+const char* kV4 = R"SQL(
+CREATE TABLE imports (
+  id TEXT PRIMARY KEY NOT NULL,
+  at TEXT NOT NULL,
+  file TEXT NOT NULL DEFAULT '',
+  entity TEXT NOT NULL DEFAULT '',
+  rows INTEGER NOT NULL DEFAULT 0,
+  created INTEGER NOT NULL DEFAULT 0,
+  updated INTEGER NOT NULL DEFAULT 0,
+  reverted_at TEXT NOT NULL DEFAULT ''
+);
+CREATE TABLE import_items (
+  import_id TEXT NOT NULL REFERENCES imports(id),
+  entity TEXT NOT NULL,
+  record_id TEXT NOT NULL,
+  action TEXT NOT NULL,          -- created | updated
+  before TEXT NOT NULL DEFAULT '' -- updated: the changed fields' previous values, as JSON
+);
+CREATE INDEX import_items_by_import ON import_items(import_id);
+)SQL";
+
+const std::vector<Migration>& migrations() {
+    static const std::vector<Migration> all = {
+        {1, "CRM tables", kV1},
+        {2, "full-text search", kV2},
+        {3, "workflow rules, SLA targets, knowledge base, templates, segments", kV3},
+        {4, "import journal", kV4},
+    };
+    return all;
+}
+
+}  // namespace
+
+int latest_schema_version() { return migrations().back().version; }
+
+void migrate(Database& db, int target) {
+    if (target < 0) target = latest_schema_version();
+    int app_id = (int)db.query_int("PRAGMA application_id");
+    int version = db.user_version();
+    if (app_id != 0 && app_id != kApplicationId)
+        throw DbError(0, "'" + db.path() + "' is not a CRM database (application_id " + std::to_string(app_id) + ")");
+    if (app_id == 0 && version == 0 && db.query_int("SELECT count(*) FROM sqlite_schema") > 0)
+        throw DbError(0, "'" + db.path() + "' is not a CRM database (it holds other tables)");
+    if (version > latest_schema_version())
+        throw DbError(0, "'" + db.path() + "' was written by a newer version of the app (schema " +
+                             std::to_string(version) + ", this app knows up to " +
+                             std::to_string(latest_schema_version()) + ")");
+    for (const Migration& m : migrations()) {
+        if (m.version <= version || m.version > target) continue;
+        Transaction tx(db);
+        try {
+            db.exec(m.sql);
+        } catch (const DbError& e) {
+            throw DbError(e.code, "migration " + std::to_string(m.version) + " (" + m.name + "): " + e.what());
+        }
+        db.exec("PRAGMA application_id = " + std::to_string(kApplicationId));
+        db.set_user_version(m.version);
+        tx.commit();
+    }
+}
+
+}  // namespace crm
