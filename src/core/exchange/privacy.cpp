@@ -99,37 +99,24 @@ PersonSummary erase_person(Store& store, const std::string& id) {
     s.activities = (int64_t)acts.size();
     s.tasks = (int64_t)tasks.size();
     s.leads = (int64_t)leads.size();
-    // The change log holds the values those records had: it goes with them.
-    auto forget = [&](const std::vector<std::string>& ids) {
-        for (const std::string& rid : ids) {
-            db.cached("DELETE FROM change_log WHERE record_id = ?1").bind_all(rid).run();
-        }
+    // Business records stay, without the person (erase sets references to NULL).
+    auto count_refs = [&](const char* t) {
+        Statement st = db.prepare(std::string("SELECT count(*) FROM ") + t + " WHERE contact_id = ?1");
+        st.bind_all(id).step();
+        return st.column_int(0);
     };
-    forget(acts);
-    forget(tasks);
-    forget(tags);
-    forget(leads);
-    forget({id});
-    // Business records stay, without the person.
-    for (const char* t : {"cases", "orders", "opportunities"}) {
-        Statement st = db.prepare(std::string("UPDATE ") + t + " SET contact_id = NULL WHERE contact_id = ?1");
-        st.bind_all(id).run();
-        (std::string(t) == "cases" ? s.cases : std::string(t) == "orders" ? s.orders : s.opportunities) += db.changes();
-    }
-    db.prepare("DELETE FROM activities WHERE contact_id = ?1").bind_all(id).run();
-    db.prepare("DELETE FROM tasks WHERE contact_id = ?1").bind_all(id).run();
-    db.prepare("DELETE FROM record_tags WHERE entity = 'contacts' AND record_id = ?1").bind_all(id).run();
+    s.cases = count_refs("cases");
+    s.orders = count_refs("orders");
+    s.opportunities = count_refs("opportunities");
+    // Each record goes with its change log, which holds the values it had; the
+    // erasures are logged without the data, so sync erases them everywhere.
+    // Dependants first: what refers to the person, then the person.
+    for (const std::string& rid : acts) store.erase(kActivities, rid);
+    for (const std::string& rid : tasks) store.erase(kTasks, rid);
+    for (const std::string& rid : tags) store.erase(kRecordTags, rid);
     // A lead converted into this person held the same personal data.
-    db.prepare("UPDATE opportunities SET lead_id = NULL WHERE lead_id IN (SELECT id FROM leads WHERE converted_contact_id = ?1)").bind_all(id).run();
-    db.prepare("UPDATE activities SET lead_id = NULL WHERE lead_id IN (SELECT id FROM leads WHERE converted_contact_id = ?1)").bind_all(id).run();
-    db.prepare("UPDATE tasks SET lead_id = NULL WHERE lead_id IN (SELECT id FROM leads WHERE converted_contact_id = ?1)").bind_all(id).run();
-    db.prepare("DELETE FROM leads WHERE converted_contact_id = ?1").bind_all(id).run();
-    db.prepare("DELETE FROM contacts WHERE id = ?1").bind_all(id).run();
-    // The erasure is on record; what was erased is not.
-    db.cached("INSERT INTO change_log(entity, record_id, field, value, at, device) "
-              "VALUES ('contacts', ?1, 'erased', NULL, ?2, (SELECT n FROM devices WHERE id = ?3))")
-        .bind_all(id, store.now_ms(), store.device_id())
-        .run();
+    for (const std::string& rid : leads) store.erase(kLeads, rid);
+    store.erase(kContacts, id);
     tx.commit();
     return s;
 }

@@ -24,9 +24,9 @@ json value_json(const FieldSpec& f, const Value& v) {
     return std::get<std::string>(v);
 }
 
-// Settings that travel with the data: counters and workflow configuration,
-// not this device's identity.
-bool portable_setting(const std::string& key) { return key != "device_id"; }
+// Settings that travel with the data: the workspace's configuration, not
+// this device's identity, UI, sync state or counters.
+bool portable_setting(const std::string& key) { return !is_local_setting(key); }
 
 }  // namespace
 
@@ -202,7 +202,7 @@ ImportSummary import_json(Store& store, std::istream& in, const std::string& nam
     check_header();
     if (!root.contains("entities")) fail("entities", "is missing");
 
-    // Settings: a replace takes the file's; a merge adds missing ones and keeps counters at the higher value.
+    // Settings: a replace takes the file's; a merge adds missing ones.
     if (root.contains("settings")) {
         if (!root["settings"].is_object()) fail("settings", "must be an object");
         for (auto it = root["settings"].begin(); it != root["settings"].end(); ++it) {
@@ -210,9 +210,7 @@ ImportSummary import_json(Store& store, std::istream& in, const std::string& nam
             if (!portable_setting(it.key())) continue;
             std::string mine = store.setting(it.key());
             std::string theirs = it.value().get<std::string>();
-            bool counter = it.key().rfind("next_", 0) == 0;
             if (mode == ImportMode::Replace || mine.empty()) store.set_setting(it.key(), theirs);
-            else if (counter && std::atoll(theirs.c_str()) > std::atoll(mine.c_str())) store.set_setting(it.key(), theirs);
         }
     }
 

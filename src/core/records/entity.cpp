@@ -286,7 +286,7 @@ const EntitySpec kOrders{
          {"placed", "processing", "shipped", "delivered", "cancelled", "returned"}, "'placed'"},
         {"ordered_at", "Ordered at", T::DateTime, F_Required | F_Sortable},
         {"delivered_at", "Delivered at", T::DateTime, 0},
-        {"total", "Total", T::Money, F_NonNegative | F_System | F_Sortable},
+        {"total", "Total", T::Money, F_NonNegative | F_System | F_Sortable | F_Derived},
         {"currency", "Currency", T::Text, F_Currency, nullptr, {}, "'EUR'"},
         {"owner_id", "Owner", T::Ref, F_Filterable, "users"},
     },
@@ -300,7 +300,7 @@ const EntitySpec kOrderLines{
         {"quantity", "Quantity", T::Integer, F_Positive, nullptr, {}, "1"},
         {"unit_price", "Unit price", T::Money, F_NonNegative},
         {"discount_pct", "Discount %", T::Integer, F_Percent},
-        {"line_total", "Line total", T::Money, F_NonNegative | F_System},
+        {"line_total", "Line total", T::Money, F_NonNegative | F_System | F_Derived},
     },
     {}, "created_at"};
 

@@ -37,6 +37,9 @@ enum FieldFlags : uint32_t {
     F_System      = 1u << 10,  // set by workflows, not by the edit dialog
     F_Sortable    = 1u << 11,  // has an index for keyset paging
     F_Filterable  = 1u << 12,  // may be used as an equality filter in lists
+    F_Derived     = 1u << 13,  // computed by the store from other data (a line's total, an order's
+                               // total): a value given is ignored, and sync never sends it, since
+                               // every device computes it from the merged rows
 };
 
 struct FieldSpec {

@@ -1,6 +1,7 @@
 // store.cpp - see store.h.
 #include "records/store.h"
 
+#include <cstdio>
 #include <cstring>
 #include <random>
 #include <unordered_map>
@@ -53,6 +54,22 @@ Store::Store(Database& db) : db_(db) {
     Statement& sel = db_.cached("SELECT n FROM devices WHERE id = ?");
     sel.bind_all(device_id_);
     if (sel.step()) device_n_ = sel.column_int(0);
+    sel.reset();
+    // The clock resumes past everything logged: this device's last write is
+    // the newest row it logged, and sync keeps what it received in sync.clock.
+    hlc_.observe(std::atoll(setting("sync.clock").c_str()));
+    Statement& last = db_.cached("SELECT hlc FROM change_log ORDER BY seq DESC LIMIT 1");
+    if (last.step()) hlc_.observe(last.column_int(0));
+    last.reset();
+}
+
+bool is_local_setting(std::string_view key) {
+    return key == "device_id" || key.starts_with("ui.") || key.starts_with("sync.") || key.starts_with("local.");
+}
+
+const NumberFormat* number_format(const EntitySpec& e) {
+    static const NumberFormat cases{"CAS-", 5}, orders{"ORD-", 6};
+    return &e == &kCases ? &cases : &e == &kOrders ? &orders : nullptr;
 }
 
 void Store::seed_ids_randomly() {
@@ -67,9 +84,20 @@ std::string Store::setting(const std::string& key, const std::string& fallback) 
 }
 
 void Store::set_setting(const std::string& key, const std::string& value) {
+    bool shared = !is_local_setting(key);
+    if (shared) {
+        Statement& cur = db_.cached("SELECT value FROM settings WHERE key = ?");
+        cur.bind_all(key);
+        bool same = cur.step() && cur.column_view(0) == value;
+        cur.reset();
+        if (same) return;
+    }
+    Transaction tx(db_);
     db_.cached("INSERT INTO settings(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value")
         .bind_all(key, value)
         .run();
+    if (shared) log("settings", key, "value", value, now_ms(), tick());
+    tx.commit();
 }
 
 //-----------------------------------------------------------------------------
@@ -133,12 +161,12 @@ int64_t Store::count(const EntitySpec& e) {
 std::vector<ChangeEntry> Store::history(const std::string& record_id) {
     std::vector<ChangeEntry> out;
     Statement& st = db_.cached(
-        "SELECT c.seq, c.entity, c.record_id, c.field, c.value, c.at, d.id FROM change_log c "
+        "SELECT c.seq, c.entity, c.record_id, c.field, c.value, c.at, d.id, c.hlc FROM change_log c "
         "JOIN devices d ON d.n = c.device WHERE c.record_id = ? ORDER BY c.seq");
     st.bind_all(record_id);
     while (st.step())
         out.push_back({st.column_int(0), st.column_text(1), st.column_text(2), st.column_text(3), st.column_value(4),
-                       format_datetime(st.column_int(5)), st.column_text(6)});
+                       format_datetime(st.column_int(5)), st.column_text(6), st.column_int(7)});
     return out;
 }
 
@@ -183,37 +211,52 @@ void Store::validate_record(const EntitySpec& e, std::vector<Value>& values, con
 }
 
 
-std::string Store::next_number(const char* key, const char* prefix, int width, const char* table) {
-    std::string s = setting(key);
-    int64_t n;
-    if (s.empty()) {
-        // First use in this database: continue after the highest number present.
-        Statement st(db_, std::string("SELECT coalesce(max(CAST(substr(number, ") +
-                              std::to_string(strlen(prefix) + 1) + ") AS INTEGER)), 0) FROM " + table +
-                              " WHERE number LIKE '" + prefix + "%'");
-        st.step();
-        n = st.column_int(0) + 1;
-    } else {
-        n = std::stoll(s);
+std::string Store::next_number(const EntitySpec& e) {
+    const NumberFormat* nf = number_format(e);
+    if (!nf) throw std::invalid_argument(std::string(e.table) + " has no numbers");
+    std::string lease_key = std::string("local.lease.") + e.table, counter_key = std::string("local.next.") + e.table;
+    int64_t n = 0;
+    // A lease is "first last": the numbers of the block still unused.
+    long long first = 0, last = -1;
+    std::string lease = setting(lease_key);
+    if (!lease.empty() && sscanf(lease.c_str(), "%lld %lld", &first, &last) == 2 && first <= last) {
+        n = first;
+        set_setting(lease_key, std::to_string(first + 1) + " " + std::to_string(last));
     }
-    set_setting(key, std::to_string(n + 1));
+    std::string counter = setting(counter_key);
+    int64_t next = counter.empty() ? 0 : std::atoll(counter.c_str());
+    if (counter.empty()) {
+        // First use in this database: continue after the highest number present.
+        Statement st(db_, std::string("SELECT coalesce(max(CAST(substr(number, ") + std::to_string(strlen(nf->prefix) + 1) +
+                              ") AS INTEGER)), 0) FROM " + e.table + " WHERE number LIKE '" + nf->prefix + "%'");
+        st.step();
+        next = st.column_int(0) + 1;
+    }
+    if (!n) n = next;
+    set_setting(counter_key, std::to_string(std::max(next, n + 1)));
     std::string digits = std::to_string(n);
-    if ((int)digits.size() < width) digits.insert(0, (size_t)width - digits.size(), '0');
-    return prefix + digits;
+    if ((int)digits.size() < nf->width) digits.insert(0, (size_t)nf->width - digits.size(), '0');
+    return nf->prefix + digits;
 }
 
 // Fields a write implies: numbers, defaults that follow another field, totals.
 // `before` is null on create.
-void Store::derive(const EntitySpec& e, std::vector<Value>& v, const Record* before, const Fields& given) {
+void Store::derive(const EntitySpec& e, std::vector<Value>& v, const Record* before, const Fields& given, const std::string& id) {
     auto at = [&](const char* name) -> Value& { return v[(size_t)field_index(e, name)]; };
     auto changed = [&](const char* name) { return !before || before->get(name) != at(name); };
     std::string now = format_datetime(now_ms());
 
     if (&e == &kCases) {
-        if (!before && std::get<std::string>(at("number")).empty()) at("number") = next_number("next_case_number", "CAS-", 5, "cases");
+        if (!before && std::get<std::string>(at("number")).empty()) at("number") = next_number(kCases);
         if (is_null(at("first_owner_id")) && !is_null(at("owner_id"))) at("first_owner_id") = at("owner_id");
     } else if (&e == &kOrders) {
-        if (!before && std::get<std::string>(at("number")).empty()) at("number") = next_number("next_order_number", "ORD-", 6, "orders");
+        if (!before && std::get<std::string>(at("number")).empty()) at("number") = next_number(kOrders);
+        // The total is the sum of the order's live lines (none yet on create).
+        Statement& st = db_.cached("SELECT coalesce(sum(line_total), 0) FROM order_lines WHERE order_id = ? AND deleted = 0");
+        st.bind_all(id);
+        st.step();
+        at("total") = st.column_int(0);
+        st.reset();
     } else if (&e == &kOpportunities) {
         const std::string& stage = std::get<std::string>(at("stage"));
         // A stage change brings that stage's default probability unless the
@@ -235,30 +278,33 @@ void Store::derive(const EntitySpec& e, std::vector<Value>& v, const Record* bef
     }
 }
 
-void Store::after_write(const EntitySpec& e, const std::vector<Value>& v, const Record* before) {
-    if (&e != &kOrderLines) return;
-    // An order's total is the sum of its live lines.
-    auto refresh = [&](const Value& order) {
+void Store::refresh_derived(const EntitySpec& e, const std::string& id, const Value& old_order) {
+    auto refresh_order = [&](const Value& order) {
         if (is_null(order)) return;
-        const std::string& oid = std::get<std::string>(order);
-        Statement& st = db_.cached("SELECT coalesce(sum(line_total), 0) FROM order_lines WHERE order_id = ? AND deleted = 0");
-        st.bind_all(oid);
-        st.step();
-        int64_t total = st.column_int(0);
-        st.reset();
-        if (exists(kOrders, oid)) update(kOrders, oid, {{"total", total}});
+        db_.cached("UPDATE orders SET total = (SELECT coalesce(sum(line_total), 0) FROM order_lines WHERE order_id = ?1 AND deleted = 0) WHERE id = ?1")
+            .bind_all(std::get<std::string>(order))
+            .run();
     };
-    refresh(v[(size_t)field_index(e, "order_id")]);
-    if (before && before->get("order_id") != v[(size_t)field_index(e, "order_id")]) refresh(before->get("order_id"));
+    if (&e == &kOrders) {
+        refresh_order(id);
+    } else if (&e == &kOrderLines) {
+        db_.cached("UPDATE order_lines SET line_total = (quantity * unit_price * (100 - discount_pct) + 50) / 100 WHERE id = ?1").bind_all(id).run();
+        Statement& st = db_.cached("SELECT order_id FROM order_lines WHERE id = ?");
+        st.bind_all(id);
+        Value order = st.step() ? st.column_value(0) : Value();
+        st.reset();
+        refresh_order(order);
+        if (old_order != order) refresh_order(old_order);
+    }
 }
 
 //-----------------------------------------------------------------------------
 // Writing
 //-----------------------------------------------------------------------------
 
-void Store::log(const EntitySpec& e, const std::string& id, const char* field, const Value& v, int64_t at_ms) {
-    db_.cached("INSERT INTO change_log(entity, record_id, field, value, at, device) VALUES (?, ?, ?, ?, ?, ?)")
-        .bind_all(e.table, id, field, v, at_ms, device_n_)
+void Store::log(const char* entity, const std::string& id, const char* field, const Value& v, int64_t at_ms, int64_t hlc) {
+    db_.cached("INSERT INTO change_log(entity, record_id, field, value, at, device, hlc) VALUES (?, ?, ?, ?, ?, ?, ?)")
+        .bind_all(entity, id, field, v, at_ms, device_n_, hlc)
         .run();
 }
 
@@ -275,7 +321,7 @@ std::string Store::create(const EntitySpec& e, const Fields& fields) {
 
     Transaction tx(db_);
     std::string id = new_id();
-    derive(e, v, nullptr, fields);
+    derive(e, v, nullptr, fields, id);
     validate_record(e, v, id);
     int64_t at_ms = now_ms();
     std::string at = format_datetime(at_ms);
@@ -287,8 +333,8 @@ std::string Store::create(const EntitySpec& e, const Fields& fields) {
     st.bind(1, id).bind(2, at).bind(3, at);
     for (size_t i = 0; i < v.size(); i++) st.bind((int)i + 4, v[i]);
     st.run();
-    log(e, id, "*", std::monostate{}, at_ms);
-    after_write(e, v, nullptr);
+    log(e.table, id, "*", std::monostate{}, at_ms, tick());
+    refresh_derived(e, id);
     tx.commit();
     return id;
 }
@@ -302,9 +348,10 @@ bool Store::put(const EntitySpec& e, const Record& r) {
     for (size_t i = 0; i < v.size(); i++) normalize_field(e, e.fields[i], v[i]);
     validate_record(e, v, r.id, false);
     Transaction tx(db_);
-    Statement& q = db_.cached(std::string("SELECT 1 FROM ") + e.table + " WHERE id = ?");
+    Statement& q = db_.cached(std::string("SELECT ") + (&e == &kOrderLines ? "order_id" : "NULL") + " FROM " + e.table + " WHERE id = ?");
     q.bind_all(r.id);
     bool existed = q.step();
+    Value old_order = existed && &e == &kOrderLines ? q.column_value(0) : Value();
     q.reset();
     // An upsert, not INSERT OR REPLACE: replacing would delete the row, which
     // the foreign keys of its children refuse.
@@ -316,7 +363,8 @@ bool Store::put(const EntitySpec& e, const Record& r) {
     st.bind(1, r.id).bind(2, r.created_at).bind(3, r.updated_at).bind(4, int64_t(r.deleted ? 1 : 0));
     for (size_t i = 0; i < v.size(); i++) st.bind((int)i + 5, v[i]);
     st.run();
-    log(e, r.id, existed ? "imported" : "*", std::monostate{}, now_ms());
+    log(e.table, r.id, existed ? "imported" : "*", std::monostate{}, now_ms(), tick());
+    refresh_derived(e, r.id, old_order);
     tx.commit();
     return existed;
 }
@@ -332,12 +380,13 @@ int Store::update(const EntitySpec& e, const std::string& id, const Fields& fiel
         normalize_field(e, e.fields[(size_t)i], nv);
         v[(size_t)i] = std::move(nv);
     }
-    derive(e, v, &before, fields);
+    derive(e, v, &before, fields, id);
     validate_record(e, v, id);
 
+    // Derived fields follow in refresh_derived and are neither logged nor a change of their own.
     std::vector<size_t> changed;
     for (size_t i = 0; i < v.size(); i++)
-        if (v[i] != before.values[i]) changed.push_back(i);
+        if (v[i] != before.values[i] && !e.fields[i].has(F_Derived)) changed.push_back(i);
     if (changed.empty()) return 0;
 
     int64_t at_ms = now_ms();
@@ -351,8 +400,8 @@ int Store::update(const EntitySpec& e, const std::string& id, const Fields& fiel
     for (size_t i : changed) st.bind(p++, v[i]);
     st.bind(p, id);
     st.run();
-    for (size_t i : changed) log(e, id, e.fields[i].name, v[i], at_ms);
-    after_write(e, v, &before);
+    for (size_t i : changed) log(e.table, id, e.fields[i].name, v[i], at_ms, tick());
+    refresh_derived(e, id, before.get("order_id"));
     tx.commit();
     return (int)changed.size();
 }
@@ -362,8 +411,8 @@ void Store::remove(const EntitySpec& e, const std::string& id) {
     Record before = must_get(e, id);
     int64_t at_ms = now_ms();
     db_.cached(std::string("UPDATE ") + e.table + " SET deleted = 1, updated_at = ? WHERE id = ?").bind_all(format_datetime(at_ms), id).run();
-    log(e, id, "deleted", (int64_t)1, at_ms);
-    after_write(e, before.values, &before);
+    log(e.table, id, "deleted", (int64_t)1, at_ms, tick());
+    refresh_derived(e, id);
     tx.commit();
 }
 
@@ -374,8 +423,26 @@ void Store::restore(const EntitySpec& e, const std::string& id) {
     if (!r->deleted) return;
     int64_t at_ms = now_ms();
     db_.cached(std::string("UPDATE ") + e.table + " SET deleted = 0, updated_at = ? WHERE id = ?").bind_all(format_datetime(at_ms), id).run();
-    log(e, id, "deleted", (int64_t)0, at_ms);
-    after_write(e, r->values, nullptr);
+    log(e.table, id, "deleted", (int64_t)0, at_ms, tick());
+    refresh_derived(e, id);
+    tx.commit();
+}
+
+void Store::erase(const EntitySpec& e, const std::string& id) {
+    Transaction tx(db_);
+    Value old_order;
+    if (&e == &kOrderLines)
+        if (auto r = get(e, id, true)) old_order = r->get("order_id");
+    for (const EntitySpec* t : all_entities())
+        for (const FieldSpec& f : t->fields)
+            if (f.type == FieldType::Ref && f.ref == std::string_view(e.table))
+                db_.cached(std::string("UPDATE ") + t->table + " SET " + f.name + " = NULL WHERE " + f.name + " = ?").bind_all(id).run();
+    db_.cached(std::string("DELETE FROM ") + e.table + " WHERE id = ?").bind_all(id).run();
+    db_.cached("DELETE FROM change_log WHERE record_id = ?").bind_all(id).run();
+    db_.cached("DELETE FROM sync_dangling WHERE target = ?1 OR record_id = ?1").bind_all(id).run();
+    db_.cached("DELETE FROM sync_conflicts WHERE record_id = ?").bind_all(id).run();
+    log(e.table, id, "erased", std::monostate{}, now_ms(), tick());
+    if (&e == &kOrderLines && !is_null(old_order)) refresh_derived(kOrders, std::get<std::string>(old_order));
     tx.commit();
 }
 

@@ -5,7 +5,14 @@
 // formats, required fields, ordered dates, references to live records), writes
 // the row and appends to change_log in one transaction, so a failed write
 // leaves nothing behind. Deletion is a tombstone (deleted = 1), which can be
-// undone and which sync can carry.
+// undone and which sync carries like any field.
+//
+// The change log is what sync sends: one row per created record (field "*";
+// the values are the row's), per changed field (with its new value), per
+// deletion or restore (field "deleted"), per import overwrite ("imported")
+// and per erasure ("erased"). Each row has the wall time of the write (`at`,
+// shown in history and taken for updated_at) and a hybrid-logical-clock stamp
+// (`hlc`, base/hlc.h) that orders it against every other device's writes.
 #pragma once
 
 #include <functional>
@@ -14,6 +21,7 @@
 #include <utility>
 #include <vector>
 
+#include "base/hlc.h"
 #include "storage/db.h"
 #include "records/entity.h"
 #include "base/util.h"
@@ -40,7 +48,12 @@ struct ChangeEntry {
     std::string entity, record_id, field;
     Value value;
     std::string at, device_id;
+    int64_t hlc = 0;
 };
+
+// Settings are shared by every device of a workspace (they sync), except this
+// device's own: its id, and keys under "ui.", "sync." and "local.".
+bool is_local_setting(std::string_view key);
 
 class Store {
 public:
@@ -49,6 +62,10 @@ public:
 
     Database& db() { return db_; }
     const std::string& device_id() const { return device_id_; }
+    int64_t device_number() const { return device_n_; }   // devices.n of this device
+    // The clock that stamps this device's writes; sync moves it past what it receives.
+    HybridClock& hlc() { return hlc_; }
+    int64_t tick() { return hlc_.tick(now_ms()); }
 
     // Time and id source. Real time and random ids by default; the demo
     // generator and tests set a simulated clock and a seed.
@@ -65,6 +82,11 @@ public:
     int update(const EntitySpec& e, const std::string& id, const Fields& fields);
     void remove(const EntitySpec& e, const std::string& id);    // tombstone
     void restore(const EntitySpec& e, const std::string& id);   // undo a remove
+    // Removes a record for good (privacy erasure): references to it become
+    // NULL, its row and its change log go, and the erasure is logged without
+    // the data, so sync erases it on every device. Callers erase dependants
+    // first (see exchange/privacy.h).
+    void erase(const EntitySpec& e, const std::string& id);
 
     std::optional<Record> get(const EntitySpec& e, const std::string& id, bool include_deleted = false);
     Record must_get(const EntitySpec& e, const std::string& id);  // throws if missing or deleted
@@ -87,21 +109,41 @@ public:
     std::vector<ChangeEntry> history(const std::string& record_id);
 
     std::string setting(const std::string& key, const std::string& fallback = "");
+    // A shared setting's change is logged (entity "settings", the key as the
+    // record id, field "value") and syncs; a local one's is not.
     void set_setting(const std::string& key, const std::string& value);
+
+    // Derived data after a row of `e` changed by any path (a write here, an
+    // import, a sync): a line's total, its order's total. `old_order` is the
+    // line's order before the change, when it moved.
+    void refresh_derived(const EntitySpec& e, const std::string& id, const Value& old_order = {});
+
+    // The next human-readable number for a new case ("CAS-", 5 digits) or
+    // order ("ORD-", 6): from the block this device leased from the sync
+    // server when it has one (numbers made offline on two devices then never
+    // collide), else after the highest this device has seen.
+    std::string next_number(const EntitySpec& e);
 
 private:
     void validate_record(const EntitySpec& e, std::vector<Value>& values, const std::string& id, bool check_refs = true);
-    void derive(const EntitySpec& e, std::vector<Value>& values, const Record* before, const Fields& given);
-    void after_write(const EntitySpec& e, const std::vector<Value>& values, const Record* before);
-    void log(const EntitySpec& e, const std::string& id, const char* field, const Value& v, int64_t at_ms);
-    std::string next_number(const char* key, const char* prefix, int width, const char* table);
+    void derive(const EntitySpec& e, std::vector<Value>& values, const Record* before, const Fields& given, const std::string& id);
+    void log(const char* entity, const std::string& id, const char* field, const Value& v, int64_t at_ms, int64_t hlc);
 
     Database& db_;
     std::string device_id_;
     int64_t device_n_ = 0;
     std::function<int64_t()> clock_;
     Rng rng_;
+    HybridClock hlc_;
 };
+
+// What numbers a table's records carry: prefix and digits ("CAS-", 5), or
+// nullptr for a table without numbers.
+struct NumberFormat {
+    const char* prefix;
+    int width;
+};
+const NumberFormat* number_format(const EntitySpec& e);
 
 // Index of a field in spec->fields, or -1.
 int field_index(const EntitySpec& e, std::string_view name);

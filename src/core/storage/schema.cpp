@@ -13,6 +13,7 @@ struct Migration {
     int version;
     const char* name;
     const char* sql;
+    void (*after)(Database&) = nullptr;   // a step SQL cannot say, in the same transaction
 };
 
 //-----------------------------------------------------------------------------
@@ -647,12 +648,78 @@ CREATE TABLE import_items (
 CREATE INDEX import_items_by_import ON import_items(import_id);
 )SQL";
 
+
+//-----------------------------------------------------------------------------
+// 5: sync. Each change_log row gets its hybrid-logical-clock stamp (hlc:
+// wall ms << 16 | counter, see base/hlc.h); `at` stays the wall time of the
+// write, shown in history and taken for updated_at. Rows written before this
+// version are stamped from `at`, made strictly increasing per device in log
+// order (a wall clock that stepped back must not reorder a device's own
+// edits). The tables below are this device's own and never sync:
+//   sync_pending   messages this version cannot apply yet (an entity or field
+//                  of a newer schema), applied after a later migration;
+//   sync_dangling  references to records not received yet, filled in when
+//                  they arrive (the row holds NULL meanwhile);
+//   sync_conflicts a field value that lost to a concurrent edit from another
+//                  device, for the record's History tab.
+// Settings that were counters of this device move under "local.", and the
+// round-robin positions go: assignment now follows from the data.
+//-----------------------------------------------------------------------------
+const char* kV5 = R"SQL(
+ALTER TABLE change_log ADD COLUMN hlc INTEGER NOT NULL DEFAULT 0;
+CREATE TABLE sync_pending (
+  seq INTEGER PRIMARY KEY,
+  message TEXT NOT NULL            -- the message as received (JSON)
+);
+CREATE TABLE sync_dangling (
+  entity TEXT NOT NULL,
+  record_id TEXT NOT NULL,
+  field TEXT NOT NULL,
+  target TEXT NOT NULL,
+  PRIMARY KEY (entity, record_id, field)
+) WITHOUT ROWID;
+CREATE INDEX sync_dangling_target ON sync_dangling(target);
+CREATE TABLE sync_conflicts (
+  id INTEGER PRIMARY KEY,
+  entity TEXT NOT NULL,
+  record_id TEXT NOT NULL,
+  field TEXT NOT NULL,
+  lost_value ANY,
+  lost_device TEXT NOT NULL,
+  lost_at INTEGER NOT NULL,        -- wall ms of the losing write
+  won_value ANY,
+  won_device TEXT NOT NULL,
+  won_at INTEGER NOT NULL
+);
+CREATE INDEX sync_conflicts_record ON sync_conflicts(record_id);
+UPDATE settings SET key = 'local.next.cases' WHERE key = 'next_case_number';
+UPDATE settings SET key = 'local.next.orders' WHERE key = 'next_order_number';
+DELETE FROM settings WHERE key LIKE 'leads.round\_robin.%' ESCAPE '\';
+)SQL";
+
+void stamp_change_log(Database& db) {
+    Statement rows = db.prepare("SELECT seq, at, device FROM change_log ORDER BY seq");
+    Statement set = db.prepare("UPDATE change_log SET hlc = ?2 WHERE seq = ?1");
+    std::vector<int64_t> last;   // per device number
+    while (rows.step()) {
+        int64_t seq = rows.column_int(0), at = rows.column_int(1), dev = rows.column_int(2);
+        if (dev < 0) dev = 0;
+        if ((size_t)dev >= last.size()) last.resize((size_t)dev + 1, 0);
+        int64_t h = at << 16;
+        if (h <= last[(size_t)dev]) h = last[(size_t)dev] + 1;
+        last[(size_t)dev] = h;
+        set.bind_all(seq, h).run();
+        set.reset();
+    }
+}
+
 const std::vector<Migration>& migrations() {
     static const std::vector<Migration> all = {
         {1, "CRM tables", kV1},
         {2, "full-text search", kV2},
         {3, "workflow rules, SLA targets, knowledge base, templates, segments", kV3},
         {4, "import journal", kV4},
+        {5, "sync: clock stamps, pending messages, dangling references, conflicts", kV5, stamp_change_log},
     };
     return all;
 }
@@ -678,6 +745,7 @@ void migrate(Database& db, int target) {
         Transaction tx(db);
         try {
             db.exec(m.sql);
+            if (m.after) m.after(db);
         } catch (const DbError& e) {
             throw DbError(e.code, "migration " + std::to_string(m.version) + " (" + m.name + "): " + e.what());
         }

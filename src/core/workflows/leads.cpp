@@ -19,8 +19,29 @@ bool active_user(Store& store, const std::string& id) {
     return u && u->integer("active") != 0;
 }
 
-// The rule's pick; for round robin, the rep after the team's last one.
-std::string pick(Store& store, const Record& lead, std::string* rr_key) {
+// Round robin: the rep with the fewest leads created in the last 30 days
+// goes next, ties in name order. Starting level that is a strict rotation,
+// and it follows from the data, not a stored position: two devices that each
+// assign a lead offline may both pick the same rep, and the next assignment
+// after they sync evens it out (a stored turn would be overwritten by one of
+// them and skip someone for good).
+std::string next_in_turn(Store& store, const std::vector<Record>& reps) {
+    std::vector<int64_t> load(reps.size(), 0);
+    Statement& st = store.db().cached(
+        "SELECT owner_id, count(*) FROM leads WHERE deleted = 0 AND created_at >= ? AND owner_id IS NOT NULL GROUP BY owner_id");
+    st.bind_all(format_datetime(store.now_ms() - 30 * 86400000LL));
+    while (st.step())
+        for (size_t i = 0; i < reps.size(); i++)
+            if (reps[i].id == st.column_view(0)) load[i] = st.column_int(1);
+    st.reset();
+    size_t best = 0;
+    for (size_t i = 1; i < reps.size(); i++)
+        if (load[i] < load[best]) best = i;
+    return reps[best].id;
+}
+
+// The first matching rule's pick.
+std::string pick(Store& store, const Record& lead) {
     ListQuery q{&kAssignmentRules, "position"};
     q.filters = {{"active", int64_t(1)}};
     for (const Record& rule : all_of(store, q)) {
@@ -37,13 +58,7 @@ std::string pick(Store& store, const Record& lead, std::string* rr_key) {
             uq.filters = {{"team", rule.text("team")}, {"role", "sales_rep"}, {"active", int64_t(1)}};
             std::vector<Record> reps = all_of(store, uq);
             if (reps.empty()) continue;
-            std::string key = "leads.round_robin." + rule.id;
-            std::string last = store.setting(key);
-            size_t next = 0;
-            for (size_t i = 0; i < reps.size(); i++)
-                if (reps[i].id == last) next = (i + 1) % reps.size();
-            if (rr_key) *rr_key = key;
-            return reps[next].id;
+            return next_in_turn(store, reps);
         }
     }
     return "";
@@ -59,18 +74,16 @@ void require_open(const Record& lead, const char* action) {
 
 }  // namespace
 
-std::string assignee_for(Store& store, const Record& lead) { return pick(store, lead, nullptr); }
+std::string assignee_for(Store& store, const Record& lead) { return pick(store, lead); }
 
 std::string assign_lead(Store& store, const std::string& lead_id) {
     Transaction tx(store.db());
     Record lead = must_lead(store, lead_id);
-    std::string rr_key;
-    std::string user = pick(store, lead, &rr_key);
+    std::string user = pick(store, lead);
     if (user.empty()) return "";
     Fields f{{"owner_id", user}};
     if (lead.text("status") == "new") f.push_back({"status", "assigned"});
     store.update(kLeads, lead_id, f);
-    if (!rr_key.empty()) store.set_setting(rr_key, user);
     tx.commit();
     return user;
 }

@@ -3,8 +3,9 @@
 //
 // Assignment rules are records (assignment_rules), tried in their order:
 // territory (the lead's country in the rule's list), line of business, then
-// round robin among a team's active sales reps, fair in turn order (the last
-// rep given a lead per team is remembered in settings). Scoring rules are
+// round robin among a team's active sales reps (the rep with the fewest leads
+// of the last 30 days next, ties by name: a rotation that follows from the
+// data, so it survives offline devices assigning at once). Scoring rules are
 // records too (scoring_rules): points per lead attribute (field = value) and
 // per action (an activity of that type logged on the lead); the score puts a
 // lead in the hot, warm or cold band. Conversion creates or links the account
