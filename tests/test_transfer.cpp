@@ -12,19 +12,7 @@ using namespace crm::testing;
 
 namespace {
 
-// Every row of every entity table, in id order: what a round trip must keep.
-std::string rows_of(Database& db) {
-    std::string out;
-    for (const EntitySpec* e : all_entities()) {
-        Statement st = db.prepare("SELECT " + column_list(*e) + " FROM " + e->table + " ORDER BY id");
-        while (st.step()) {
-            out += e->table;
-            for (int i = 0; i < st.column_count(); i++) out += "|" + value_to_text(st.column_value(i));
-            out += "\n";
-        }
-    }
-    return out;
-}
+std::string rows_of(Database& db) { return all_rows(db); }
 
 // The whole state an import may touch, to prove a failed one changed nothing.
 std::string state_of(Database& db) {

@@ -59,6 +59,24 @@ struct DemoDb {
     int64_t q(const std::string& sql) { return db.query_int(sql); }
 };
 
+// Every row of every entity table, in id order, and the shared settings:
+// what a round trip must keep and what replicas that synced must agree on.
+inline std::string all_rows(Database& db) {
+    std::string out;
+    for (const EntitySpec* e : all_entities()) {
+        Statement st = db.prepare("SELECT " + column_list(*e) + " FROM " + e->table + " ORDER BY id");
+        while (st.step()) {
+            out += e->table;
+            for (int i = 0; i < st.column_count(); i++) out += "|" + value_to_text(st.column_value(i));
+            out += "\n";
+        }
+    }
+    Statement st = db.prepare("SELECT key, value FROM settings ORDER BY key");
+    while (st.step())
+        if (!is_local_setting(st.column_text(0))) out += "setting|" + st.column_text(0) + "|" + st.column_text(1) + "\n";
+    return out;
+}
+
 // A stream of `head`, then `n` bytes of `fill`, then `tail`, made as it is
 // read: a 100 MB line without 100 MB in memory.
 struct LongStream : std::streambuf {

@@ -5,6 +5,7 @@
 
 #include <ostream>
 
+#include "records/json_value.h"
 #include "records/listing.h"
 
 namespace crm {
@@ -18,13 +19,7 @@ json record_json(const Record& r) {
     j["id"] = r.id;
     j["created_at"] = r.created_at;
     j["updated_at"] = r.updated_at;
-    for (size_t i = 0; i < r.spec->fields.size(); i++) {
-        const Value& v = r.values[i];
-        if (std::holds_alternative<std::monostate>(v)) j[r.spec->fields[i].name] = nullptr;
-        else if (const int64_t* n = std::get_if<int64_t>(&v)) j[r.spec->fields[i].name] = *n;
-        else if (const double* d = std::get_if<double>(&v)) j[r.spec->fields[i].name] = *d;
-        else j[r.spec->fields[i].name] = std::get<std::string>(v);
-    }
+    for (size_t i = 0; i < r.spec->fields.size(); i++) j[r.spec->fields[i].name] = value_to_json(r.spec->fields[i], r.values[i]);
     return j;
 }
 

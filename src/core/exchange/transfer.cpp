@@ -6,6 +6,7 @@
 #include <istream>
 #include <ostream>
 
+#include "records/json_value.h"
 #include "storage/schema.h"
 
 namespace crm {
@@ -16,13 +17,6 @@ using nlohmann::json;
 
 constexpr const char* kFormat = "crm-export";
 constexpr int kVersion = 1;
-
-json value_json(const FieldSpec& f, const Value& v) {
-    if (std::holds_alternative<std::monostate>(v)) return nullptr;
-    if (const int64_t* i = std::get_if<int64_t>(&v)) return f.type == FieldType::Bool ? json(*i != 0) : json(*i);
-    if (const double* d = std::get_if<double>(&v)) return *d;
-    return std::get<std::string>(v);
-}
 
 // Settings that travel with the data: the workspace's configuration, not
 // this device's identity, UI, sync state or counters.
@@ -61,7 +55,7 @@ ExportSummary export_json(Store& store, std::ostream& out, const ExportOptions& 
             row["created_at"] = r.created_at;
             row["updated_at"] = r.updated_at;
             row["deleted"] = r.deleted;
-            for (size_t i = 0; i < e->fields.size(); i++) row[e->fields[i].name] = value_json(e->fields[i], r.values[i]);
+            for (size_t i = 0; i < e->fields.size(); i++) row[e->fields[i].name] = value_to_json(e->fields[i], r.values[i]);
             out << (first ? "\n  " : ",\n  ") << row.dump();
             first = false;
             sum.records++;

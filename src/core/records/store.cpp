@@ -430,6 +430,13 @@ void Store::restore(const EntitySpec& e, const std::string& id) {
 
 void Store::erase(const EntitySpec& e, const std::string& id) {
     Transaction tx(db_);
+    erase_row(e, id);
+    log(e.table, id, "erased", std::monostate{}, now_ms(), tick());
+    tx.commit();
+}
+
+void Store::erase_row(const EntitySpec& e, const std::string& id) {
+    Transaction tx(db_);
     Value old_order;
     if (&e == &kOrderLines)
         if (auto r = get(e, id, true)) old_order = r->get("order_id");
@@ -441,7 +448,6 @@ void Store::erase(const EntitySpec& e, const std::string& id) {
     db_.cached("DELETE FROM change_log WHERE record_id = ?").bind_all(id).run();
     db_.cached("DELETE FROM sync_dangling WHERE target = ?1 OR record_id = ?1").bind_all(id).run();
     db_.cached("DELETE FROM sync_conflicts WHERE record_id = ?").bind_all(id).run();
-    log(e.table, id, "erased", std::monostate{}, now_ms(), tick());
     if (&e == &kOrderLines && !is_null(old_order)) refresh_derived(kOrders, std::get<std::string>(old_order));
     tx.commit();
 }

@@ -87,6 +87,9 @@ public:
     // the data, so sync erases it on every device. Callers erase dependants
     // first (see exchange/privacy.h).
     void erase(const EntitySpec& e, const std::string& id);
+    // erase() without logging it: what an erasure received from sync does
+    // before it logs the received stamp.
+    void erase_row(const EntitySpec& e, const std::string& id);
 
     std::optional<Record> get(const EntitySpec& e, const std::string& id, bool include_deleted = false);
     Record must_get(const EntitySpec& e, const std::string& id);  // throws if missing or deleted
