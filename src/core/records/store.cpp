@@ -215,14 +215,18 @@ std::string Store::next_number(const EntitySpec& e) {
     const NumberFormat* nf = number_format(e);
     if (!nf) throw std::invalid_argument(std::string(e.table) + " has no numbers");
     std::string lease_key = std::string("local.lease.") + e.table, counter_key = std::string("local.next.") + e.table;
-    int64_t n = 0;
-    // A lease is "first last": the numbers of the block still unused.
-    long long first = 0, last = -1;
-    std::string lease = setting(lease_key);
-    if (!lease.empty() && sscanf(lease.c_str(), "%lld %lld", &first, &last) == 2 && first <= last) {
-        n = first;
-        set_setting(lease_key, std::to_string(first + 1) + " " + std::to_string(last));
-    }
+    auto format = [&](int64_t n) {
+        std::string digits = std::to_string(n);
+        if ((int)digits.size() < nf->width) digits.insert(0, (size_t)nf->width - digits.size(), '0');
+        return nf->prefix + digits;
+    };
+    auto taken = [&](const std::string& number) {
+        Statement& st = db_.cached(std::string("SELECT 1 FROM ") + e.table + " WHERE number = ?");
+        st.bind_all(number);
+        bool found = st.step();
+        st.reset();
+        return found;
+    };
     std::string counter = setting(counter_key);
     int64_t next = counter.empty() ? 0 : std::atoll(counter.c_str());
     if (counter.empty()) {
@@ -232,11 +236,22 @@ std::string Store::next_number(const EntitySpec& e) {
         st.step();
         next = st.column_int(0) + 1;
     }
-    if (!n) n = next;
+    // A lease is "first last": the numbers of the block still unused. Numbers
+    // another device made (before leases, or after its block ran out) are skipped.
+    int64_t n = 0;
+    long long first = 0, last = -1;
+    std::string lease = setting(lease_key);
+    if (!lease.empty() && sscanf(lease.c_str(), "%lld %lld", &first, &last) == 2) {
+        while (first <= last && taken(format(first))) first++;
+        if (first <= last) n = first++;
+        set_setting(lease_key, first <= last ? std::to_string(first) + " " + std::to_string(last) : "");
+    }
+    if (!n) {
+        while (taken(format(next))) next++;
+        n = next;
+    }
     set_setting(counter_key, std::to_string(std::max(next, n + 1)));
-    std::string digits = std::to_string(n);
-    if ((int)digits.size() < nf->width) digits.insert(0, (size_t)nf->width - digits.size(), '0');
-    return nf->prefix + digits;
+    return format(n);
 }
 
 // Fields a write implies: numbers, defaults that follow another field, totals.
