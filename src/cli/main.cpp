@@ -9,6 +9,8 @@
 //   crm --db FILE export --csv ENTITY FILE          one entity as CSV
 //   crm --db FILE import --csv FILE --entity E [--map "Col=field,..."] [--duplicates skip|update|create]
 //   crm --db FILE revert-import                     undo the last CSV import as a whole
+//   crm --db FILE sync [--server URL --token T | --invite LINK] [--status]
+//                                                   sync with a crm-server (see sync/session.h)
 //
 // Errors go to stderr with exit status 1 (2 for usage); a failed command
 // leaves the database as it was (every write is one transaction).
@@ -22,6 +24,7 @@
 #include <vector>
 
 #include "exchange/csv.h"
+#include "platform/native/http_client.h"
 #include "storage/db.h"
 #include "demo/demo.h"
 #include "records/entity.h"
@@ -47,7 +50,10 @@ const char* kUsage =
     "  export --csv ENTITY FILE         contacts, accounts, leads, ... as CSV\n"
     "  import --csv FILE --entity E [--map \"Column=field,...\"] [--duplicates skip|update|create]\n"
     "                                   contacts, accounts or leads from CSV (one transaction)\n"
-    "  revert-import                    undo the last CSV import: its records removed, its updates undone\n";
+    "  revert-import                    undo the last CSV import: its records removed, its updates undone\n"
+    "  sync [--server URL --token T | --invite LINK] [--status]\n"
+    "                                   send this database's changes to a crm-server and receive the others'\n"
+    "                                   (the server and token are remembered; --status only reports)\n";
 
 struct Usage : std::runtime_error {
     using std::runtime_error::runtime_error;
@@ -231,6 +237,49 @@ int cmd_import(Store& store, const std::vector<std::string>& args) {
     throw Usage("import needs --json FILE or --csv FILE --entity E");
 }
 
+int cmd_sync(Store& store, const std::string& db_path, const std::vector<std::string>& args) {
+    bool has_server = false, has_token = false, has_invite = false;
+    std::string server = option(args, "--server", &has_server), token = option(args, "--token", &has_token), invite = option(args, "--invite", &has_invite);
+    for (size_t i = 0; i < args.size(); i++) {
+        if (args[i] == "--server" || args[i] == "--token" || args[i] == "--invite") i++;
+        else if (args[i] != "--status") throw Usage("sync: unknown option '" + args[i] + "'");
+    }
+    if (has_invite) {
+        SyncConfig c;
+        if (!parse_invite(invite, c)) throw Usage("sync: --invite needs the link crm-server printed (…#join=…)");
+        set_sync_config(store, c);
+    } else if (has_server || has_token) {
+        if (!has_server || !has_token) throw Usage("sync: give --server URL and --token T together");
+        SyncConfig c = sync_config(store);
+        c.server = server;
+        c.token = token;
+        set_sync_config(store, c);
+    }
+    if (flag(args, "--status")) {
+        SyncStatus st = sync_status(store);
+        SyncConfig c = sync_config(store);
+        printf("server: %s\nworkspace: %s\nlast synced: %s\npending changes: %lld\nerror: %s\n", c.server.empty() ? "(none)" : c.server.c_str(),
+               store.setting("sync.workspace_name").c_str(), st.last_synced.empty() ? "never" : st.last_synced.c_str(), (long long)st.pending,
+               st.error.empty() ? "none" : st.error.c_str());
+        return 0;
+    }
+    SyncState state;
+    std::string error;
+    auto t0 = std::chrono::steady_clock::now();
+    SyncSession::Report r = sync_now(store, db_path + ".snapshot", &state, &error);
+    double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    if (r.snapshot) printf("joined from a snapshot of the workspace (%lld bytes, up to change %lld)\n", (long long)r.snapshot_bytes, (long long)r.cursor);
+    printf("sent %lld changes (%lld new to the server); received %lld (%lld applied, %lld already here, %lld conflicts, %lld kept for a newer version)\n",
+           (long long)r.sent, (long long)r.stored, (long long)r.received, (long long)r.applied, (long long)r.duplicates, (long long)r.conflicts,
+           (long long)r.pending);
+    if (state != SyncState::Done) {
+        fprintf(stderr, "crm: sync: %s\n", error.c_str());
+        return 1;
+    }
+    printf("synced with workspace %s at change %lld in %.1f s\n", store.setting("sync.workspace_name").c_str(), (long long)r.cursor, secs);
+    return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -246,12 +295,13 @@ int main(int argc, char** argv) {
     try {
         if (db_path.empty()) throw Usage("--db FILE is required");
         if (command.empty()) throw Usage("a command is required");
-        if (command != "demo" && command != "stats" && command != "search" && command != "check" && command != "export" && command != "import" && command != "revert-import")
+        if (command != "demo" && command != "stats" && command != "search" && command != "check" && command != "export" && command != "import" &&
+            command != "revert-import" && command != "sync")
             throw Usage("unknown command '" + command + "'");
         DemoOptions demo_opt;
         if (command == "demo") demo_opt = parse_demo_options(args);
         OpenOptions oo;
-        oo.create = command == "demo" || command == "import";
+        oo.create = command == "demo" || command == "import" || command == "sync";
         Database db(db_path, oo);
         Store store(db);
         if (command == "demo") return cmd_demo(store, demo_opt);
@@ -259,6 +309,7 @@ int main(int argc, char** argv) {
         if (command == "search") return cmd_search(store, args);
         if (command == "export") return cmd_export(store, args);
         if (command == "import") return cmd_import(store, args);
+        if (command == "sync") return cmd_sync(store, db_path, args);
         if (command == "revert-import") {
             RevertSummary r = revert_last_import(store);
             printf("reverted the import of %s: %lld records removed, %lld restored\n", r.file.c_str(), (long long)r.removed, (long long)r.restored);

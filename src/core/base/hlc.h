@@ -38,6 +38,9 @@ public:
         if (hlc > last_) last_ = hlc;
     }
     int64_t last() const { return last_; }
+    // Sets the clock back to `hlc`: only to re-stamp writes that never left
+    // this device (stamped by a clock that ran ahead), never below what was sent.
+    void reset(int64_t hlc) { last_ = hlc; }
 
 private:
     int64_t last_ = 0;

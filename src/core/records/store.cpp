@@ -63,6 +63,35 @@ Store::Store(Database& db) : db_(db) {
     last.reset();
 }
 
+std::vector<std::pair<std::string, std::string>> Store::local_settings() {
+    std::vector<std::pair<std::string, std::string>> out;
+    Statement st = db_.prepare("SELECT key, value FROM settings ORDER BY key");
+    while (st.step())
+        if (is_local_setting(st.column_text(0))) out.push_back({st.column_text(0), st.column_text(1)});
+    return out;
+}
+
+void Store::adopt(const std::vector<std::pair<std::string, std::string>>& keep) {
+    migrate(db_);
+    Transaction tx(db_);
+    std::vector<std::string> drop;
+    {
+        Statement st = db_.prepare("SELECT key FROM settings");
+        while (st.step())
+            if (is_local_setting(st.column_text(0))) drop.push_back(st.column_text(0));
+    }
+    for (const std::string& k : drop) db_.cached("DELETE FROM settings WHERE key = ?").bind_all(k).run();
+    for (const auto& [k, v] : keep) set_setting(k, v);
+    set_setting("device_id", device_id_);
+    db_.cached("INSERT OR IGNORE INTO devices(id) VALUES (?)").bind_all(device_id_).run();
+    Statement& sel = db_.cached("SELECT n FROM devices WHERE id = ?");
+    sel.bind_all(device_id_);
+    if (sel.step()) device_n_ = sel.column_int(0);
+    sel.reset();
+    hlc_.observe(db_.query_int("SELECT coalesce(max(hlc), 0) FROM change_log"));
+    tx.commit();
+}
+
 bool is_local_setting(std::string_view key) {
     return key == "device_id" || key.starts_with("ui.") || key.starts_with("sync.") || key.starts_with("local.");
 }
@@ -236,22 +265,46 @@ std::string Store::next_number(const EntitySpec& e) {
         st.step();
         next = st.column_int(0) + 1;
     }
-    // A lease is "first last": the numbers of the block still unused. Numbers
-    // another device made (before leases, or after its block ran out) are skipped.
+    // Leases are "first last" blocks, ";"-separated: the numbers still unused.
+    // Numbers another device made (before leases, or after its block ran
+    // out) are skipped.
     int64_t n = 0;
-    long long first = 0, last = -1;
-    std::string lease = setting(lease_key);
-    if (!lease.empty() && sscanf(lease.c_str(), "%lld %lld", &first, &last) == 2) {
+    std::vector<std::pair<int64_t, int64_t>> blocks = number_leases(e);
+    while (!blocks.empty() && !n) {
+        auto& [first, last] = blocks.front();
         while (first <= last && taken(format(first))) first++;
         if (first <= last) n = first++;
-        set_setting(lease_key, first <= last ? std::to_string(first) + " " + std::to_string(last) : "");
+        if (first > last) blocks.erase(blocks.begin());
     }
+    std::string text;
+    for (auto& [a, b] : blocks) text += (text.empty() ? "" : ";") + std::to_string(a) + " " + std::to_string(b);
+    if (text != setting(lease_key)) set_setting(lease_key, text);
     if (!n) {
         while (taken(format(next))) next++;
         n = next;
     }
     set_setting(counter_key, std::to_string(std::max(next, n + 1)));
     return format(n);
+}
+
+std::vector<std::pair<int64_t, int64_t>> Store::number_leases(const EntitySpec& e) {
+    std::vector<std::pair<int64_t, int64_t>> out;
+    std::string text = setting(std::string("local.lease.") + e.table);
+    size_t p = 0;
+    while (p < text.size()) {
+        size_t q = text.find(';', p);
+        std::string part = text.substr(p, q == std::string::npos ? std::string::npos : q - p);
+        long long a = 0, b = -1;
+        if (sscanf(part.c_str(), "%lld %lld", &a, &b) == 2 && a <= b) out.push_back({a, b});
+        if (q == std::string::npos) break;
+        p = q + 1;
+    }
+    return out;
+}
+
+void Store::add_number_lease(const EntitySpec& e, int64_t first, int64_t last) {
+    std::string key = std::string("local.lease.") + e.table, text = setting(key);
+    set_setting(key, text + (text.empty() ? "" : ";") + std::to_string(first) + " " + std::to_string(last));
 }
 
 // Fields a write implies: numbers, defaults that follow another field, totals.

@@ -116,6 +116,15 @@ public:
     // record id, field "value") and syncs; a local one's is not.
     void set_setting(const std::string& key, const std::string& value);
 
+    // This device's own settings (is_local_setting), to keep across a
+    // replacement of the database's contents.
+    std::vector<std::pair<std::string, std::string>> local_settings();
+    // After the database's contents were replaced (a file opened, a sync
+    // snapshot installed): the file's device-local settings (another device's
+    // id, leases, sync state) give way to `keep`; this device keeps its id,
+    // and its clock moves past every stamp in the new log.
+    void adopt(const std::vector<std::pair<std::string, std::string>>& keep);
+
     // Derived data after a row of `e` changed by any path (a write here, an
     // import, a sync): a line's total, its order's total. `old_order` is the
     // line's order before the change, when it moved.
@@ -126,6 +135,9 @@ public:
     // server when it has one (numbers made offline on two devices then never
     // collide), else after the highest this device has seen.
     std::string next_number(const EntitySpec& e);
+    // The blocks of numbers leased for `e` and not used yet, and a new one.
+    std::vector<std::pair<int64_t, int64_t>> number_leases(const EntitySpec& e);
+    void add_number_lease(const EntitySpec& e, int64_t first, int64_t last);
 
 private:
     void validate_record(const EntitySpec& e, std::vector<Value>& values, const std::string& id, bool check_refs = true);

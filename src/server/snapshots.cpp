@@ -1,0 +1,78 @@
+// snapshots.cpp - see snapshots.h.
+#include "server/snapshots.h"
+
+#include <nlohmann/json.hpp>
+
+#include <filesystem>
+
+#include "records/store.h"
+#include "storage/db.h"
+#include "sync/merge.h"
+
+namespace crm::server {
+
+struct Snapshots::Replica {
+    std::mutex lock;
+    Database db;
+    std::unique_ptr<Store> store;
+    std::string file;          // the newest snapshot file, "" if none
+    int64_t file_cursor = 0;
+};
+
+Snapshots::Snapshots(Storage& storage, std::string dir, int64_t refresh_after)
+    : storage_(storage), dir_(std::move(dir)), refresh_after_(refresh_after) {
+    std::filesystem::create_directories(dir_);
+}
+
+Snapshots::~Snapshots() = default;
+
+Snapshots::Replica& Snapshots::replica(const std::string& ws) {
+    std::lock_guard g(lock_);
+    auto it = replicas_.find(ws);
+    if (it != replicas_.end()) return *it->second;
+    auto r = std::make_unique<Replica>();
+    r->db.open(dir_ + "/" + ws + ".replica.sqlite");
+    r->db.exec("PRAGMA synchronous = OFF");   // a cache: rebuilt from the storage if lost
+    r->store = std::make_unique<Store>(r->db);
+    return *replicas_.emplace(ws, std::move(r)).first->second;
+}
+
+std::string Snapshots::file_for(const std::string& ws, int64_t& cursor) {
+    Replica& r = replica(ws);
+    std::lock_guard g(r.lock);
+    // Catch up with the storage: every device's messages, through the merge the devices run.
+    int64_t at = std::atoll(r.store->setting("sync.cursor").c_str());
+    for (;;) {
+        PullResult p = storage_.pull(ws, at, "", 5000);
+        std::vector<Message> msgs;
+        msgs.reserve(p.messages.size());
+        for (size_t i = 0; i < p.messages.size(); i++)
+            msgs.push_back(message_from_json(nlohmann::json::parse(p.messages[i].body), "stored[" + std::to_string(p.messages[i].seq) + "]"));
+        Transaction tx(r.db);
+        apply_messages(*r.store, msgs);
+        r.store->set_setting("sync.cursor", std::to_string(p.cursor));
+        tx.commit();
+        at = p.cursor;
+        if (!p.more) break;
+    }
+    if (!r.file.empty() && at - r.file_cursor < refresh_after_ && std::filesystem::exists(r.file)) {
+        cursor = r.file_cursor;
+        return r.file;
+    }
+    std::string file = dir_ + "/" + ws + ".snapshot-" + std::to_string(at) + ".sqlite";
+    std::filesystem::remove(file);
+    r.db.cached("VACUUM INTO ?").bind_all(file).run();
+    {
+        // Nothing device-local travels: the receiving device brings its own.
+        Database out(file);
+        out.exec("DELETE FROM settings WHERE key = 'device_id' OR key LIKE 'ui.%' OR key LIKE 'sync.%' OR key LIKE 'local.%';"
+                 "DELETE FROM sync_conflicts; DELETE FROM sync_pending; DELETE FROM import_items; DELETE FROM imports;");
+    }
+    if (!r.file.empty() && r.file != file) std::filesystem::remove(r.file);
+    r.file = file;
+    r.file_cursor = at;
+    cursor = at;
+    return file;
+}
+
+}  // namespace crm::server
