@@ -4,7 +4,9 @@
 # Installs what is missing, and nothing else, so a second run does no network
 # work:
 #   - Debian packages: toolchains (cmake, ninja, g++, Emscripten 3.1.6), header
-#     libraries (doctest, nlohmann/json, cpp-httplib), Chromium, fonts;
+#     libraries (doctest, nlohmann/json, cpp-httplib), OpenSSL and libpq for
+#     the sync server, PostgreSQL (the server's tests start a throwaway
+#     cluster), Chromium, fonts;
 #   - third_party/imgui:  Dear ImGui 1.90.1 from Debian's source package;
 #   - third_party/sqlite: the SQLite amalgamation (from the npm package
 #     better-sqlite3, which ships it), used by both native and wasm builds;
@@ -28,6 +30,7 @@ APT_PACKAGES=(
   clang-14 libclang-rt-14-dev
   emscripten
   doctest-dev nlohmann-json3-dev libcpp-httplib-dev
+  libssl-dev libpq-dev postgresql
   chromium
   fonts-dejavu-core fonts-inter fonts-droid-fallback
   sqlite3

@@ -75,6 +75,7 @@ public:
             c_ = nullptr;
             throw StorageError("cannot connect to PostgreSQL: " + msg);
         }
+        PQclear(PQexec(c_, "SET client_min_messages TO warning"));
     }
     ~Connection() {
         if (c_) PQfinish(c_);

@@ -157,7 +157,7 @@ public:
             if (w.db.changes() > 0) r.stored++;
             else r.duplicates++;
         }
-        r.last_seq = w.db.query_int("SELECT coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'messages'), 0)");
+        r.last_seq = w.db.query_int("SELECT coalesce(max(seq), 0) FROM messages");
         tx.commit();
         return r;
     }
@@ -172,7 +172,7 @@ public:
         st.reset();
         r.more = (int)r.messages.size() == limit;
         r.cursor = r.more ? r.messages.back().seq
-                          : std::max(after, w.db.query_int("SELECT coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'messages'), 0)"));
+                          : std::max(after, w.db.query_int("SELECT coalesce(max(seq), 0) FROM messages"));
         return r;
     }
 
@@ -203,7 +203,7 @@ private:
     int64_t last_seq(const std::string& ws) {
         WorkspaceDb& w = open(ws);
         std::lock_guard g(w.lock);
-        return w.db.query_int("SELECT coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'messages'), 0)");
+        return w.db.query_int("SELECT coalesce(max(seq), 0) FROM messages");
     }
 
     WorkspaceDb& open(const std::string& ws) {
