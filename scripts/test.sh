@@ -46,11 +46,11 @@ ctest_stage native build/native
 echo "== wasm tests (ctest, under node)"
 ctest_stage wasm build/wasm
 
-echo "== fuzzing the importers (libFuzzer + ASan, ${FUZZ_SECONDS:-30} s each)"
+echo "== fuzzing the importers and sync (libFuzzer + ASan, ${FUZZ_SECONDS:-30} s each)"
 # The regression cases in tests/fuzz/regressions run first; a new crash is
 # saved there (commit it) and fails the run.
 if build fuzz; then
-  for t in csv json; do
+  for t in csv json sync; do
     mkdir -p "build/fuzz/corpus-$t"
     out=$(build/fuzz/fuzz_$t -max_total_time="${FUZZ_SECONDS:-30}" -timeout=10 -rss_limit_mb=2048 \
           -artifact_prefix="tests/fuzz/regressions/$t/crash-" "build/fuzz/corpus-$t" "tests/fuzz/regressions/$t" 2>&1)

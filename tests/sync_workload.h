@@ -87,7 +87,9 @@ inline void random_operation(Store& s, Rng& r, Store* other) {
             {&kContacts, "city"}, {&kContacts, "email"}, {&kContacts, "first_name"}, {&kContacts, "account_id"}, {&kContacts, "notes"},
             {&kAccounts, "tier"}, {&kAccounts, "name"}, {&kAccounts, "city"}, {&kAccounts, "parent_id"},
             {&kOpportunities, "stage"}, {&kOpportunities, "amount"}, {&kTasks, "done"}, {&kLeads, "notes"}, {&kActivities, "subject"}};
-        auto [e, f] = fields[r.below(std::size(fields))];
+        const auto& pick = fields[r.below(std::size(fields))];
+        const EntitySpec* e = pick.first;
+        const char* f = pick.second;
         std::string id = random_record(s, r, *e);
         if (id.empty()) return;
         Value v;

@@ -381,7 +381,9 @@ TEST_CASE("a bad message refuses its whole batch and changes nothing") {
         {"device's own setting", [](Message& m) { m.entity = "settings"; m.id = "sync.token"; m.field = "value"; m.value = "x"; }},
         {"must be a record id", [](Message& m) { m.field = "account_id"; m.value = ""; }},
     };
-    for (auto& [what, spoil] : bad) {
+    for (auto& item : bad) {
+        const std::string& what = item.first;
+        auto& spoil = item.second;
         CAPTURE(what);
         std::vector<Message> batch = msgs;
         spoil(batch.back());

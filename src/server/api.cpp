@@ -46,7 +46,8 @@ bool is_device_id(const std::string& s) {
 Response error_response(int status, const std::string& code, const std::string& message) {
     Response r;
     r.status = status;
-    r.body = json{{"error", message}, {"code", code}}.dump();
+    // The message may quote the request's bytes: invalid UTF-8 is replaced, not a failure.
+    r.body = json{{"error", message}, {"code", code}}.dump(-1, ' ', false, json::error_handler_t::replace);
     return r;
 }
 
