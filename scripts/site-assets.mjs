@@ -15,7 +15,7 @@ const walk = (dir) => {
   }
 };
 walk(site);
-const shell = files.filter((f) => !/^(sw\.js|sw-assets\.js|HOSTING\.md|.*\.tmp)$/.test(f)).sort();
+const shell = files.filter((f) => !/^(sw\.js|sw-assets\.js|.*\.md|.*\.tmp)$/.test(f)).sort();
 const hash = crypto.createHash('sha256');
 for (const f of shell) hash.update(f).update(fs.readFileSync(path.join(site, f)));
 const version = hash.digest('hex').slice(0, 16);

@@ -85,6 +85,7 @@ node_stage workflows.test.mjs
 node_stage pwa.test.mjs
 node_stage data.test.mjs
 node_stage schema.test.mjs
+node_stage sync.test.mjs
 node_stage million.test.mjs
 
 echo "total: $passed passed, $failed failed"

@@ -20,15 +20,19 @@ const TYPES = {
 // The policy site/HOSTING.md asks hosts to send: the tests run under it.
 export const CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; worker-src 'self'; manifest-src 'self'; object-src 'none'; base-uri 'self'; frame-ancestors 'none'";
 
+// The same policy with a sync server's origin allowed for fetch (HOSTING.md says how).
+export const cspWith = (connect) => CSP.replace("connect-src 'self'", "connect-src 'self' " + connect);
+
 // Serves `root` on 127.0.0.1 (a random free port). Returns {url, close}.
-export async function serve(root = SITE, port = 0) {
+// `csp` replaces the policy (e.g. cspWith(a sync server's origin)).
+export async function serve(root = SITE, port = 0, csp = CSP) {
   const server = http.createServer((req, res) => {
     let rel = decodeURIComponent(new URL(req.url, 'http://x').pathname);
     if (rel.endsWith('/')) rel += 'index.html';
     const file = path.join(root, path.normalize(rel));
     if (!file.startsWith(root) || !fs.existsSync(file) || !fs.statSync(file).isFile()) { res.writeHead(404).end(); return; }
     res.writeHead(200, {'Content-Type': TYPES[path.extname(file)] || 'application/octet-stream', 'Cache-Control': 'no-cache',
-                        'Content-Security-Policy': CSP, 'X-Content-Type-Options': 'nosniff'});
+                        'Content-Security-Policy': csp, 'X-Content-Type-Options': 'nosniff'});
     fs.createReadStream(file).pipe(res);
   });
   await new Promise((r) => server.listen(port, '127.0.0.1', r));

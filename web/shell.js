@@ -245,6 +245,46 @@
     textInput.focus({preventScroll: true});
   }
 
+  //--- Sync's HTTP: fetch, answered through _crm_http_done ----------------------
+  // A snapshot (saveTo) streams into the page's file system with its progress;
+  // anything else comes back as text. No cookies: the token is the credential.
+  Module.crmHttp = async (id, method, url, headersJson, body, saveTo) => {
+    let status = 0, text = '', error = '';
+    const headers = {};
+    try {
+      const init = {method: method, headers: JSON.parse(headersJson), cache: 'no-store', credentials: 'omit'};
+      if (body) init.body = body;
+      const res = await fetch(url, init);
+      status = res.status;
+      res.headers.forEach((v, k) => { headers[k] = v; });
+      if (saveTo && res.ok && res.body) {
+        const total = Number(res.headers.get('content-length')) || 0;
+        const reader = res.body.getReader();
+        let buf = new Uint8Array(total || (1 << 20)), got = 0, told = 0;
+        for (;;) {
+          const {done, value} = await reader.read();
+          if (done) break;
+          if (got + value.length > buf.length) {
+            const bigger = new Uint8Array(Math.max(buf.length * 2, got + value.length));
+            bigger.set(buf.subarray(0, got));
+            buf = bigger;
+          }
+          buf.set(value, got);
+          got += value.length;
+          if (got - told > (1 << 22) || got === total) { told = got; Module._crm_http_progress(id, got, total); }
+        }
+        Module.FS.writeFile(saveTo, buf.subarray(0, got));
+      } else {
+        text = await res.text();
+      }
+    } catch (e) {
+      status = 0;
+      error = (e && e.message) || String(e);
+    }
+    withString((b) => withString((h) => withString((er) => Module._crm_http_done(id, status, b, h, er), error), JSON.stringify(headers)), text);
+  };
+  window.addEventListener('online', () => { if (started) Module._crm_online(); });
+
   //--- Offline and updates: the service worker ----------------------------------
   // A new version installs in the background and waits; the app shows
   // "Update available - Reload", and only that click switches versions.
@@ -292,6 +332,11 @@
     started = true;
     Module.callMain([]);
     if (window.crmUpdateAvailable) Module._crm_update_available();
+    // An invite link (…#join=…): the app asks before joining; the token leaves the address bar.
+    if (location.hash.startsWith('#join=')) {
+      withString(Module._crm_invite, location.href);
+      history.replaceState(null, '', location.pathname + location.search);
+    }
   }
 
   // For the browser tests: the items ImGui drew (labels and rectangles) and what the screens show.

@@ -1,7 +1,8 @@
 // sw.js - the service worker: caches the app shell (HTML, JS, wasm, fonts,
 // icons) under a cache named by the build's version, serves it offline, and
 // switches to a new version only when the page asks (the user clicked
-// "Reload" on "Update available"), never under a running app.
+// "Reload" on "Update available"), never under a running app. The sync
+// server's API is left to the network, always.
 // sw-assets.js is generated at build time: CRM_VERSION and CRM_ASSETS.
 importScripts('sw-assets.js');
 const CACHE = 'crm-' + self.CRM_VERSION;
@@ -24,6 +25,8 @@ self.addEventListener('fetch', (event) => {
   const req = event.request;
   const url = new URL(req.url);
   if (req.method !== 'GET' || url.origin !== self.location.origin) return;
+  // The sync API is never cached or answered from the cache, even on the same origin.
+  if (req.headers.has('Authorization') || url.pathname.includes('/v1/')) return;
   event.respondWith((async () => {
     const cache = await caches.open(CACHE);
     // The shell from the cache (a directory URL is its index.html); anything else from the network.

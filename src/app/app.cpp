@@ -24,7 +24,10 @@ AppState g;
 // Helpers
 //-----------------------------------------------------------------------------
 
-void data_changed() { g.data_version++; }
+void data_changed() {
+    g.data_version++;
+    sync_after_change();
+}
 
 void notify(const std::string& text) {
     g.notice = text;
@@ -208,6 +211,7 @@ void init(Database& db, Store& store, PageFile* file) {
     g.campaigns.query = ListQuery{&kCampaigns, "start_date", true};
     g.first_run = store.count(kContacts) == 0 && store.count(kAccounts) == 0 && store.setting("ui.started").empty();
     platform::refresh_storage_info();
+    sync_at_start();
 }
 
 //-----------------------------------------------------------------------------
@@ -215,7 +219,7 @@ void init(Database& db, Store& store, PageFile* file) {
 //-----------------------------------------------------------------------------
 
 static void draw_first_run() {
-    if (!g.first_run) return;
+    if (!g.first_run || sync_offer_pending()) return;   // an invite first: joining brings the data
     if (!ImGui::IsPopupOpen("Welcome")) ImGui::OpenPopup("Welcome");
     ImGui::SetNextWindowPos(ImGui::GetMainViewport()->GetCenter(), ImGuiCond_Always, ImVec2(0.5f, 0.5f));
     ImGui::SetNextWindowSize(ImVec2(520 * g.scale, 0));
@@ -375,6 +379,7 @@ static void draw_status_bar() {
         ImGui::SameLine();
         if (ImGui::SmallButton("Reload")) platform::apply_update();
     }
+    draw_sync_status();
     if (!g.notice.empty() && platform::now_ms() < g.notice_until) {
         ImGui::SameLine(0, 24 * g.scale);
         ImGui::TextUnformatted(g.notice.c_str());
@@ -415,6 +420,7 @@ static void retry_failed_save() {
 void frame() {
     test_hooks_end_frame();   // publishes the previous frame's items
     retry_failed_save();
+    sync_tick();
     const ImGuiViewport* vp = ImGui::GetMainViewport();
     ImGui::SetNextWindowPos(vp->Pos);
     ImGui::SetNextWindowSize(vp->Size);
@@ -457,6 +463,7 @@ void frame() {
         draw_workflow_dialog();
         draw_search_popup();
     }
+    draw_sync_dialogs();
     ImGui::End();
 }
 
@@ -475,7 +482,9 @@ int next_timer_ms() {
         looked_at = g.data_version;
     }
     int64_t until = next ? next - now : 60000;
-    return (int)std::clamp<int64_t>(until, 1000, 60000);
+    int ms = (int)std::clamp<int64_t>(until, 1000, 60000);
+    int sync = sync_timer_ms();
+    return sync >= 0 ? std::min(ms, sync) : ms;
 }
 
 //-----------------------------------------------------------------------------
@@ -508,7 +517,7 @@ std::string test_state_json() {
         const Record& r = *g.record.rec;
         for (size_t i = 0; i < r.spec->fields.size(); i++) fields[r.spec->fields[i].name] = value_to_text(r.values[i]);
         j["record"] = {{"entity", g.record.entity->table}, {"id", g.record.id}, {"title", record_title(r)}, {"fields", fields},
-                       {"timeline", g.record.timeline.size()}};
+                       {"timeline", g.record.timeline.size()}, {"conflict_lines", g.record.conflict_lines}};
     }
     ListView* lv = g.screen == Screen::Contacts ? &g.contacts : g.screen == Screen::Accounts ? &g.accounts : g.screen == Screen::Leads ? &g.leads
                  : g.screen == Screen::Cases ? &g.cases : g.screen == Screen::Campaigns ? &g.campaigns : nullptr;
@@ -528,6 +537,7 @@ std::string test_state_json() {
     j["last_error"] = g.last_error;
     j["workflow"] = {{"kind", g.workflow.kind}, {"error", g.workflow.error}, {"result", g.workflow.result}};
     j["pipeline_selected"] = g.pipeline_selected;
+    j["sync"] = nlohmann::json::parse(sync_state_json());
     return j.dump();
 }
 

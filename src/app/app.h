@@ -8,6 +8,7 @@
 #include "storage/db.h"
 #include "storage/pagevfs.h"
 #include "records/store.h"
+#include "sync/session.h"
 
 namespace crm::app {
 
@@ -19,6 +20,12 @@ void set_scale(float scale);           // devicePixelRatio: rebuilds fonts and s
 void clear_color(float out[4]);        // the background of the current theme
 std::string test_state_json();         // what the screens show, for the browser tests
 std::string test_health();
-void file_arrived(const std::string& path, const std::string& name);   // picked or dropped             // the core's health check: "" when the database is sound
+void file_arrived(const std::string& path, const std::string& name);   // picked or dropped
+// Sync (sync_ui.cpp): answers to platform::http_request, the network coming
+// back, and an invite link the page was opened with.
+void http_done(int id, const HttpResponse& response);
+void http_progress(int id, double received, double total);
+void network_online();
+void invite_arrived(const std::string& link);
 
 }  // namespace crm::app

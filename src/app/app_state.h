@@ -14,6 +14,7 @@
 #include "records/listing.h"
 #include "storage/pagevfs.h"
 #include "records/store.h"
+#include "sync/merge.h"
 
 namespace crm::app {
 
@@ -46,6 +47,8 @@ struct RecordView {
     // Related records, newest first, fetched when the data version changes.
     std::vector<Record> timeline, tasks, opportunities, orders, cases, people;
     std::optional<std::vector<ChangeEntry>> history;   // read when the History tab first shows
+    std::vector<Conflict> conflicts;                   // values that lost to another device's edit
+    std::vector<std::string> conflict_lines;           // as the History tab last drew them
     int timeline_limit = 200;
     bool missing = false;                        // deleted or never existed
 };
@@ -142,6 +145,18 @@ void bold_text(const char* text);                               // a heading ins
 float button_width(const char* label);
 void same_line_if_fits(float width, float spacing = -1.0f);     // a row of items wraps instead of being cut
 std::string when_text(const std::string& iso);   // local, short
+
+// Sync (sync_ui.cpp)
+void sync_after_change();                        // a round 2 s after the user's changes
+void sync_at_start();
+void sync_request(double delay_ms);
+void sync_tick();                                // starts a round when one is due
+int sync_timer_ms();                             // when the next round is due; -1 none
+void draw_sync_status();                         // the status bar's part
+void draw_sync_settings();                       // Settings > Sync
+void draw_sync_dialogs();                        // join an invite; a snapshot's progress
+std::string sync_state_json();
+bool sync_offer_pending();                       // an invite waits for Join or Not now
 
 // Screens
 void draw_list_screen(ListView& lv, const EntitySpec& e);       // screen_lists.cpp

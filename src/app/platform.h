@@ -5,6 +5,8 @@
 #include <cstdint>
 #include <string>
 
+#include "sync/session.h"
+
 namespace crm::platform {
 
 struct StorageInfo {
@@ -30,6 +32,10 @@ void apply_update();
 // arrives in app::file_arrived with its path in the page's file system.
 void download_file(const std::string& fs_path, const std::string& name, const char* mime);
 void pick_file(const char* accept);
+
+// HTTP for sync (fetch): the answer, and a download's progress, arrive in
+// app::http_done and app::http_progress with the same id.
+void http_request(int id, const HttpRequest& request);
 
 void wake_after_ms(int ms);          // draw a frame then, even with no input
 double now_ms();                     // wall clock

@@ -282,7 +282,7 @@ void draw_incoming() {
         ImGui::BeginDisabled(!g_in.preview_stale);
         if (ImGui::Button("Open it")) {
             try {
-                load_database_file(*g.db, g_in.path);
+                open_database_file(*g.store, g_in.path);
                 g_in.result = "The database file was opened";
                 g_in.error.clear();
                 data_changed();

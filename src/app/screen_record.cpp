@@ -342,12 +342,34 @@ void draw_record_view() {
         }
         if (ImGui::BeginTabItem("History###history")) {
             // Every change to this record, newest first: who had it, what it said before.
-            if (!rv.history) rv.history = g.store->history(rv.id);
+            if (!rv.history) {
+                rv.history = g.store->history(rv.id);
+                rv.conflicts = conflicts_of(*g.store, rv.id);
+            }
             const std::vector<ChangeEntry>& hist = *rv.history;
-            if (ImGui::BeginTable("history_t", 3, ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_ScrollY)) {
+            // Values another device's edit overwrote at the same time: who, when, what was lost.
+            rv.conflict_lines.clear();
+            for (auto it = rv.conflicts.rbegin(); it != rv.conflicts.rend(); ++it) {
+                const FieldSpec* f = rv.entity->field(it->field);
+                auto who = [](const std::string& device) { return device == g.store->device_id() ? std::string("this device") : "device " + device.substr(device.size() > 6 ? device.size() - 6 : 0); };
+                std::string lost = value_to_text(it->lost_value), won = value_to_text(it->won_value);
+                if (f && f->type == FieldType::Ref) {
+                    lost = ref_title(entity(f->ref), lost);
+                    won = ref_title(entity(f->ref), won);
+                }
+                std::string line = std::string("Conflict on ") + (f ? f->label : it->field.c_str()) + ": \"" + lost + "\" (" + who(it->lost_device) +
+                                   ", " + when_text(it->lost_at) + ") was overwritten by \"" + won + "\" from " + who(it->won_device) + " at " +
+                                   when_text(it->won_at);
+                ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(0.8f, 0.45f, 0.1f, 1));
+                ImGui::TextWrapped("%s", line.c_str());
+                ImGui::PopStyleColor();
+                rv.conflict_lines.push_back(line);
+            }
+            if (ImGui::BeginTable("history_t", 4, ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_ScrollY)) {
                 ImGui::TableSetupColumn("When", ImGuiTableColumnFlags_WidthFixed, 140 * s);
                 ImGui::TableSetupColumn("Field", ImGuiTableColumnFlags_WidthFixed, 160 * s);
                 ImGui::TableSetupColumn("New value");
+                ImGui::TableSetupColumn("By", ImGuiTableColumnFlags_WidthFixed, 120 * s);
                 ImGui::TableHeadersRow();
                 for (auto it = hist.rbegin(); it != hist.rend(); ++it) {
                     ImGui::TableNextRow();
@@ -355,11 +377,13 @@ void draw_record_view() {
                     ImGui::TextUnformatted(when_text(it->at).c_str());
                     ImGui::TableNextColumn();
                     const FieldSpec* f = rv.entity->field(it->field);
-                    ImGui::TextUnformatted(it->field == "*" ? "created" : f ? f->label : it->field.c_str());
+                    ImGui::TextUnformatted(it->field == "*" ? "created" : it->field == "imported" ? "imported" : f ? f->label : it->field.c_str());
                     ImGui::TableNextColumn();
                     std::string v = value_to_text(it->value);
                     if (f && f->type == FieldType::Ref) v = ref_title(entity(f->ref), v);
                     ImGui::TextUnformatted(v.c_str());
+                    ImGui::TableNextColumn();
+                    ImGui::TextDisabled("%s", it->device_id == g.store->device_id() ? "this device" : ("device " + it->device_id.substr(it->device_id.size() > 6 ? it->device_id.size() - 6 : 0)).c_str());
                 }
                 ImGui::EndTable();
             }

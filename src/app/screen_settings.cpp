@@ -146,6 +146,10 @@ void draw_settings_screen() {
         record_table(kSegments, "name", {"name", "rules", "description"});
         ImGui::EndTabItem();
     }
+    if (ImGui::BeginTabItem("Sync")) {
+        draw_sync_settings();
+        ImGui::EndTabItem();
+    }
     if (ImGui::BeginTabItem("Users")) {
         record_table(kUsers, "name", {"name", "role", "team", "territory", "skills", "line", "active"});
         ImGui::EndTabItem();

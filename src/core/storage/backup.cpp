@@ -50,13 +50,18 @@ void load_database_file(Database& db, const std::string& path) {
         throw DbError(0, "'" + path + "' was written by a newer version of the app (schema " + std::to_string(src.user_version()) + ")");
     std::string ic = src.query_text("PRAGMA quick_check");
     if (ic != "ok") throw DbError(0, "'" + path + "' is damaged: " + ic);
+    // A statement left stepped (a cached one) holds a read lock the backup needs.
+    for (sqlite3_stmt* st = sqlite3_next_stmt(db.handle(), nullptr); st; st = sqlite3_next_stmt(db.handle(), st)) sqlite3_reset(st);
+    if (src.user_version() == latest_schema_version()) {
+        // Nothing to migrate: straight in (a large file is not held twice in memory).
+        copy(src.handle(), db.handle(), "replacing the database");
+        return;
+    }
     // Into a scratch copy first, migrated there: the real database changes only
     // once everything has worked.
     Database scratch(":memory:");
     copy(src.handle(), scratch.handle(), "reading '" + path + "'");
     migrate(scratch);
-    // A statement left stepped (a cached one) holds a read lock the backup needs.
-    for (sqlite3_stmt* st = sqlite3_next_stmt(db.handle(), nullptr); st; st = sqlite3_next_stmt(db.handle(), st)) sqlite3_reset(st);
     copy(scratch.handle(), db.handle(), "replacing the database");
 }
 
