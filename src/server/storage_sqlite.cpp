@@ -1,8 +1,9 @@
 // storage_sqlite.cpp - the server's embedded storage: SQLite files under one
-// folder (see storage.h). Each workspace file has one connection, used under
-// a lock: SQLite takes one writer at a time anyway, and a pull is a short
-// indexed read. WAL with synchronous=NORMAL: a killed process loses nothing
-// it acknowledged.
+// folder (see storage.h). Each workspace file has one writing connection,
+// used under a lock (SQLite takes one writer at a time anyway), and each
+// server thread its own reading connection: in WAL mode pulls read the last
+// commit while a push writes. synchronous=NORMAL: a killed process loses
+// nothing it acknowledged.
 #include <filesystem>
 #include <map>
 #include <mutex>
@@ -163,16 +164,21 @@ public:
     }
 
     PullResult pull(const std::string& ws, int64_t after, const std::string& exclude, int limit) override {
-        WorkspaceDb& w = open(ws);
-        std::lock_guard g(w.lock);
+        open(ws);   // created with its tables
+        Database& db = reader(ws);
         PullResult r;
-        Statement& st = w.db.cached("SELECT seq, hlc, device, record_id, field, body FROM messages WHERE seq > ? AND device <> ? ORDER BY seq LIMIT ?");
+        // The rows and the cursor from one commit: a read transaction (not Transaction's BEGIN IMMEDIATE).
+        db.exec("BEGIN");
+        struct End {
+            Database& db;
+            ~End() { db.exec("COMMIT"); }
+        } end{db};
+        Statement& st = db.cached("SELECT seq, hlc, device, record_id, field, body FROM messages WHERE seq > ? AND device <> ? ORDER BY seq LIMIT ?");
         st.bind_all(after, exclude, limit);
         while (st.step()) r.messages.push_back({st.column_int(0), st.column_text(1), st.column_text(2), st.column_text(3), st.column_text(4), st.column_text(5)});
         st.reset();
         r.more = (int)r.messages.size() == limit;
-        r.cursor = r.more ? r.messages.back().seq
-                          : std::max(after, w.db.query_int("SELECT coalesce(max(seq), 0) FROM messages"));
+        r.cursor = r.more ? r.messages.back().seq : std::max(after, db.query_int("SELECT coalesce(max(seq), 0) FROM messages"));
         return r;
     }
 
@@ -204,6 +210,19 @@ private:
         WorkspaceDb& w = open(ws);
         std::lock_guard g(w.lock);
         return w.db.query_int("SELECT coalesce(max(seq), 0) FROM messages");
+    }
+
+    // This thread's reading connection to a workspace file.
+    Database& reader(const std::string& ws) {
+        thread_local std::map<std::pair<const SqliteStorage*, std::string>, std::unique_ptr<Database>> readers;
+        auto& slot = readers[{this, ws}];
+        if (!slot) {
+            OpenOptions o;
+            o.read_only = true;   // the writer set WAL; a reader leaves it
+            o.create = false;
+            slot = std::make_unique<Database>(dir_ + "/workspaces/" + ws + ".sqlite", o);
+        }
+        return *slot;
     }
 
     WorkspaceDb& open(const std::string& ws) {

@@ -250,7 +250,8 @@ std::string Store::next_number(const EntitySpec& e) {
         return nf->prefix + digits;
     };
     auto taken = [&](const std::string& number) {
-        Statement& st = db_.cached(std::string("SELECT 1 FROM ") + e.table + " WHERE number = ?");
+        // "number <> ''" lets SQLite use the partial index without re-preparing for each value.
+        Statement& st = db_.cached(std::string("SELECT 1 FROM ") + e.table + " WHERE number = ? AND number <> ''");
         st.bind_all(number);
         bool found = st.step();
         st.reset();

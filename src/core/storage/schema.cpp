@@ -662,7 +662,9 @@ CREATE INDEX import_items_by_import ON import_items(import_id);
 //                  they arrive (the row holds NULL meanwhile);
 //   sync_conflicts a field value that lost to a concurrent edit from another
 //                  device, for the record's History tab.
-// Settings that were counters of this device move under "local.", and the
+// Orders get an index on their number (cases have a unique one) for the
+// lookups that keep numbers apart. Settings that were counters of this
+// device move under "local.", and the
 // round-robin positions go: assignment now follows from the data.
 //-----------------------------------------------------------------------------
 const char* kV5 = R"SQL(
@@ -692,6 +694,8 @@ CREATE TABLE sync_conflicts (
   won_at INTEGER NOT NULL
 );
 CREATE INDEX sync_conflicts_record ON sync_conflicts(record_id);
+-- Numbers are looked up when a number is given out or arrives from another device.
+CREATE INDEX orders_number ON orders(number) WHERE number <> '';
 UPDATE settings SET key = 'local.next.cases' WHERE key = 'next_case_number';
 UPDATE settings SET key = 'local.next.orders' WHERE key = 'next_order_number';
 DELETE FROM settings WHERE key LIKE 'leads.round\_robin.%' ESCAPE '\';

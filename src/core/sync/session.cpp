@@ -269,7 +269,7 @@ void SyncSession::prepare() {
         return;
     }
     case Step::Pull:
-        current_ = request("GET", "/v1/pull?after=" + std::to_string(setting_int(store_, "sync.cursor")) + "&limit=2000");
+        current_ = request("GET", "/v1/pull?after=" + std::to_string(setting_int(store_, "sync.cursor")) + "&limit=5000");
         return;
     case Step::End:
         have_request_ = false;

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cstdio>
+#include <map>
 #include <memory>
 
 namespace crm {
@@ -16,14 +17,23 @@ HttpResponse http_send(const HttpRequest& r, int timeout_seconds) {
     size_t scheme = r.url.find("://");
     size_t slash = r.url.find('/', scheme == std::string::npos ? 0 : scheme + 3);
     std::string origin = r.url.substr(0, slash), path = slash == std::string::npos ? "/" : r.url.substr(slash);
-    httplib::Client cli(origin);
+    // One kept-alive connection per server and thread: a round's requests
+    // do not each pay for a new TCP connection.
+    thread_local std::map<std::string, std::unique_ptr<httplib::Client>> clients;
+    std::unique_ptr<httplib::Client>& slot = clients[origin];
+    if (!slot) {
+        slot = std::make_unique<httplib::Client>(origin);
+        slot->set_keep_alive(true);
+        slot->set_connection_timeout(10);
+        slot->set_write_timeout(60);
+    }
+    httplib::Client& cli = *slot;
     if (!cli.is_valid()) {
         out.error = "not a server address: " + origin;
+        clients.erase(origin);
         return out;
     }
-    cli.set_connection_timeout(10);
     cli.set_read_timeout(timeout_seconds);
-    cli.set_write_timeout(timeout_seconds);
     httplib::Headers h;
     for (auto& [k, v] : r.headers) h.emplace(k, v);
     httplib::Result res{nullptr, httplib::Error::Unknown};
