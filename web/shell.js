@@ -273,7 +273,11 @@
           got += value.length;
           if (got - told > (1 << 22) || got === total) { told = got; Module._crm_http_progress(id, got, total); }
         }
-        Module.FS.writeFile(saveTo, buf.subarray(0, got));
+        // The file system takes the buffer as it is (canOwn): a large snapshot is not held twice.
+        const stream = Module.FS.open(saveTo, 'w');
+        Module.FS.write(stream, buf, 0, got, 0, true);
+        Module.FS.close(stream);
+        buf = null;
       } else {
         text = await res.text();
       }

@@ -228,6 +228,7 @@ Response Api::route(const Request& r) {
         }
         PushResult res = storage_.push(tok->workspace, rows);
         counters_.stored += res.stored;
+        if (res.stored > 0 && snapshots_) snapshots_->changed(tok->workspace);
         out.body = json{{"stored", res.stored}, {"duplicates", res.duplicates}, {"cursor", res.last_seq}, {"server_time", server_time}}.dump();
         return out;
     }

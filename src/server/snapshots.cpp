@@ -3,6 +3,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <chrono>
+#include <cstdio>
 #include <filesystem>
 
 #include "records/store.h"
@@ -22,9 +24,46 @@ struct Snapshots::Replica {
 Snapshots::Snapshots(Storage& storage, std::string dir, int64_t refresh_after)
     : storage_(storage), dir_(std::move(dir)), refresh_after_(refresh_after) {
     std::filesystem::create_directories(dir_);
+    worker_ = std::thread([this] { work(); });
 }
 
-Snapshots::~Snapshots() = default;
+Snapshots::~Snapshots() {
+    {
+        std::lock_guard g(queue_lock_);
+        stopping_ = true;
+    }
+    queue_cv_.notify_all();
+    worker_.join();
+}
+
+void Snapshots::changed(const std::string& ws) {
+    {
+        std::lock_guard g(queue_lock_);
+        dirty_.insert(ws);
+    }
+    queue_cv_.notify_all();
+}
+
+void Snapshots::work() {
+    std::unique_lock g(queue_lock_);
+    for (;;) {
+        queue_cv_.wait(g, [&] { return stopping_ || !dirty_.empty(); });
+        if (stopping_) return;
+        // A second's pause lets a burst of pushes arrive first.
+        if (queue_cv_.wait_for(g, std::chrono::seconds(1), [&] { return stopping_; })) return;
+        std::string ws = *dirty_.begin();
+        dirty_.erase(dirty_.begin());
+        g.unlock();
+        try {
+            Replica& r = replica(ws);
+            std::lock_guard rl(r.lock);
+            catch_up(r, ws);
+        } catch (const std::exception& e) {
+            fprintf(stderr, "crm-server: catching up the snapshot of %s: %s\n", ws.c_str(), e.what());
+        }
+        g.lock();
+    }
+}
 
 Snapshots::Replica& Snapshots::replica(const std::string& ws) {
     std::lock_guard g(lock_);
@@ -37,10 +76,8 @@ Snapshots::Replica& Snapshots::replica(const std::string& ws) {
     return *replicas_.emplace(ws, std::move(r)).first->second;
 }
 
-std::string Snapshots::file_for(const std::string& ws, int64_t& cursor) {
-    Replica& r = replica(ws);
-    std::lock_guard g(r.lock);
-    // Catch up with the storage: every device's messages, through the merge the devices run.
+int64_t Snapshots::catch_up(Replica& r, const std::string& ws) {
+    // Every device's messages, through the merge the devices run.
     int64_t at = std::atoll(r.store->setting("sync.cursor").c_str());
     for (;;) {
         PullResult p = storage_.pull(ws, at, "", 5000);
@@ -55,12 +92,20 @@ std::string Snapshots::file_for(const std::string& ws, int64_t& cursor) {
         at = p.cursor;
         if (!p.more) break;
     }
+    return at;
+}
+
+std::string Snapshots::file_for(const std::string& ws, int64_t& cursor) {
+    Replica& r = replica(ws);
+    std::lock_guard g(r.lock);
+    int64_t at = catch_up(r, ws);
     if (!r.file.empty() && at - r.file_cursor < refresh_after_ && std::filesystem::exists(r.file)) {
         cursor = r.file_cursor;
         return r.file;
     }
     std::string file = dir_ + "/" + ws + ".snapshot-" + std::to_string(at) + ".sqlite";
     std::filesystem::remove(file);
+    r.db.reset_statements();   // VACUUM refuses to run beside a statement left on a row
     r.db.cached("VACUUM INTO ?").bind_all(file).run();
     {
         // Nothing device-local travels: the receiving device brings its own.

@@ -7,12 +7,17 @@
 // sequence number it includes; a copy less than `refresh_after` messages old
 // is served again. The replicas are a cache: any process rebuilds them from
 // the storage, so several servers over one PostgreSQL each keep their own.
+// A background thread catches a replica up a second after pushes to its
+// workspace, so a join pays for the copy, not for applying the messages.
 #pragma once
 
+#include <condition_variable>
 #include <map>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <string>
+#include <thread>
 
 #include "server/storage.h"
 
@@ -25,16 +30,25 @@ public:
     // The path of a snapshot of `workspace`; `cursor` is set to the last
     // sequence number it includes.
     std::string file_for(const std::string& workspace, int64_t& cursor);
+    // Messages were stored for `workspace`: its replica catches up soon.
+    void changed(const std::string& workspace);
 
 private:
     struct Replica;
     Replica& replica(const std::string& workspace);
+    int64_t catch_up(Replica& r, const std::string& workspace);   // under r.lock; returns the cursor
+    void work();
 
     Storage& storage_;
     std::string dir_;
     int64_t refresh_after_;
     std::mutex lock_;
     std::map<std::string, std::unique_ptr<Replica>> replicas_;
+    std::mutex queue_lock_;
+    std::condition_variable queue_cv_;
+    std::set<std::string> dirty_;
+    bool stopping_ = false;
+    std::thread worker_;
 };
 
 }  // namespace crm::server

@@ -54,6 +54,7 @@ struct Network {
     std::vector<std::string> urls;
     Rng& r;
     double lose = 0.05;
+    std::string error;   // the last round's
     HttpResponse send(HttpRequest q) {
         const std::string& base = urls[r.below(urls.size())];
         size_t p = q.url.find("/v1/");
@@ -65,6 +66,7 @@ struct Network {
     SyncState sync(Store& s) {
         SyncSession session(s, "/tmp/crm-test-snapshot-" + std::to_string(getpid()) + "-" + std::to_string(r.below(1 << 30)));
         while (const HttpRequest* q = session.next()) session.take(send(*q));
+        error = session.error();
         return session.state();
     }
 };
@@ -184,7 +186,7 @@ TEST_CASE("a server killed (SIGKILL) in the middle of pushes: the device retries
     HttpDevice b(srv.url, token, 0, 2);
     Network net{{srv.url}, r};
     net.lose = 0;
-    REQUIRE(net.sync(b.store) == SyncState::Done);
+    REQUIRE_MESSAGE(net.sync(b.store) == SyncState::Done, net.error);
     CHECK(all_rows(b.db) == all_rows(a.db));
 }
 

@@ -75,7 +75,12 @@ ImportSummary import_json(Store& store, std::istream& in, const std::string& nam
 
     Transaction tx(db);
     db.exec("PRAGMA defer_foreign_keys = ON");   // rows may refer to rows later in the file; checked at the end
-    if (mode == ImportMode::Replace) {
+    // A database that syncs cannot forget rows the other devices hold: there
+    // a replace deletes (as tombstones, which sync carries) what the file lacks.
+    bool synced = !store.setting("sync.server").empty();
+    if (mode == ImportMode::Replace && synced) {
+        db.exec("CREATE TEMP TABLE IF NOT EXISTS replace_seen (id TEXT PRIMARY KEY) WITHOUT ROWID; DELETE FROM temp.replace_seen;");
+    } else if (mode == ImportMode::Replace) {
         const auto& all = all_entities();
         for (auto it = all.rbegin(); it != all.rend(); ++it) {
             sum.removed += db.query_int(std::string("SELECT count(*) FROM ") + (*it)->table);
@@ -152,6 +157,7 @@ ImportSummary import_json(Store& store, std::istream& in, const std::string& nam
             } else {
                 store.put(*spec, r);
                 sum.added++;
+                if (synced) db.cached("INSERT OR IGNORE INTO temp.replace_seen(id) VALUES (?)").bind_all(r.id).run();
             }
         } catch (const ValidationError& e) {
             fail(path + "." + e.field, e.message());
@@ -206,6 +212,18 @@ ImportSummary import_json(Store& store, std::istream& in, const std::string& nam
             std::string theirs = it.value().get<std::string>();
             if (mode == ImportMode::Replace || mine.empty()) store.set_setting(it.key(), theirs);
         }
+    }
+
+    if (mode == ImportMode::Replace && synced) {
+        const auto& all = all_entities();
+        for (auto it = all.rbegin(); it != all.rend(); ++it) {
+            std::vector<std::string> gone;
+            Statement st = db.prepare(std::string("SELECT id FROM ") + (*it)->table + " WHERE deleted = 0 AND id NOT IN (SELECT id FROM temp.replace_seen)");
+            while (st.step()) gone.push_back(st.column_text(0));
+            for (const std::string& id : gone) store.remove(**it, id);
+            sum.removed += (int64_t)gone.size();
+        }
+        db.exec("DELETE FROM temp.replace_seen");
     }
 
     // Every reference must now resolve.

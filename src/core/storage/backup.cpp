@@ -50,8 +50,7 @@ void load_database_file(Database& db, const std::string& path) {
         throw DbError(0, "'" + path + "' was written by a newer version of the app (schema " + std::to_string(src.user_version()) + ")");
     std::string ic = src.query_text("PRAGMA quick_check");
     if (ic != "ok") throw DbError(0, "'" + path + "' is damaged: " + ic);
-    // A statement left stepped (a cached one) holds a read lock the backup needs.
-    for (sqlite3_stmt* st = sqlite3_next_stmt(db.handle(), nullptr); st; st = sqlite3_next_stmt(db.handle(), st)) sqlite3_reset(st);
+    db.reset_statements();   // a statement left on a row holds a read lock the backup needs
     if (src.user_version() == latest_schema_version()) {
         // Nothing to migrate: straight in (a large file is not held twice in memory).
         copy(src.handle(), db.handle(), "replacing the database");

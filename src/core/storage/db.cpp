@@ -256,4 +256,8 @@ void Transaction::rollback() {
     }
 }
 
+void Database::reset_statements() {
+    for (sqlite3_stmt* st = sqlite3_next_stmt(db_, nullptr); st; st = sqlite3_next_stmt(db_, st)) sqlite3_reset(st);
+}
+
 }  // namespace crm

@@ -120,6 +120,9 @@ public:
     // of "main"), changes of an open transaction included: a refused import
     // must leave exactly these bytes.
     std::string serialize() const;
+    // Resets every statement of this connection: a cached statement left on a
+    // row holds a read lock that a backup, a VACUUM or a DROP must not meet.
+    void reset_statements();
 
     sqlite3* handle() const { return db_; }
     const std::string& path() const { return path_; }

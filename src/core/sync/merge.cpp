@@ -488,7 +488,8 @@ Outgoing collect_outgoing(Store& store, int64_t after, size_t max_count, size_t 
                 m.base_device = b->stamp.device;
             }
         }
-        out.bytes += message_to_json(m).dump().size() + 1;
+        out.texts.push_back(message_to_json(m).dump());
+        out.bytes += out.texts.back().size() + 1;
         out.messages.push_back(std::move(m));
     }
     return out;

@@ -55,6 +55,7 @@ ApplyResult apply_pending(Store& store);
 // device's messages (a database opened from a file passes on what it holds).
 struct Outgoing {
     std::vector<Message> messages;
+    std::vector<std::string> texts;   // each message as JSON, made once
     int64_t last_seq = 0;   // the log seq up to which everything was taken
     size_t bytes = 0;
     bool more = false;

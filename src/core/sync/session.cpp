@@ -250,9 +250,10 @@ void SyncSession::prepare() {
             return prepare();
         }
         std::string body = "{\"messages\":[";
-        for (size_t i = 0; i < batch_.messages.size(); i++) {
+        body.reserve(batch_.bytes + 16);
+        for (size_t i = 0; i < batch_.texts.size(); i++) {
             if (i) body += ',';
-            body += message_to_json(batch_.messages[i]).dump();
+            body += batch_.texts[i];
         }
         body += "]}";
         current_ = request("POST", "/v1/push", std::move(body));
