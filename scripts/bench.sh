@@ -41,3 +41,10 @@ awk '
 echo "== the app in Chromium, $CONTACTS contacts generated in the page"
 cmake --build --preset wasm --target site | tail -n 1
 (cd wasm-tests && node bench.app.mjs "$CONTACTS") | tee "$OUT/app.txt"
+
+echo "== sync over HTTP on loopback, $CONTACTS contacts: crm-server on SQLite and on PostgreSQL"
+cmake --build --preset native --target bench_sync crm crm-server | tail -n 1
+bash tests/with_postgres.sh sh -c "build/native/tests/bench_sync --server-bin build/native/crm-server --dir '$OUT/sync' --contacts '$CONTACTS' --pg \"\$CRM_TEST_PG\"" \
+  | tee "$OUT/sync.txt"
+echo "== a new device joins a workspace of $CONTACTS contacts in Chromium"
+(cd wasm-tests && node bench.sync.mjs "$CONTACTS") | tee "$OUT/sync-browser.txt"

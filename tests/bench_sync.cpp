@@ -12,10 +12,6 @@
 //           (the server builds its replica) and again (the cached snapshot);
 //   clients C devices at once, each making a few edits and syncing, R rounds:
 //           request latency p50 / p99 and rounds per second.
-#include <signal.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -30,6 +26,7 @@
 #include "platform/native/http_client.h"
 #include "server/storage.h"
 #include "server/tokens.h"
+#include "server_process.h"
 
 using namespace crm;
 using namespace crm::server;
@@ -42,40 +39,6 @@ void report(const std::string& name, double value, const char* unit) {
     printf("bench %-34s %12.3f %s\n", name.c_str(), value, unit);
     fflush(stdout);
 }
-
-struct Server {
-    pid_t pid = -1;
-    std::string url;
-    Server(const std::string& bin, std::vector<std::string> args) {
-        args.insert(args.begin(), bin);
-        args.push_back("--port");
-        args.push_back("0");
-        int out[2];
-        if (pipe(out) != 0) throw std::runtime_error("pipe");
-        pid = fork();
-        if (pid == 0) {
-            dup2(out[1], 1);
-            close(out[0]);
-            std::vector<char*> argv;
-            for (std::string& s : args) argv.push_back(s.data());
-            argv.push_back(nullptr);
-            execv(argv[0], argv.data());
-            _exit(127);
-        }
-        close(out[1]);
-        std::string line;
-        char c;
-        while (read(out[0], &c, 1) == 1 && c != '\n') line += c;
-        close(out[0]);
-        size_t p = line.find("http://");
-        if (p == std::string::npos) throw std::runtime_error("crm-server did not start: " + line);
-        url = line.substr(p, line.find(' ', p) - p);
-    }
-    ~Server() {
-        kill(pid, SIGTERM);
-        waitpid(pid, nullptr, 0);
-    }
-};
 
 std::string token_for(Storage& st, const std::string& ws) {
     std::string t = new_token(), h = sha256_hex(t);
@@ -205,14 +168,14 @@ int main(int argc, char** argv) {
             std::string data = dir + "/sqlite-server";
             std::filesystem::remove_all(data);
             std::unique_ptr<Storage> st = open_sqlite_storage(data);
-            Server srv(bin, {"--data", data, "--rate-limit", "0", "--threads", "64"});
+            testing::ServerProcess srv(bin, {"--data", data, "--rate-limit", "0", "--threads", "64"});
             run("sqlite", *st, srv.url, dir, contacts, clients, rounds);
         }
         if (!pg.empty()) {
             std::unique_ptr<Storage> st = open_postgres_storage(pg);
             std::string cache = dir + "/pg-cache";
             std::filesystem::remove_all(cache);
-            Server srv(bin, {"--postgres", pg, "--cache", cache, "--rate-limit", "0", "--threads", "64"});
+            testing::ServerProcess srv(bin, {"--postgres", pg, "--cache", cache, "--rate-limit", "0", "--threads", "64"});
             run("postgres", *st, srv.url, dir, contacts, clients, rounds);
         }
     } catch (const std::exception& e) {

@@ -69,12 +69,13 @@ try {
   await app.waitState((x) => x.sync && x.sync.offer, 'the invite dialog');
   await app.find('Join', { window: 'Join a workspace' });
   t0 = Date.now();
-  let worst = 0, last = Date.now();
   await app.click('Join', { window: 'Join a workspace' });
   const s = await app.waitState((x) => x.sync.state === 'done' && x.contacts >= CONTACTS, 'joined', 900000);
   const joined = (Date.now() - t0) / 1000;
   report('browser_join_to_data', joined, 's');
   report('browser_join_contacts', s.contacts, 'contacts');
+  report('browser_join_download', s.sync.download_ms / 1000, 's');
+  report('browser_join_install', s.sync.install_ms / 1000, 's');
   await app.waitState((x) => x.save && x.save.state === 'saved', 'saved', 900000);
   report('browser_join_to_saved', (Date.now() - t0) / 1000, 's');
   const memory = await page.evaluate(() => (performance.memory ? performance.memory.usedJSHeapSize : 0));

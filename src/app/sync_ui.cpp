@@ -30,6 +30,7 @@ struct SyncUi {
     double next_at = 0;                 // wall ms of the next automatic round; 0: none planned
     double backoff = kFirstBackoff;
     double got = 0, total = 0;          // a snapshot's download
+    double sent_at = 0, download_ms = 0;
     bool ran = false;                   // a round has ended since the page opened
     SyncState last_state = SyncState::Done;
     SyncSession::Report last;
@@ -99,6 +100,7 @@ void send_next() {
     if (!r) return finish();
     S.in_flight = true;
     S.downloading = !r->save_to.empty();
+    S.sent_at = platform::now_ms();
     platform::http_request(++S.id, *r);
 }
 
@@ -154,6 +156,7 @@ void http_done(int id, const HttpResponse& response) {
     S.in_flight = false;
     bool snapshot = S.downloading;
     S.downloading = false;
+    if (snapshot) S.download_ms = platform::now_ms() - S.sent_at;
     int64_t received = S.session->report().received;
     S.session->take(response);
     if (snapshot && S.session->report().snapshot) refresh_after_sync(true);
@@ -381,7 +384,9 @@ std::string sync_state_json() {
                         {"conflicts", S.last.conflicts},
                         {"snapshot", S.last.snapshot},
                         {"got", S.got},
-                        {"total", S.total}};
+                        {"total", S.total},
+                        {"download_ms", S.download_ms},
+                        {"install_ms", S.last.install_ms}};
     return j.dump();
 }
 

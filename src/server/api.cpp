@@ -3,6 +3,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cctype>
 #include <cmath>
 
 #include "base/hlc.h"
@@ -51,6 +52,31 @@ Response error_response(int status, const std::string& code, const std::string& 
     return r;
 }
 
+Request make_request(const std::string& method, const std::string& target,
+                     const std::vector<std::pair<std::string, std::string>>& headers, std::string body) {
+    Request r;
+    r.method = method;
+    size_t q = target.find('?');
+    r.path = target.substr(0, q);
+    std::string qs = q == std::string::npos ? "" : target.substr(q + 1);
+    size_t p = 0;
+    while (p < qs.size()) {
+        size_t amp = qs.find('&', p);
+        std::string part = qs.substr(p, amp == std::string::npos ? std::string::npos : amp - p);
+        size_t eq = part.find('=');
+        r.query[part.substr(0, eq)] = eq == std::string::npos ? "" : part.substr(eq + 1);
+        if (amp == std::string::npos) break;
+        p = amp + 1;
+    }
+    for (const auto& [k, v] : headers) {
+        std::string key = k;
+        for (char& c : key) c = (char)std::tolower((unsigned char)c);
+        r.headers[key] = v;
+    }
+    r.body = std::move(body);
+    return r;
+}
+
 Api::Api(Storage& storage, ApiOptions options, Snapshots* snapshots) : storage_(storage), options_(std::move(options)), snapshots_(snapshots) {}
 
 int64_t Api::now() { return options_.clock ? options_.clock() : wall_clock_ms(); }
@@ -81,7 +107,7 @@ Response Api::handle(const Request& r) {
         if (allowed) {
             out.headers.push_back({"Access-Control-Allow-Origin", origin});
             out.headers.push_back({"Vary", "Origin"});
-            out.headers.push_back({"Access-Control-Expose-Headers", "X-Crm-Cursor, Retry-After"});
+            out.headers.push_back({"Access-Control-Expose-Headers", "X-Crm-Cursor, X-Crm-Clock, Retry-After"});
             if (r.method == "OPTIONS") {
                 out.headers.push_back({"Access-Control-Allow-Methods", "GET, POST, OPTIONS"});
                 out.headers.push_back({"Access-Control-Allow-Headers",
@@ -273,10 +299,11 @@ Response Api::route(const Request& r) {
     }
     // /v1/snapshot
     if (!snapshots_) return error_response(404, "not_found", "this server makes no snapshots");
-    int64_t cursor = 0;
-    out.file = snapshots_->file_for(tok->workspace, cursor);
+    int64_t cursor = 0, clock = 0;
+    out.file = snapshots_->file_for(tok->workspace, cursor, clock);
     out.content_type = "application/vnd.sqlite3";
     out.headers.push_back({"X-Crm-Cursor", std::to_string(cursor)});
+    out.headers.push_back({"X-Crm-Clock", std::to_string(clock)});
     counters_.snapshots++;
     return out;
 }

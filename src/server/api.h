@@ -78,4 +78,9 @@ private:
 // A JSON error response.
 Response error_response(int status, const std::string& code, const std::string& message);
 
+// A request from its parts as HTTP carries them: the target's query string
+// ("/v1/pull?after=5&limit=10") is split off, header names lower-cased.
+Request make_request(const std::string& method, const std::string& target,
+                     const std::vector<std::pair<std::string, std::string>>& headers, std::string body);
+
 }  // namespace crm::server

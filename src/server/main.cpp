@@ -191,16 +191,8 @@ int main(int argc, char** argv) {
     });
     auto handler = [&](const httplib::Request& req, httplib::Response& res) {
         int64_t t0 = wall_clock_ms();
-        Request r;
-        r.method = req.method;
-        r.path = req.path;
-        for (auto& [k, v] : req.params) r.query[k] = v;
-        for (auto& [k, v] : req.headers) {
-            std::string key = k;
-            for (char& c : key) c = (char)std::tolower((unsigned char)c);
-            r.headers[key] = v;
-        }
-        r.body = req.body;
+        std::vector<std::pair<std::string, std::string>> headers(req.headers.begin(), req.headers.end());
+        Request r = make_request(req.method, req.target, headers, req.body);
         Response out = api.handle(r);
         res.status = out.status;
         for (auto& [k, v] : out.headers) res.set_header(k, v);

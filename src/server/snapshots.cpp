@@ -18,7 +18,7 @@ struct Snapshots::Replica {
     Database db;
     std::unique_ptr<Store> store;
     std::string file;          // the newest snapshot file, "" if none
-    int64_t file_cursor = 0;
+    int64_t file_cursor = 0, file_clock = 0;
 };
 
 Snapshots::Snapshots(Storage& storage, std::string dir, int64_t refresh_after)
@@ -95,12 +95,13 @@ int64_t Snapshots::catch_up(Replica& r, const std::string& ws) {
     return at;
 }
 
-std::string Snapshots::file_for(const std::string& ws, int64_t& cursor) {
+std::string Snapshots::file_for(const std::string& ws, int64_t& cursor, int64_t& clock) {
     Replica& r = replica(ws);
     std::lock_guard g(r.lock);
     int64_t at = catch_up(r, ws);
     if (!r.file.empty() && at - r.file_cursor < refresh_after_ && std::filesystem::exists(r.file)) {
         cursor = r.file_cursor;
+        clock = r.file_clock;
         return r.file;
     }
     std::string file = dir_ + "/" + ws + ".snapshot-" + std::to_string(at) + ".sqlite";
@@ -116,7 +117,9 @@ std::string Snapshots::file_for(const std::string& ws, int64_t& cursor) {
     if (!r.file.empty() && r.file != file) std::filesystem::remove(r.file);
     r.file = file;
     r.file_cursor = at;
+    r.file_clock = r.store->hlc().last();
     cursor = at;
+    clock = r.file_clock;
     return file;
 }
 

@@ -28,8 +28,8 @@ public:
     Snapshots(Storage& storage, std::string dir, int64_t refresh_after = 10000);
     ~Snapshots();
     // The path of a snapshot of `workspace`; `cursor` is set to the last
-    // sequence number it includes.
-    std::string file_for(const std::string& workspace, int64_t& cursor);
+    // sequence number it includes, `clock` to the newest stamp in it.
+    std::string file_for(const std::string& workspace, int64_t& cursor, int64_t& clock);
     // Messages were stored for `workspace`: its replica catches up soon.
     void changed(const std::string& workspace);
 

@@ -323,7 +323,7 @@ private:
     }
     void give_back(Connection* c) {
         std::lock_guard g(lock_);
-        if (c->ok() && idle_.size() < 16) idle_.push_back(c);
+        if (c->ok() && idle_.size() < 64) idle_.push_back(c);   // as many as the server has threads: no reconnecting under load
         else delete c;
     }
     static std::vector<std::string> split(const std::string& sql) {

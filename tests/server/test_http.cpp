@@ -116,7 +116,7 @@ TEST_CASE("over HTTP: health, a body over the limit refused with JSON, CORS for 
     std::unique_ptr<Storage> st = open_sqlite_storage(dir.path);
     WorkspaceInfo ws = st->create_workspace("T");
     std::string token = new_token_for(*st, ws.id);
-    ServerProcess srv({"--data", dir.path, "--max-body", "4096", "--allow-origin", "https://app.example"});
+    ServerProcess srv(CRM_SERVER_BIN, {"--data", dir.path, "--max-body", "4096", "--allow-origin", "https://app.example"});
     httplib::Client c(srv.url);
     auto h = c.Get("/v1/health");
     REQUIRE(h);
@@ -140,7 +140,7 @@ TEST_CASE("over HTTP: health, a body over the limit refused with JSON, CORS for 
 TEST_CASE("devices converge through a crm-server on SQLite") {
     TempDir dir;
     std::unique_ptr<Storage> st = open_sqlite_storage(dir.path);
-    ServerProcess srv({"--data", dir.path, "--rate-limit", "0"});
+    ServerProcess srv(CRM_SERVER_BIN, {"--data", dir.path, "--rate-limit", "0"});
     converge(*st, {srv.url}, env_or("CRM_SERVER_SEEDS", 3), env_or("CRM_SERVER_OPS", 150));
 }
 
@@ -149,7 +149,7 @@ TEST_CASE("a server killed (SIGKILL) in the middle of pushes: the device retries
     std::unique_ptr<Storage> st = open_sqlite_storage(dir.path);
     WorkspaceInfo ws = st->create_workspace("T");
     std::string token = new_token_for(*st, ws.id);
-    ServerProcess srv({"--data", dir.path, "--rate-limit", "0"});
+    ServerProcess srv(CRM_SERVER_BIN, {"--data", dir.path, "--rate-limit", "0"});
     HttpDevice a(srv.url, token, 0, 1);
     DemoOptions demo;
     demo.contacts = 1200;
@@ -195,7 +195,7 @@ TEST_CASE("the crm CLI syncs a database file and says what it sent and received;
     std::unique_ptr<Storage> st = open_sqlite_storage(dir.path);
     WorkspaceInfo ws = st->create_workspace("T");
     std::string token = new_token_for(*st, ws.id);
-    ServerProcess srv({"--data", dir.path});
+    ServerProcess srv(CRM_SERVER_BIN, {"--data", dir.path});
     std::string db = dir.path + "/mine.db";
     auto run = [&](const std::string& args) {
         std::string cmd = std::string(CRM_CLI_BIN) + " --db " + db + " " + args + " 2>&1";
@@ -231,9 +231,9 @@ TEST_CASE("devices converge through crm-server on PostgreSQL, then through two c
     REQUIRE_MESSAGE(pg, "CRM_TEST_PG is not set: run this suite through tests/with_postgres.sh");
     std::unique_ptr<Storage> st = open_postgres_storage(pg);
     TempDir cache1, cache2;
-    ServerProcess one({"--postgres", pg, "--cache", cache1.path, "--rate-limit", "0"});
+    ServerProcess one(CRM_SERVER_BIN, {"--postgres", pg, "--cache", cache1.path, "--rate-limit", "0"});
     converge(*st, {one.url}, env_or("CRM_SERVER_SEEDS", 3), env_or("CRM_SERVER_OPS", 150));
-    ServerProcess two({"--postgres", pg, "--cache", cache2.path, "--rate-limit", "0"});
+    ServerProcess two(CRM_SERVER_BIN, {"--postgres", pg, "--cache", cache2.path, "--rate-limit", "0"});
     converge(*st, {one.url, two.url}, env_or("CRM_SERVER_SEEDS", 3), env_or("CRM_SERVER_OPS", 150));
 }
 

@@ -37,28 +37,7 @@ struct World {
         while (const HttpRequest* q = session.next()) {
             HttpRequest r = *q;
             if (tamper) tamper(r);
-            Request req;
-            req.method = r.method;
-            std::string path = r.url.substr(r.url.find("/v1/"));
-            size_t qm = path.find('?');
-            req.path = path.substr(0, qm);
-            if (qm != std::string::npos) {
-                std::string qs = path.substr(qm + 1);
-                size_t p = 0;
-                while (p <= qs.size()) {
-                    size_t amp = qs.find('&', p);
-                    std::string part = qs.substr(p, amp == std::string::npos ? std::string::npos : amp - p);
-                    req.query[part.substr(0, part.find('='))] = part.substr(part.find('=') + 1);
-                    if (amp == std::string::npos) break;
-                    p = amp + 1;
-                }
-            }
-            for (auto& [k, v] : r.headers) {
-                std::string key = k;
-                for (char& c : key) c = (char)std::tolower((unsigned char)c);
-                req.headers[key] = v;
-            }
-            req.body = r.body;
+            Request req = make_request(r.method, r.url.substr(r.url.find("/v1/")), r.headers, r.body);
             Response out = api.handle(req);
             HttpResponse resp;
             resp.status = out.status;

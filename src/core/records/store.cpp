@@ -71,7 +71,7 @@ std::vector<std::pair<std::string, std::string>> Store::local_settings() {
     return out;
 }
 
-void Store::adopt(const std::vector<std::pair<std::string, std::string>>& keep) {
+void Store::adopt(const std::vector<std::pair<std::string, std::string>>& keep, int64_t clock) {
     migrate(db_);
     Transaction tx(db_);
     std::vector<std::string> drop;
@@ -88,7 +88,8 @@ void Store::adopt(const std::vector<std::pair<std::string, std::string>>& keep) 
     sel.bind_all(device_id_);
     if (sel.step()) device_n_ = sel.column_int(0);
     sel.reset();
-    hlc_.observe(db_.query_int("SELECT coalesce(max(hlc), 0) FROM change_log"));
+    hlc_.observe(clock >= 0 ? clock : db_.query_int("SELECT coalesce(max(hlc), 0) FROM change_log"));
+    set_setting("sync.clock", std::to_string(hlc_.last()));
     tx.commit();
 }
 

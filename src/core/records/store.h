@@ -123,7 +123,9 @@ public:
     // snapshot installed): the file's device-local settings (another device's
     // id, leases, sync state) give way to `keep`; this device keeps its id,
     // and its clock moves past every stamp in the new log.
-    void adopt(const std::vector<std::pair<std::string, std::string>>& keep);
+    // `clock` is the newest stamp in the new log when the caller knows it
+    // (a sync snapshot says); otherwise the log is read for it.
+    void adopt(const std::vector<std::pair<std::string, std::string>>& keep, int64_t clock = -1);
 
     // Derived data after a row of `e` changed by any path (a write here, an
     // import, a sync): a line's total, its order's total. `old_order` is the

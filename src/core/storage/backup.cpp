@@ -39,7 +39,7 @@ int64_t save_database_file(Database& db, const std::string& path) {
     return n;
 }
 
-void load_database_file(Database& db, const std::string& path) {
+void load_database_file(Database& db, const std::string& path, bool full_check) {
     OpenOptions ro;
     ro.read_only = true;
     ro.create = false;
@@ -48,8 +48,20 @@ void load_database_file(Database& db, const std::string& path) {
     if (app != kApplicationId) throw DbError(0, "'" + path + "' is not a database of this CRM (application_id " + std::to_string(app) + ")");
     if (src.user_version() > latest_schema_version())
         throw DbError(0, "'" + path + "' was written by a newer version of the app (schema " + std::to_string(src.user_version()) + ")");
-    std::string ic = src.query_text("PRAGMA quick_check");
-    if (ic != "ok") throw DbError(0, "'" + path + "' is damaged: " + ic);
+    if (full_check) {
+        std::string ic = src.query_text("PRAGMA quick_check");
+        if (ic != "ok") throw DbError(0, "'" + path + "' is damaged: " + ic);
+    } else {
+        FILE* f = std::fopen(path.c_str(), "rb");
+        long bytes = -1;
+        if (f) {
+            std::fseek(f, 0, SEEK_END);
+            bytes = std::ftell(f);
+            std::fclose(f);
+        }
+        if (bytes != (long)src.file_size_bytes()) throw DbError(0, "'" + path + "' is incomplete (" + std::to_string(bytes) + " bytes of " +
+                                                                    std::to_string(src.file_size_bytes()) + ")");
+    }
     db.reset_statements();   // a statement left on a row holds a read lock the backup needs
     if (src.user_version() == latest_schema_version()) {
         // Nothing to migrate: straight in (a large file is not held twice in memory).

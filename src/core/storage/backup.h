@@ -16,6 +16,9 @@ int64_t save_database_file(Database& db, const std::string& path);
 // Replaces everything in `db` with the database in `path`: checked first
 // (a CRM database, intact, not from a newer app), then copied in and
 // migrated to this app's schema. On any error `db` is unchanged.
-void load_database_file(Database& db, const std::string& path);
+// `full_check` runs SQLite's quick_check over the whole file; without it
+// (a sync server's snapshot, which came whole over HTTP) the header and the
+// file's length must agree, which catches a cut-short download.
+void load_database_file(Database& db, const std::string& path, bool full_check = true);
 
 }  // namespace crm

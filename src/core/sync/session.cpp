@@ -3,6 +3,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <chrono>
 #include <cstdio>
 
 #include "base/hlc.h"
@@ -141,9 +142,9 @@ SyncStatus sync_status(Store& store) {
 // Snapshots and database files
 //-----------------------------------------------------------------------------
 
-void install_snapshot(Store& store, const std::string& path, int64_t cursor) {
+void install_snapshot(Store& store, const std::string& path, int64_t cursor, int64_t clock) {
     auto keep = store.local_settings();
-    load_database_file(store.db(), path);
+    load_database_file(store.db(), path, false);
     int64_t last = store.db().query_int("SELECT coalesce(max(seq), 0) FROM change_log");
     for (auto& [k, v] : keep) {
         if (k == "sync.cursor") v = std::to_string(cursor);
@@ -152,7 +153,7 @@ void install_snapshot(Store& store, const std::string& path, int64_t cursor) {
     }
     keep.push_back({"sync.cursor", std::to_string(cursor)});
     keep.push_back({"sync.pushed", std::to_string(last)});
-    store.adopt(keep);
+    store.adopt(keep, clock);
 }
 
 void open_database_file(Store& store, const std::string& path) {
@@ -361,7 +362,11 @@ void SyncSession::take(const HttpResponse& r) {
             auto it = r.headers.find("x-crm-cursor");
             if (it == r.headers.end()) return end(SyncState::Failed, "The server's snapshot came without its cursor", true);
             int64_t cursor = std::atoll(it->second.c_str());
-            install_snapshot(store_, scratch_, cursor);
+            auto clock_it = r.headers.find("x-crm-clock");
+            int64_t clock = clock_it == r.headers.end() ? -1 : std::atoll(clock_it->second.c_str());
+            auto t0 = std::chrono::steady_clock::now();
+            install_snapshot(store_, scratch_, cursor, clock);
+            report_.install_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
             if (FILE* f = std::fopen(scratch_.c_str(), "rb")) {
                 std::fseek(f, 0, SEEK_END);
                 report_.snapshot_bytes = std::ftell(f);

@@ -90,6 +90,7 @@ public:
         int64_t sent = 0, stored = 0, received = 0, applied = 0, duplicates = 0, conflicts = 0, pending = 0;
         bool snapshot = false;
         int64_t snapshot_bytes = 0;
+        double install_ms = 0;   // checking and copying in the snapshot
         int64_t cursor = 0;
         std::string workspace;
     };
@@ -128,7 +129,8 @@ private:
 
 // Replaces the database with a snapshot the server sent (a database file);
 // this device keeps its id and settings, and continues from `cursor`.
-void install_snapshot(Store& store, const std::string& path, int64_t cursor);
+// `clock` is the newest stamp the snapshot holds (-1: read the log for it).
+void install_snapshot(Store& store, const std::string& path, int64_t cursor, int64_t clock = -1);
 // Opens a database file from elsewhere in place of this one (Data > Open a
 // database file): this device keeps its id and its own settings; if it
 // syncs, the next round sends everything the file holds (the server keeps
