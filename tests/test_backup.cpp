@@ -16,9 +16,12 @@ TEST_CASE("save the database as a file, load it into another; refuse foreign or 
     std::string acc = a.account("Ёлка ООО");
     a.contact("Анна", "Петрова", acc, "anna@example.ru");
     std::string path = "test_backup_a.sqlite";
+    a.store.set_setting("sync.token", "crm_secret");
     CHECK(save_database_file(a.db, path) > 4096);
+    CHECK(a.store.setting("sync.token") == "crm_secret");
     {
         Database check(path);
+        CHECK(check.query_int("SELECT count(*) FROM settings WHERE key = 'sync.token'") == 0);   // a credential stays behind
         CHECK(check.query_text("PRAGMA integrity_check") == "ok");
         CHECK(check.query_text("SELECT last_name FROM contacts") == "Петрова");
         CHECK(check.query_text("PRAGMA journal_mode") == "delete");

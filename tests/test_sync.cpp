@@ -316,6 +316,21 @@ TEST_CASE("an erasure wins: the person goes on every device, and edits made mean
     }
 }
 
+TEST_CASE("an erasure of the newest records is sent too: log numbers are never given twice") {
+    Device a, b(0, 2);
+    Relay r;
+    std::string ct = a.store.create(kContacts, {{"last_name", "Silva"}});
+    a.store.update(kContacts, ct, {{"city", "Porto"}});   // the newest rows of the log
+    r.sync(a);
+    r.sync(b);
+    int64_t newest = a.db.query_int("SELECT max(seq) FROM change_log");
+    erase_person(a.store, ct);   // deletes those rows, then logs the erasure
+    CHECK(a.db.query_int("SELECT seq FROM change_log WHERE field = 'erased'") > newest);
+    r.sync(a);
+    r.sync(b);
+    CHECK(!b.store.get(kContacts, ct, true));
+}
+
 TEST_CASE("shared settings sync by last writer; a device's own settings never leave it") {
     Device a, b(0, 2);
     Relay r;
@@ -413,6 +428,10 @@ TEST_CASE("the existing log of a database from before sync gets stamps that keep
     CHECK(h[1] == h[0] + 1);
     CHECK(h[2] == h[1] + 1);
     CHECK(db.query_int("SELECT hlc FROM change_log WHERE device = 2") == hlc_from_millis(4500));
+    // The rows keep their numbers, and a number is never given again.
+    CHECK(db.query_int("SELECT group_concat(seq) = '1,2,3,4' FROM (SELECT seq FROM change_log ORDER BY seq)") == 1);
+    db.exec("DELETE FROM change_log WHERE seq = 4; INSERT INTO change_log(entity, record_id, field, at, device) VALUES ('contacts', 'r3', '*', 6000, 1)");
+    CHECK(db.query_int("SELECT max(seq) FROM change_log") == 5);
 }
 
 }  // TEST_SUITE

@@ -165,6 +165,32 @@ const tests = [
     }
   }],
 
+  ['sync runs in the tab that writes: a second tab that takes over syncs, the first stops', async () => {
+    const E = await device('e');
+    await join(E.app);
+    const page2 = await E.ctx.newPage();
+    await page2.goto(site.url);
+    await page2.waitForFunction(() => window.crmOneWriterState === 'other-tab', null, { timeout: 20000 });
+    await page2.click('text=Use it here');
+    await page2.waitForFunction(() => window.crmReady === true, null, { timeout: 60000 });
+    await E.page.waitForFunction(() => window.crmOneWriterState === 'moved', null, { timeout: 20000 });
+    const app2 = new App(page2);
+    await app2.ready();
+    await app2.waitState((x) => x.sync.state === 'done', 'the new writer syncs at start', 60000);
+    const frames = await E.page.evaluate(() => window.crmTest.frames());
+    await app2.click('Contacts');
+    await app2.click('New contact');
+    await app2.fill('##Last name', 'Zweittab', { window: 'edit' });
+    await app2.click('Save', { window: 'edit' });
+    await app2.waitState((x) => x.sync.state === 'done' && x.sync.pending === 0, 'the change sent from the second tab', 30000);
+    eq(await E.page.evaluate(() => window.crmTest.frames()), frames, 'the first tab draws (and syncs) nothing any more');
+    // Another device sees it.
+    const other = path.join(work, 'cli-check.sqlite');
+    execFileSync(path.join(BIN, 'crm'), ['--db', other, 'sync', '--server', server.url, '--token', token]);
+    assert(/Zweittab/.test(execFileSync(path.join(BIN, 'crm'), ['--db', other, 'search', 'Zweittab'], { encoding: 'utf8' })), 'the CLI device has it');
+    await E.ctx.close();
+  }],
+
   ['a revoked token stops sync with a message in words; changes stay on the device', async () => {
     const D = await device('d');
     await join(D.app);

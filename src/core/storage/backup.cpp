@@ -27,6 +27,7 @@ int64_t save_database_file(Database& db, const std::string& path) {
     {
         Database out(tmp);
         copy(db.handle(), out.handle(), "writing '" + path + "'");
+        out.exec("DELETE FROM settings WHERE key = 'sync.token'");
         // A file for other programs: a rollback journal they all understand.
         out.exec("PRAGMA journal_mode = DELETE");
     }

@@ -11,6 +11,8 @@
 namespace crm {
 
 // Writes a copy of `db` to `path` (replacing it). Returns the bytes written.
+// The copy leaves without this device's sync token: a file is shared, and
+// the token is a credential (opening the file elsewhere keeps that device's own).
 int64_t save_database_file(Database& db, const std::string& path);
 
 // Replaces everything in `db` with the database in `path`: checked first

@@ -652,7 +652,7 @@ CREATE INDEX import_items_by_import ON import_items(import_id);
 //-----------------------------------------------------------------------------
 // 5: sync. Each change_log row gets its hybrid-logical-clock stamp (hlc:
 // wall ms << 16 | counter, see base/hlc.h); `at` stays the wall time of the
-// write, shown in history and taken for updated_at. Rows written before this
+// write, shown in history and taken for updated_at; seq never repeats. Rows written before this
 // version are stamped from `at`, made strictly increasing per device in log
 // order (a wall clock that stepped back must not reorder a device's own
 // edits). The tables below are this device's own and never sync:
@@ -668,7 +668,24 @@ CREATE INDEX import_items_by_import ON import_items(import_id);
 // round-robin positions go: assignment now follows from the data.
 //-----------------------------------------------------------------------------
 const char* kV5 = R"SQL(
-ALTER TABLE change_log ADD COLUMN hlc INTEGER NOT NULL DEFAULT 0;
+-- The log is rebuilt with AUTOINCREMENT: a sequence number is never given
+-- twice, even after an erasure deleted the newest rows (sync sends every row
+-- after the last one the server acknowledged, by this number).
+CREATE TABLE change_log_v5 (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  entity TEXT NOT NULL,
+  record_id TEXT NOT NULL,
+  field TEXT NOT NULL,
+  value ANY,
+  at INTEGER NOT NULL,              -- wall ms of the write, UTC
+  device INTEGER NOT NULL REFERENCES devices(n),
+  hlc INTEGER NOT NULL DEFAULT 0    -- hybrid logical clock stamp (base/hlc.h)
+);
+INSERT INTO change_log_v5(seq, entity, record_id, field, value, at, device)
+  SELECT seq, entity, record_id, field, value, at, device FROM change_log ORDER BY seq;
+DROP TABLE change_log;
+ALTER TABLE change_log_v5 RENAME TO change_log;
+CREATE INDEX change_log_record ON change_log(record_id, seq);
 CREATE TABLE sync_pending (
   seq INTEGER PRIMARY KEY,
   message TEXT NOT NULL            -- the message as received (JSON)

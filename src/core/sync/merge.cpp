@@ -260,7 +260,7 @@ struct Applier {
 
     void apply_setting(const Message& m, const std::vector<Entry>& es) {
         const Entry* w = newest(es, "");
-        log(m, "value", m.value.get<std::string>(), hlc_millis(m.hlc));
+        log(m, "value", m.value.get<std::string>(), m.at.empty() ? hlc_millis(m.hlc) : *parse_datetime(m.at));
         if (!w || w->stamp < Stamp{m.hlc, m.device})
             db.cached("INSERT INTO settings(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value")
                 .bind_all(m.id, m.value.get<std::string>())
