@@ -11,7 +11,8 @@
 # The default is what CI runs (about 25 minutes here). FULL=1 runs the long
 # versions before an issue is called done: the sync convergence property
 # through the server with 20 seeds x 1,000 operations per device on SQLite
-# and PostgreSQL (instead of 3 x 150), and each fuzzer for 5 minutes.
+# and PostgreSQL (instead of 3 x 150), the browser CSV import with 1,000,000
+# rows (instead of 200,000), and each fuzzer for 5 minutes.
 set -uo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
@@ -49,7 +50,9 @@ echo "== wasm build"
 build wasm || { echo "total: $passed passed, $((failed + 1)) failed"; exit 1; }
 
 if [ "${FULL:-0}" = 1 ]; then
-  export CRM_SERVER_SEEDS=20 CRM_SERVER_OPS=1000 FUZZ_SECONDS="${FUZZ_SECONDS:-300}"
+  export CRM_SERVER_SEEDS=20 CRM_SERVER_OPS=1000 FUZZ_SECONDS="${FUZZ_SECONDS:-300}" CRM_MILLION_ROWS=1000000
+else
+  export CRM_MILLION_ROWS="${CRM_MILLION_ROWS:-200000}"
 fi
 echo "== native tests (ctest)"
 # The convergence property natively: 100 seeds x 3 replicas x 1,000 operations.
