@@ -24,10 +24,17 @@ std::vector<Record> related(const EntitySpec& e, const char* field, const std::s
 
 void load(RecordView& rv) {
     rv.version = g.data_version;
+    std::optional<Record> before = std::move(rv.rec);
     rv.rec = g.store->get(*rv.entity, rv.id);
     rv.missing = !rv.rec;
     if (!rv.rec) return;
-    rv.edit.clear();
+    // Changes may arrive from another device while the user types in a field:
+    // a buffer that differs from the value it started from is theirs, and stays.
+    for (auto it = rv.edit.begin(); it != rv.edit.end();) {
+        const FieldSpec* f = rv.entity->field(it->first);
+        bool typed = f && before && before->id == rv.id && it->second != field_text(*f, before->get(it->first));
+        it = typed ? std::next(it) : rv.edit.erase(it);
+    }
     const EntitySpec* e = rv.entity;
     const char* key = e == &kContacts ? "contact_id" : e == &kAccounts ? "account_id" : e == &kLeads ? "lead_id"
                     : e == &kCases ? "case_id" : e == &kOpportunities ? "opportunity_id" : e == &kCampaigns ? "campaign_id" : "";

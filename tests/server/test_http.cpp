@@ -137,6 +137,84 @@ TEST_CASE("over HTTP: health, a body over the limit refused with JSON, CORS for 
     CHECK(bad->get_header_value("Content-Type") == "application/json");
 }
 
+TEST_CASE("over HTTP: each bad request, missing, wrong, revoked, read-only and other workspaces' tokens, the rate limit; none changes anything") {
+    TempDir dir;
+    std::unique_ptr<Storage> st = open_sqlite_storage(dir.path);
+    WorkspaceInfo ws = st->create_workspace("T"), other = st->create_workspace("Other");
+    std::string token = new_token_for(*st, ws.id), ro = new_token_for(*st, ws.id, true), revoked = new_token_for(*st, ws.id);
+    std::string other_token = new_token_for(*st, other.id);
+    REQUIRE(st->revoke_token(st->tokens(ws.id).back().id));
+    ServerProcess srv(CRM_SERVER_BIN, {"--data", dir.path, "--rate-limit", "120"});
+    httplib::Client c(srv.url);
+    auto headers = [&](const std::string& t, const std::string& schema = std::to_string(latest_schema_version()), const std::string& proto = "1") {
+        httplib::Headers h = {{"X-Crm-Protocol", proto}, {"X-Crm-Schema", schema}, {"X-Crm-Device", "dev-1"}};
+        if (!t.empty()) h.emplace("Authorization", "Bearer " + t);
+        return h;
+    };
+    int64_t now = wall_clock_ms();
+    json good = a_message("dev-1", now - 1000, "r1");
+    auto push = [&](const std::string& t, const std::string& body, httplib::Headers h = {}) {
+        auto r = c.Post("/v1/push", h.empty() ? headers(t) : h, body, "application/json");
+        REQUIRE(r);
+        return std::make_pair(r->status, json::parse(r->body, nullptr, false));
+    };
+    REQUIRE(push(token, json{{"messages", {good}}}.dump()).first == 200);
+    int64_t stored = st->stats().messages;
+    json wrong_type = good;
+    wrong_type["value"]["name"] = 7;
+    json unknown = good;
+    unknown["entity"] = "spaceships";
+    json ahead = a_message("dev-1", now + 3600000, "r2");
+    struct Case {
+        const char* what;
+        int status;
+        std::pair<int, json> got;
+    } cases[] = {
+        {"malformed JSON", 400, push(token, "{\"messages\": [")},
+        {"a wrong type", 400, push(token, json{{"messages", {wrong_type}}}.dump())},
+        {"an unknown entity", 400, push(token, json{{"messages", {unknown}}}.dump())},
+        {"a change an hour ahead", 400, push(token, json{{"messages", {ahead}}}.dump())},
+        {"an old app", 426, push(token, json{{"messages", {good}}}.dump(), headers(token, "4"))},
+        {"another protocol", 400, push(token, json{{"messages", {good}}}.dump(), headers(token, std::to_string(latest_schema_version()), "9"))},
+        {"no token", 401, push("", json{{"messages", {good}}}.dump())},
+        {"a wrong token", 401, push("crm_nothing", json{{"messages", {good}}}.dump())},
+        {"a revoked token", 401, push(revoked, json{{"messages", {good}}}.dump())},
+        {"a read-only token writing", 403, push(ro, json{{"messages", {good}}}.dump())},
+    };
+    for (const Case& k : cases) {
+        CAPTURE(k.what);
+        CHECK(k.got.first == k.status);
+        CHECK(k.got.second.is_object());
+        CHECK_FALSE(k.got.second.value("error", "").empty());
+    }
+    CHECK(cases[3].got.second["code"] == "clock_ahead");
+    CHECK(cases[4].got.second["accepts"]["schema"]["min"] == kMinSyncSchema);
+    CHECK(st->stats().messages == stored);
+    // Another workspace's token sees nothing of this one, and may not name it.
+    auto o = c.Get("/v1/pull?after=0", headers(other_token));
+    REQUIRE(o);
+    CHECK(json::parse(o->body)["messages"].empty());
+    httplib::Headers cross = headers(other_token);
+    cross.emplace("X-Crm-Workspace", ws.id);
+    auto x = c.Get("/v1/pull?after=0", cross);
+    REQUIRE(x);
+    CHECK(x->status == 403);
+    CHECK(x->body.find("r1") == std::string::npos);
+    // The rate limit: a burst of 20 (120 a minute), then 429 with Retry-After.
+    int limited = 0;
+    std::string retry_after;
+    for (int i = 0; i < 40; i++) {
+        auto r = c.Get("/v1/info", headers(ro));
+        REQUIRE(r);
+        if (r->status == 429) {
+            limited++;
+            retry_after = r->get_header_value("Retry-After");
+        }
+    }
+    CHECK(limited >= 15);
+    CHECK(std::atoi(retry_after.c_str()) >= 1);
+}
+
 TEST_CASE("devices converge through a crm-server on SQLite") {
     TempDir dir;
     std::unique_ptr<Storage> st = open_sqlite_storage(dir.path);
