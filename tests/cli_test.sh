@@ -44,6 +44,23 @@ name=$(sqlite3 "$DB" "SELECT last_name FROM contacts WHERE country = 'DE' LIMIT 
 expect 0 "$CRM" --db "$DB" search "$name";     contains out "$name"
 expect 0 "$CRM" --db "$DB" search zzzzqqq;     contains err "no matches for 'zzzzqqq'"
 
+# Reports: the table behind each Analytics page, as text or CSV.
+expect 0 "$CRM" report --help;                 contains out "rfm"; contains out "order_lines"
+expect 0 "$CRM" --db "$DB" report value;       contains out "LTV:CAC"; contains out "note: period"
+expect 0 "$CRM" --db "$DB" report rules --csv
+[ "$(head -1 "$DIR/out")" = "antecedent,consequent,count,support,confidence,lift" ] && ok || bad "rules CSV header: $(head -1 "$DIR/out")"
+[ "$(wc -l < "$DIR/out")" -gt 3 ] && ok || bad "the demo data gives no cross-sell rules"
+expect 0 "$CRM" --db "$DB" report rfm --csv --from 2020-01-01
+[ "$(head -1 "$DIR/out")" = "customer_id,recency_days,frequency,monetary,r,f,m,segment" ] && ok || bad "rfm CSV header: $(head -1 "$DIR/out")"
+# Every customer with a sale is in the RFM table once, as many as the orders table knows.
+want=$(sqlite3 "$DB" "SELECT count(DISTINCT account_id) FROM orders WHERE deleted = 0 AND status NOT IN ('cancelled', 'returned') AND currency = 'EUR' AND ordered_at >= '2020-01-01'")
+[ "$(($(wc -l < "$DIR/out") - 1))" = "$want" ] && ok || bad "rfm has $(($(wc -l < "$DIR/out") - 1)) rows, the orders $want customers"
+expect 0 "$CRM" --db "$DB" report pivot --source orders --rows tier --cols year --measure count --csv; contains out "Gold"
+expect 2 "$CRM" --db "$DB" report nonsense;    contains err "unknown report 'nonsense'"
+expect 2 "$CRM" --db "$DB" report value --from 2025-13-01; contains err "'2025-13-01' is not a date"
+expect 2 "$CRM" --db "$DB" report pivot --source orders --rows stage; contains err "'stage' is not a dimension of orders"
+expect 2 "$CRM" --db "$DB" report sales --owner "Nobody Here"; contains err "--owner 'Nobody Here' is not a user"
+
 # Demo data into a database that holds data is refused, and changes nothing.
 before=$(sqlite3 "$DB" "SELECT count(*) FROM change_log")
 expect 1 "$CRM" --db "$DB" demo --contacts 10; contains err "already holds data"

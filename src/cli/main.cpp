@@ -11,6 +11,8 @@
 //   crm --db FILE revert-import                     undo the last CSV import as a whole
 //   crm --db FILE sync [--server URL --token T | --invite LINK] [--status]
 //                                                   sync with a crm-server (see sync/session.h)
+//   crm --db FILE report NAME [--from D] [--to D] [--csv] [filters]
+//                                                   the table behind an Analytics page (crm report --help)
 //
 // Errors go to stderr with exit status 1 (2 for usage); a failed command
 // leaves the database as it was (every write is one transaction).
@@ -23,6 +25,7 @@
 #include <string>
 #include <vector>
 
+#include "analytics/reports.h"
 #include "exchange/csv.h"
 #include "platform/native/http_client.h"
 #include "storage/db.h"
@@ -53,7 +56,11 @@ const char* kUsage =
     "  revert-import                    undo the last CSV import: its records removed, its updates undone\n"
     "  sync [--server URL --token T | --invite LINK] [--status]\n"
     "                                   send this database's changes to a crm-server and receive the others'\n"
-    "                                   (the server and token are remembered; --status only reports)\n";
+    "                                   (the server and token are remembered; --status only reports)\n"
+    "  report NAME [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--csv] [--owner NAME] [--team T] [--territory T]\n"
+    "         [--tier T] [--industry I] [--country CC] [--channel C] [--by G] [--top N]\n"
+    "         [--source S --rows D --cols D --measure count|sum|average]\n"
+    "                                   the table behind an Analytics page; `crm report --help` lists them\n";
 
 struct Usage : std::runtime_error {
     using std::runtime_error::runtime_error;
@@ -280,6 +287,96 @@ int cmd_sync(Store& store, const std::string& db_path, const std::vector<std::st
     return 0;
 }
 
+void print_report_list() {
+    printf("usage: crm --db FILE report NAME [options]\n"
+           "The period is --from/--to (default: the year up to today), compared with the one before where a report shows both.\n"
+           "reports:\n");
+    for (const ReportInfo& r : all_reports()) printf("  %-15s %-11s %s\n", r.name, r.page, r.summary);
+    printf("pivot sources and dimensions:\n");
+    for (const char* const* s = kPivotSources; *s; s++) {
+        std::string dims;
+        for (const std::string& d : pivot_dimensions(*s)) dims += (dims.empty() ? "" : ", ") + d;
+        printf("  %-15s %s\n", *s, dims.c_str());
+    }
+}
+
+int cmd_report(Store& store, const std::vector<std::string>& args) {
+    if (args.empty()) throw Usage("report: a report name is needed (crm report --help lists them)");
+    const ReportInfo* info = find_report(args[0]);
+    if (!info) throw Usage("report: unknown report '" + args[0] + "' (crm report --help lists them)");
+    std::string from, to;
+    bool csv = false;
+    ReportArgs a;
+    std::string owner;
+    for (size_t i = 1; i < args.size(); i++) {
+        const std::string& o = args[i];
+        if (o == "--csv") { csv = true; continue; }
+        if (i + 1 >= args.size()) throw Usage("report: " + o + " needs a value");
+        const std::string& v = args[++i];
+        if (o == "--from") from = v;
+        else if (o == "--to") to = v;
+        else if (o == "--owner") owner = v;
+        else if (o == "--team") a.filter.team = v;
+        else if (o == "--territory") a.filter.territory = v;
+        else if (o == "--tier") a.filter.tier = v;
+        else if (o == "--industry") a.filter.industry = v;
+        else if (o == "--country") a.filter.country = v;
+        else if (o == "--channel") a.filter.channel = v;
+        else if (o == "--by") a.by = v;
+        else if (o == "--top") a.top = (int)parse_count("--top", v.c_str());
+        else if (o == "--source") a.source = v;
+        else if (o == "--rows") a.rows = v;
+        else if (o == "--cols") a.cols = v;
+        else if (o == "--measure") a.measure = v;
+        else throw Usage("report: unknown option '" + o + "'");
+    }
+    std::shared_ptr<const Facts> facts = load_facts(store);
+    try {
+        a.period = make_period(from, to, facts->today);
+    } catch (const std::invalid_argument& e) {
+        throw Usage(std::string("report: ") + e.what());
+    }
+    if (!owner.empty()) {
+        for (const auto& u : facts->users)
+            if (!u.id.empty() && (u.id == owner || ascii_lower(u.name) == ascii_lower(owner))) a.filter.owner = u.id;
+        if (a.filter.owner.empty()) throw Usage("report: --owner '" + owner + "' is not a user's name or id");
+    }
+    Table t;
+    try {
+        t = info->run(*facts, a);
+    } catch (const std::invalid_argument& e) {
+        throw Usage(e.what());
+    }
+    if (csv) {
+        fputs(t.csv().c_str(), stdout);
+        return 0;
+    }
+    auto chars = [](const std::string& s) {   // UTF-8 code points, so names in any script line up
+        size_t n = 0;
+        for (unsigned char ch : s) n += (ch & 0xC0) != 0x80;
+        return n;
+    };
+    std::vector<size_t> width(t.columns.size(), 0);
+    for (size_t c = 0; c < t.columns.size(); c++) width[c] = chars(t.columns[c]);
+    for (const auto& r : t.rows)
+        for (size_t c = 0; c < r.size() && c < width.size(); c++) width[c] = std::max(width[c], chars(r[c]));
+    printf("%s\n", t.title.c_str());
+    auto line = [&](const std::vector<std::string>& r) {
+        std::string out;
+        for (size_t c = 0; c < r.size(); c++) {
+            bool left = c == 0 || t.number(0, c) != t.number(0, c);   // text columns to the left, numbers to the right
+            std::string pad(width[c] > chars(r[c]) ? width[c] - chars(r[c]) : 0, ' ');
+            out += (c ? "  " : "") + (left ? r[c] + pad : pad + r[c]);
+        }
+        while (!out.empty() && out.back() == ' ') out.pop_back();
+        printf("%s\n", out.c_str());
+    };
+    line(t.columns);
+    for (const auto& r : t.rows) line(r);
+    for (const std::string& n : t.notes) printf("note: %s\n", n.c_str());
+    return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -288,6 +385,7 @@ int main(int argc, char** argv) {
     for (int i = 1; i < argc; i++) {
         std::string a = argv[i];
         if (a == "--db" && i + 1 < argc && db_path.empty() && command.empty()) db_path = argv[++i];
+        else if ((a == "-h" || a == "--help") && command == "report") { print_report_list(); return 0; }
         else if (a == "-h" || a == "--help") { fputs(kUsage, stdout); return 0; }
         else if (command.empty()) command = a;
         else args.push_back(a);
@@ -296,7 +394,7 @@ int main(int argc, char** argv) {
         if (db_path.empty()) throw Usage("--db FILE is required");
         if (command.empty()) throw Usage("a command is required");
         if (command != "demo" && command != "stats" && command != "search" && command != "check" && command != "export" && command != "import" &&
-            command != "revert-import" && command != "sync")
+            command != "revert-import" && command != "sync" && command != "report")
             throw Usage("unknown command '" + command + "'");
         DemoOptions demo_opt;
         if (command == "demo") demo_opt = parse_demo_options(args);
@@ -310,6 +408,7 @@ int main(int argc, char** argv) {
         if (command == "export") return cmd_export(store, args);
         if (command == "import") return cmd_import(store, args);
         if (command == "sync") return cmd_sync(store, db_path, args);
+        if (command == "report") return cmd_report(store, args);
         if (command == "revert-import") {
             RevertSummary r = revert_last_import(store);
             printf("reverted the import of %s: %lld records removed, %lld restored\n", r.file.c_str(), (long long)r.removed, (long long)r.restored);

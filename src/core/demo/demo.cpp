@@ -272,6 +272,11 @@ const ProductDef kCatalogue[] = {
     {"Training", "Online course bundle", 19900}, {"Consumables", "Toner black (pack of 2)", 12900}, {"Consumables", "Toner colour set", 29900},
     {"Consumables", "Paper A4 (5 boxes)", 8900}, {"Consumables", "Labels (10 rolls)", 4900}, {"Consumables", "Docking cable kit", 3900}};
 
+// Products often bought with another (indexes into kCatalogue).
+const std::pair<size_t, size_t> kBoughtTogether[] = {
+    {0, 25}, {0, 27}, {1, 25}, {1, 27}, {2, 26}, {2, 27}, {3, 28}, {4, 29}, {4, 12}, {5, 29}, {5, 17}, {6, 29}, {6, 18},
+    {7, 13}, {8, 9}, {10, 17}, {11, 8}, {14, 22}, {15, 23}, {21, 22}, {13, 24}};
+
 //-----------------------------------------------------------------------------
 // The generator
 //-----------------------------------------------------------------------------
@@ -462,6 +467,10 @@ void make_workflow_setup(Gen& g) {
         g.create(kScoringRules, g.start, {{"kind", r.kind}, {"action", r.action}, {"field", r.field}, {"value", r.value},
                                          {"points", r.points}, {"label", r.label}}, "rules");
     if (g.queues.size() > 3) g.s.set_setting("cases.queue.Gold", g.queues[3]);   // Key accounts
+    // Analytics: the company reports in EUR; costs and quotas scale with the data's size.
+    g.s.set_setting("analytics.rates", "GBP 1.17, USD 0.92, JPY 0.0061");
+    g.s.set_setting("analytics.sales_cost_per_month", std::to_string(g.opt.contacts * 5800));
+    g.s.set_setting("analytics.quota_per_rep_month", std::to_string(g.opt.contacts * 1000));
     const char* kb[][4] = {
         {"Printer does not power on", "The printer shows no lights after being switched on.", "Check the power cable and the wall socket; then hold the power button for 10 seconds to reset the power supply. If it still fails, replace the power supply unit (part PSU-500).", "problem"},
         {"Resetting a portal password", "A user cannot log in to the customer portal.", "Use \"Forgot password\" on the login page; the link is valid for 24 hours. Accounts lock after 5 failed attempts and unlock after 30 minutes.", "problem"},
@@ -835,15 +844,23 @@ Steps make_orders(Gen& g) {
         if (std::string(status) == "delivered") f.push_back({"delivered_at", format_datetime(when + (2 + (int64_t)g.r.below(8)) * kDay)});
         // Lines first in memory, then the order with its total, then the lines:
         // the total is already right, so the lines do not rewrite it.
-        int64_t nlines = 1 + (int64_t)g.r.below(4);
+        int64_t nlines = 1 + (int64_t)g.r.below(3);
         std::vector<std::tuple<size_t, int64_t, int64_t>> lines;
         int64_t total = 0;
-        for (int64_t k = 0; k < nlines; k++) {
-            size_t pi = (size_t)g.r.below(g.products.size());
+        auto add_line = [&](size_t pi) {
+            for (auto& l : lines)
+                if (std::get<0>(l) == pi) return;
             int64_t qty = 1 + (int64_t)g.r.below(acc.tier == "Gold" ? 20 : 5);
             int64_t disc = g.r.chance(0.3) ? 5 * (int64_t)g.r.below(4) : 0;
             lines.push_back({pi, qty, disc});
             total += (qty * g.products[pi].price * (100 - disc) + 50) / 100;
+        };
+        for (int64_t k = 0; k < nlines; k++) {
+            size_t pi = (size_t)g.r.below(g.products.size());
+            add_line(pi);
+            // What is bought together (a printer and its toner), so cross-sell rules have something to find.
+            for (const auto& [a, b] : kBoughtTogether)
+                if (a == pi && g.r.chance(0.55)) add_line(b);
         }
         f.push_back({"total", total});
         std::string order = g.create(kOrders, when, f, "orders");
@@ -908,6 +925,14 @@ Steps make_cases(Gen& g) {
                                                   : (int64_t)g.r.below((uint64_t)sla.resolution_minutes)) * kMinute;
         res = std::max(res, t + 10 * kMinute);
         if (res >= g.now) continue;  // still open
+        // About a third need another call before they are solved (the rest are first-contact resolutions).
+        if (g.r.chance(0.35)) {
+            g.sim = (t + res) / 2;
+            g.s.create(kActivities, {{"type", "call"}, {"direction", "outbound"}, {"channel", "phone"}, {"subject", "Follow-up"},
+                                     {"occurred_at", format_datetime(g.sim)}, {"duration_s", int64_t(120 + g.r.below(900))},
+                                     {"case_id", id}, {"contact_id", c.id}, {"account_id", acc.id}, {"owner_id", owner}, {"outcome", "connected"}});
+            g.sum.activities++;
+        }
         g.update(kCases, res, id, {{"status", "resolved"}, {"resolved_at", format_datetime(res)}, {"resolution", "Fixed and confirmed with the customer."},
                                    {"satisfaction", int64_t(breach_resolution ? 1 + g.r.below(3) : 3 + g.r.below(3))}});
         // A few are reopened and go back to their first owner.
