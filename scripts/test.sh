@@ -98,6 +98,7 @@ node_stage() {
 }
 node_stage app.test.mjs
 node_stage workflows.test.mjs
+node_stage analytics.test.mjs
 node_stage pwa.test.mjs
 node_stage data.test.mjs
 node_stage schema.test.mjs

@@ -3,8 +3,12 @@
 // per figure; scripts/bench.sh runs both builds and prints the wasm/native
 // ratios. Figures, not pass/fail: a slow machine does not fail the build.
 //
-//   bench_core [--contacts N] [--db PATH]
+//   bench_core [--contacts N] [--db PATH] [--reuse]
 //   bench_core --csv ROWS [--db PATH]
+//
+// --reuse keeps a database PATH made by an earlier run (no generation, no
+// insert test) and keeps it afterwards: for re-measuring search, paging and
+// analytics.
 //
 // --csv runs only the CSV import of ROWS contacts, in its own process, so the
 // peak memory it prints is the import's and not the demo generation's.
@@ -20,6 +24,7 @@
 #include <sys/resource.h>
 #endif
 
+#include "analytics/reports.h"
 #include "exchange/csv.h"
 #include "storage/db.h"
 #include "demo/demo.h"
@@ -94,21 +99,26 @@ int bench_csv_import(const std::string& path, int64_t rows) {
 
 int main(int argc, char** argv) {
     int64_t contacts = 100000, csv_rows = 0;
+    bool reuse = false;
     std::string path = "bench_core.sqlite";
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--contacts") && i + 1 < argc) contacts = atoll(argv[++i]);
         else if (!strcmp(argv[i], "--csv") && i + 1 < argc) csv_rows = atoll(argv[++i]);
         else if (!strcmp(argv[i], "--db") && i + 1 < argc) path = argv[++i];
-        else { fprintf(stderr, "usage: bench_core [--contacts N] [--db PATH] | --csv ROWS [--db PATH]\n"); return 2; }
+        else if (!strcmp(argv[i], "--reuse")) reuse = true;
+        else { fprintf(stderr, "usage: bench_core [--contacts N] [--db PATH] [--reuse] | --csv ROWS [--db PATH]\n"); return 2; }
     }
     if (csv_rows > 0) return bench_csv_import(path, csv_rows);
-    remove(path.c_str());
+    FILE* existing = reuse ? fopen(path.c_str(), "rb") : nullptr;
+    if (existing) fclose(existing);
+    reuse = existing != nullptr;
+    if (!reuse) remove(path.c_str());
     remove((path + ".ins").c_str());
     printf("bench contacts %lld\n", (long long)contacts);
 
     // 1. Demo data of the requested size, through the store (validation,
     //    change log, search index), one transaction, on a real file.
-    {
+    if (!reuse) {
         Database db(path);
         Store store(db);
         DemoOptions o;
@@ -125,7 +135,7 @@ int main(int argc, char** argv) {
     }
 
     // 2. Insert throughput: contacts created through the store in one transaction.
-    {
+    if (!reuse) {
         Database db(path + ".ins");
         Store store(db);
         int64_t n = std::min<int64_t>(contacts, 100000);
@@ -190,6 +200,43 @@ int main(int argc, char** argv) {
         report("page50_jump_to_middle", median(jump_ms), "ms");
         report("page50_next_by_key", median(next_ms), "ms");
     }
-    remove(path.c_str());
+    // 5. Analytics: the working set loaded at once and in 8 ms slices (the
+    //    worst slice is the page's worst frame), then each report's first
+    //    computation and a filter change (tier Gold).
+    {
+        store.set_clock([] { return int64_t(1793534400000); });
+        double t0 = now_s();
+        auto facts = load_facts(store);
+        report("analytics_load", (now_s() - t0) * 1000.0, "ms");
+        FactsLoader sliced(store);
+        double worst = 0;
+        int slices = 0;
+        for (bool done = false; !done; slices++) {
+            double s0 = now_s();
+            done = sliced.step(8);
+            worst = std::max(worst, (now_s() - s0) * 1000.0);
+        }
+        report("analytics_load_worst_slice", worst, "ms");
+        report("analytics_load_slices", slices, "slices");
+        ReportArgs a;
+        a.period = make_period("", "", facts->today);
+        double slowest = 0, slowest_filtered = 0;
+        for (const ReportInfo& r : all_reports()) {
+            double r0 = now_s();
+            Table t = r.run(*facts, a);
+            double ms = (now_s() - r0) * 1000.0;
+            ReportArgs f = a;
+            f.filter.tier = "Gold";
+            double f0 = now_s();
+            Table tf = r.run(*facts, f);
+            double fms = (now_s() - f0) * 1000.0;
+            printf("bench report_%s %.2f ms (tier Gold %.2f ms, %zu rows)\n", r.name, ms, fms, t.rows.size());
+            slowest = std::max(slowest, ms);
+            slowest_filtered = std::max(slowest_filtered, fms);
+        }
+        report("analytics_slowest_report", slowest, "ms");
+        report("analytics_slowest_filter_change", slowest_filtered, "ms");
+    }
+    if (!reuse) remove(path.c_str());
     return 0;
 }

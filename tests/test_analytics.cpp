@@ -7,6 +7,7 @@
 #include <set>
 
 #include "analytics/reports.h"
+#include "workflows/campaigns.h"
 #include "workflows/pipeline.h"
 #include "testing.h"
 
@@ -287,6 +288,25 @@ TEST_CASE("deleted and cancelled records are not counted") {
     CHECK(cell(report_value(*s.facts(), s.year), "revenue", "value") == "1050.00");
     s.store.remove(kOrders, extra);
     CHECK(cell(report_value(*s.facts(), s.year), "revenue", "value") == "750.00");
+}
+
+TEST_CASE("an RFM segment saved as a campaign segment holds its customers' contacts") {
+    Shop s;
+    std::string a1 = s.contact("Ann", "Alpha", s.A), b1 = s.contact("Ben", "Beta", s.B), c1 = s.contact("Cy", "Gamma", s.C);
+    Table seg = report_rfm_segments(*s.facts(), s.year);
+    int hib = -1;
+    for (size_t r = 0; r < seg.rows.size(); r++)
+        if (seg.rows[r][0] == "Hibernating") hib = (int)r;
+    REQUIRE(hib >= 0);
+    std::vector<std::string> accounts = drill_ids(s.store, seg.drill[(size_t)hib]);
+    std::sort(accounts.begin(), accounts.end());
+    std::vector<std::string> want{s.B, s.E};
+    std::sort(want.begin(), want.end());
+    CHECK(accounts == want);
+    std::string id = save_accounts_as_segment(s.store, "Hibernating", accounts, "RFM 2025");
+    std::vector<std::string> members = segment_members(s.store, s.store.must_get(kSegments, id).text("rules"));
+    CHECK(members == std::vector<std::string>{b1});                       // B's contact; E has none; A and C are not in it
+    CHECK_THROWS(save_accounts_as_segment(s.store, "Empty", {}, ""));
 }
 
 TEST_CASE("top customers and one customer's value for the 360 view") {

@@ -148,6 +148,18 @@ export class App {
     }
   }
 
+  // Scrolls the content with the mouse wheel (over `at`, CSS pixels) until an
+  // item labelled `label` shows, as a user scrolls down a long page.
+  async scrollTo(label, { at = { x: 800, y: 600 }, steps = 40 } = {}) {
+    await this.page.mouse.move(at.x, at.y);
+    for (let i = 0; i < steps; i++) {
+      if (await this.has(label)) return this.find(label);
+      await this.page.mouse.wheel(0, 300);
+      await this.drained(60);
+    }
+    return this.find(label, { timeout: 1000 });
+  }
+
   async has(label) {
     const items = await this.items();
     return items.some((i) => (label instanceof RegExp ? label.test(i.label) : i.label.split('##')[0] === label || i.label === label));

@@ -447,7 +447,7 @@ void frame() {
                 case Screen::Pipeline: draw_pipeline_screen(); break;
                 case Screen::Cases: draw_list_screen(g.cases, kCases); break;
                 case Screen::Campaigns: draw_list_screen(g.campaigns, kCampaigns); break;
-                case Screen::Analytics: draw_coming_screen("Analytics", "Customer lifetime value, churn, RFM segments and funnel reports are planned after the operational screens."); break;
+                case Screen::Analytics: draw_analytics_screen(); break;
                 case Screen::Data: draw_data_screen(); break;
                 case Screen::Settings: draw_settings_screen(); break;
             }
@@ -467,7 +467,7 @@ void frame() {
     ImGui::End();
 }
 
-bool busy() { return g.demo != nullptr || data_import_running() || (g.file && g.file->in_flight()); }
+bool busy() { return g.demo != nullptr || data_import_running() || (g.file && g.file->in_flight()) || analytics_busy(); }
 
 int next_timer_ms() {
     if (g.file && g.file->state() == SaveState::Failed)   // the next retry of a failed save
@@ -505,6 +505,7 @@ std::string test_state_json() {
     j["file_size"] = g.db->file_size_bytes();
     j["accounts"] = g.store->count(kAccounts);
     j["notice"] = platform::now_ms() < g.notice_until ? g.notice : "";
+    j["analytics"] = json::parse(analytics_test_state());
     if (g.file) {
         const char* st[] = {"saved", "saving", "failed"};
         j["save"] = {{"state", st[(int)g.file->state()]}, {"error", g.file->error()}, {"pending_blocks", g.file->pending_blocks()},

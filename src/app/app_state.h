@@ -146,6 +146,15 @@ float button_width(const char* label);
 void same_line_if_fits(float width, float spacing = -1.0f);     // a row of items wraps instead of being cut
 std::string when_text(const std::string& iso);   // local, short
 
+// Analytics (screen_analytics.cpp)
+void draw_analytics_screen();
+void draw_dashboard_charts();
+void draw_customer_value(const std::string& account_id);
+void draw_analytics_settings();
+void show_analytics_page(const char* page);      // "Value", "Retention", "RFM", "Sales", ...
+bool analytics_busy();                           // the working set is loading: frames wanted
+std::string analytics_test_state();
+
 // Sync (sync_ui.cpp)
 void sync_after_change();                        // a round 2 s after the user's changes
 void sync_at_start();
@@ -170,7 +179,6 @@ void open_activity_dialog(const char* type);
 void draw_search_popup();                                       // search_popup.cpp
 void draw_dashboard();                                          // screen_other.cpp
 void draw_data_screen();
-void draw_coming_screen(const char* what, const char* text);
 bool data_import_running();                                     // screen_data.cpp
 std::string incoming_state_json();
 void draw_pipeline_screen();                                    // screen_pipeline.cpp

@@ -1,5 +1,5 @@
-// screen_other.cpp - the dashboard (real figures from the core), the Data
-// screen (storage, saving, database health) and the screens still to come.
+// screen_other.cpp - the dashboard (real figures from the core, its charts
+// from screen_analytics.cpp) and My Day.
 #include <imgui.h>
 
 #include "app/app_state.h"
@@ -110,17 +110,13 @@ void draw_dashboard() {
         ImGui::EndTable();
     }
     ImGui::Spacing();
-    ImGui::TextDisabled("Amounts are summed across currencies. Charts come with the Analytics screen.");
+    ImGui::TextDisabled("Amounts above are summed across currencies; the charts convert them at the rates in Settings > Analytics. "
+                        "Click a chart for its Analytics page.");
+    draw_dashboard_charts();
     ImGui::Separator();
     draw_my_day();
     (void)s;
 }
 
-void draw_coming_screen(const char* what, const char* text) {
-    ImGui::PushFont(g.font_big);
-    ImGui::TextUnformatted(what);
-    ImGui::PopFont();
-    ImGui::TextWrapped("%s", text);
-}
 
 }  // namespace crm::app

@@ -324,11 +324,6 @@ void draw_record_view() {
             }
         }
         if (customer) {
-            if (ImGui::BeginTabItem(label)) {
-                draw_simple_table("opps_t", rv.opportunities, {{"Opportunity", "name"}, {"Stage", "stage"}, {"Amount", "amount"},
-                                                               {"Probability %", "probability"}, {"Expected close", "expected_close"}});
-                ImGui::EndTabItem();
-            }
             snprintf(label, sizeof label, "Orders (%zu)###orders", rv.orders.size());
             if (ImGui::BeginTabItem(label)) {
                 draw_simple_table("orders_t", rv.orders, {{"Order", "number"}, {"Ordered", "ordered_at"}, {"Status", "status"}, {"Total", "total"}});
@@ -338,6 +333,11 @@ void draw_record_view() {
             if (ImGui::BeginTabItem(label)) {
                 draw_simple_table("cases_t", rv.cases, {{"Case", ""}, {"Status", "status"}, {"Priority", "priority"}, {"Opened", "created_at"}},
                                   &kCases);
+                ImGui::EndTabItem();
+            }
+            std::string account = rv.entity == &kAccounts ? rv.id : r.text("account_id");
+            if (!account.empty() && ImGui::BeginTabItem("Value###value")) {
+                draw_customer_value(account);
                 ImGui::EndTabItem();
             }
             snprintf(label, sizeof label, "%s (%zu)###people", rv.entity == &kAccounts ? "Contacts" : "Colleagues", rv.people.size());

@@ -146,6 +146,10 @@ void draw_settings_screen() {
         record_table(kSegments, "name", {"name", "rules", "description"});
         ImGui::EndTabItem();
     }
+    if (ImGui::BeginTabItem("Analytics")) {
+        draw_analytics_settings();
+        ImGui::EndTabItem();
+    }
     if (ImGui::BeginTabItem("Sync")) {
         draw_sync_settings();
         ImGui::EndTabItem();

@@ -394,7 +394,7 @@ bool FactsLoader::step(double budget_ms) {
     while (I.phase < I.phases.size()) {
         Impl::Phase& p = I.phases[I.phase];
         Statement& s = I.store.db().cached(std::string("SELECT rowid, ") + p.columns + " FROM " + p.table +
-                                           " WHERE rowid > ?1 AND deleted = 0 ORDER BY rowid LIMIT 2048");
+                                           " WHERE rowid > ?1 AND +deleted = 0 ORDER BY rowid LIMIT 2048");   // + keeps the planner on the rowid range
         s.bind(1, I.after);
         int n = 0;
         while (s.step()) {

@@ -95,6 +95,11 @@ struct CustomerValue {
 };
 CustomerValue customer_value(const Facts& f, int64_t account_rowid);
 
+// Saves accounts (what a report row drills into) as a campaign segment of
+// their contacts; returns the segment's id.
+std::string save_accounts_as_segment(Store& store, const std::string& name, const std::vector<std::string>& account_ids,
+                                     const std::string& description);
+
 // The reports by name, for the screens and the CLI.
 struct ReportInfo {
     const char* name;
