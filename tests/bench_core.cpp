@@ -6,9 +6,9 @@
 //   bench_core [--contacts N] [--db PATH] [--reuse]
 //   bench_core --csv ROWS [--db PATH]
 //
-// --reuse keeps a database PATH made by an earlier run (no generation, no
-// insert test) and keeps it afterwards: for re-measuring search, paging and
-// analytics.
+// --reuse measures a database PATH made by an earlier --reuse run (no
+// generation, no insert test; made now when missing) and keeps it afterwards:
+// for re-measuring search, paging and analytics.
 //
 // --csv runs only the CSV import of ROWS contacts, in its own process, so the
 // peak memory it prints is the import's and not the demo generation's.
@@ -109,6 +109,7 @@ int main(int argc, char** argv) {
         else { fprintf(stderr, "usage: bench_core [--contacts N] [--db PATH] [--reuse] | --csv ROWS [--db PATH]\n"); return 2; }
     }
     if (csv_rows > 0) return bench_csv_import(path, csv_rows);
+    bool keep = reuse;   // made now or by an earlier run, the file stays for the next
     FILE* existing = reuse ? fopen(path.c_str(), "rb") : nullptr;
     if (existing) fclose(existing);
     reuse = existing != nullptr;
@@ -237,6 +238,6 @@ int main(int argc, char** argv) {
         report("analytics_slowest_report", slowest, "ms");
         report("analytics_slowest_filter_change", slowest_filtered, "ms");
     }
-    if (!reuse) remove(path.c_str());
+    if (!keep) remove(path.c_str());
     return 0;
 }

@@ -23,7 +23,7 @@ async function download(app, label) {
   return file;
 }
 
-const ready = (app) => app.waitState((x) => x.analytics.ready && !x.analytics.loading, 'the analytics working set', 60000);
+const ready = (app) => app.waitState((x) => x.analytics.ready && !x.analytics.loading && !x.analytics.computing, 'the analytics working set', 60000);
 
 async function openAnalytics(app) {
   await app.click('Analytics');
@@ -40,7 +40,7 @@ const tests = [
     };
     for (const [page, mark] of Object.entries(expect)) {
       await app.click(page);
-      const s = await app.waitState((x) => x.analytics.page === page, 'page ' + page);
+      const s = await app.waitState((x) => x.analytics.page === page && !x.analytics.computing, 'page ' + page);
       const items = await app.items();
       assert(items.some((i) => i.label.startsWith(mark)), `the ${page} page draws a chart with marks labelled "${mark}..."`);
       assert(s.analytics.last_compute_ms < 2000, `a page computes in well under 2 s (${s.analytics.last_compute_ms} ms)`);
@@ -62,7 +62,7 @@ const tests = [
     assert(before.length > 0, 'top customers drawn');
     await app.click('Tier');
     await app.click('Gold');
-    let s = await app.waitState((x) => x.analytics.filter === 'tier Gold', 'the tier filter');
+    let s = await app.waitState((x) => x.analytics.filter === 'tier Gold' && !x.analytics.computing, 'the tier filter');
     await app.settle(200);
     const after = (await app.items()).filter((i) => i.label.startsWith('Top customers: ')).map((i) => i.label);
     assert(after.join() !== before.join(), 'the Gold customers differ from everyone');

@@ -57,7 +57,10 @@ struct AnalyticsState {
     std::string service_by = "type", reps_by = "rep", leads_by = "source";
     std::string pivot_source = "opportunities", pivot_rows = "month", pivot_cols = "stage", pivot_measure = "count";
     std::map<std::string, Cached> cache;  // by report name and arguments
-    double last_compute_ms = 0;
+    double last_compute_ms = 0, worst_compute_ms = 0;
+    int computed_frame = -1;              // the frame that computed a report (one a frame)
+    bool compute_pending = false;         // a report waits for the next frame
+    bool computing = false;               // the last frame left a report for the next
     // Drill-down: the records a mark or row counts.
     Drill drill;
     std::string drill_title;
@@ -138,12 +141,20 @@ std::string signature(const char* name, const ReportArgs& a) {
            a.source + "|" + a.rows + "|" + a.cols + "|" + a.measure;
 }
 
-// The report for the current period and filters, computed once per change. Null while the facts first load.
+// The report for the current period and filters, computed once per change.
+// At most one report is computed in a frame, so a page of five costs five
+// short frames, never one long one: until its turn a report shows its last
+// figures (after a write) or nothing (a new filter). Null while the facts first load.
 const Table* report(const char* name) {
     if (!S.facts) return nullptr;
     ReportArgs a = args_for(name);
     Cached& c = S.cache[signature(name, a)];
     if (c.facts_serial != S.facts_serial) {
+        if (S.computed_frame == ImGui::GetFrameCount()) {
+            S.compute_pending = true;
+            return c.facts_serial ? &c.table : nullptr;
+        }
+        S.computed_frame = ImGui::GetFrameCount();
         double t0 = clock_ms();
         try {
             c.table = find_report(name)->run(*S.facts, a);
@@ -155,6 +166,7 @@ const Table* report(const char* name) {
         c.ms = clock_ms() - t0;
         c.facts_serial = S.facts_serial;
         S.last_compute_ms = c.ms;
+        S.worst_compute_ms = std::max(S.worst_compute_ms, c.ms);
     }
     if (S.cache.size() > 200) {   // filters tried and left: drop what the current figures do not use
         for (auto it = S.cache.begin(); it != S.cache.end();) it = it->second.facts_serial != S.facts_serial ? S.cache.erase(it) : std::next(it);
@@ -393,6 +405,8 @@ void draw_drill() {
     ImGui::EndChild();
 }
 
+void computing() { ImGui::TextDisabled("Computing..."); }
+
 std::vector<double> column_values(const Table& t, const char* column, bool money, size_t rows = SIZE_MAX) {
     std::vector<double> v;
     for (size_t r = 0; r < t.rows.size() && r < rows; r++) v.push_back(money ? money_minor(t, r, column) : value(t, r, column));
@@ -433,7 +447,7 @@ void page_value() {
     float s = g.scale;
     const Table* v = report("value");
     const Table* top = report("customers");
-    if (!v || !top) return;
+    if (!v || !top) return computing();
     figure_row(*v, {{"revenue", Format::Money}, {"customers", Format::Count}, {"LTV", Format::Money}, {"CLV", Format::Money},
                     {"CAC", Format::Money}, {"LTV:CAC", Format::Real}});
     int ratio = row_of(*v, "LTV:CAC");
@@ -456,7 +470,7 @@ void page_retention() {
     const Table* ret = report("retention");
     const Table* loyal = report("loyalty");
     const Table* coh = report("cohorts");
-    if (!monthly || !ret || !loyal || !coh) return;
+    if (!monthly || !ret || !loyal || !coh) return computing();
     bold_text("Churn and retention by month");
     chart::lines("Churn by month", first_column(*monthly), {{"churn rate", column_values(*monthly, "churn_rate", false)},
                                                              {"retention rate", column_values(*monthly, "retention_rate", false)}},
@@ -492,7 +506,7 @@ void page_rfm() {
     float s = g.scale;
     const Table* seg = report("rfm-segments");
     const Table* rfm = report("rfm");
-    if (!seg || !rfm) return;
+    if (!seg || !rfm) return computing();
     bold_text("Customers per RFM segment");
     ImGui::TextDisabled("Click a segment for its customers; save them as a campaign segment from the list.");
     int k = chart::donut("RFM segments", first_column(*seg), column_values(*seg, "customers", false), Format::Count, 220 * s);
@@ -520,7 +534,7 @@ void page_sales() {
     const Table* reps = report("reps");
     const Table* fc = report("forecast");
     const Table* leads = report("leads");
-    if (!sales || !fun || !reps || !fc || !leads) return;
+    if (!sales || !fun || !reps || !fc || !leads) return computing();
     figure_row(*sales, {{"won amount", Format::Money}, {"win rate", Format::Share}, {"average deal size", Format::Money},
                         {"sales cycle", Format::Days}, {"lead-to-close", Format::Share}});
     bold_text("Funnel: opportunities reaching each stage");
@@ -566,7 +580,7 @@ void page_service() {
     test_label_last_item("Cases by");
     const Table* svc = report("service");
     const Table* back = report("backlog");
-    if (!svc || !back) return;
+    if (!svc || !back) return computing();
     int total = row_of(*svc, "Total");
     if (total >= 0) {
         if (ImGui::BeginTable("svcfigs", 5, ImGuiTableFlags_SizingStretchSame)) {
@@ -610,7 +624,7 @@ void page_channels() {
     float s = g.scale;
     const Table* ch = report("channels");
     const Table* camp = report("campaigns");
-    if (!ch || !camp) return;
+    if (!ch || !camp) return computing();
     bold_text("Leads and qualified leads per channel");
     int k = chart::bars("Channels", first_column(*ch, 12), {{"leads", column_values(*ch, "leads", false, 12)},
                                                             {"qualified", column_values(*ch, "qualified_leads", false, 12)}},
@@ -626,7 +640,7 @@ void page_channels() {
 void page_rules() {
     float s = g.scale;
     const Table* rules = report("rules");
-    if (!rules) return;
+    if (!rules) return computing();
     bold_text("Strongest rules by lift");
     std::vector<std::string> cats;
     std::vector<double> lift;
@@ -663,7 +677,7 @@ void page_pivot() {
     combo("Measure", S.pivot_measure, {"count", "sum", "average"}, 110 * s, "count");
     if (S.pivot_measure.empty()) S.pivot_measure = "count";
     const Table* t = report("pivot");
-    if (!t) return;
+    if (!t) return computing();
     if (!t->rows.empty() && t->columns.size() > 2) {
         std::vector<chart::Series> series;
         bool money = S.pivot_measure != "count" && (S.pivot_source == "opportunities" || S.pivot_source == "orders" || S.pivot_source == "order_lines");
@@ -683,7 +697,11 @@ void page_pivot() {
 
 }  // namespace
 
-bool analytics_busy() { return S.loader != nullptr; }
+bool analytics_busy() {
+    S.computing = S.compute_pending;
+    S.compute_pending = false;   // set again by the next frame's reports if any still wait
+    return S.loader != nullptr || S.computing;
+}
 
 void show_analytics_page(const char* page) {
     for (int i = 0; i < (int)(sizeof kPages / sizeof *kPages); i++)
@@ -760,6 +778,7 @@ void draw_dashboard_charts() {
     const Table* val = report("value");
     S.preset = preset;
     S.filter = filter;
+    if (!sales || !fun || !leads || !back || !churn || !val) return computing();
     float h = 150 * s;
     auto open_page = [](const char* p) { show_analytics_page(p); };
     if (!ImGui::BeginTable("dash_charts", 3, ImGuiTableFlags_SizingStretchSame | ImGuiTableFlags_BordersInnerV)) return;
@@ -872,11 +891,13 @@ void draw_analytics_settings() {
 std::string analytics_test_state() {
     nlohmann::json j;
     j["loading"] = S.loader != nullptr;
+    j["computing"] = S.computing;
     j["ready"] = S.facts != nullptr;
     j["page"] = kPages[S.page];
     j["load_ms"] = S.load_ms;
     j["worst_slice_ms"] = S.worst_slice_ms;
     j["last_compute_ms"] = S.last_compute_ms;
+    j["worst_compute_ms"] = S.worst_compute_ms;
     j["drill"] = S.drill.entity ? nlohmann::json{{"entity", S.drill.entity->table}, {"count", S.drill.rowids.size()}, {"title", S.drill_title}}
                                 : nlohmann::json(nullptr);
     j["filter"] = S.filter.describe();

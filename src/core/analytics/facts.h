@@ -113,6 +113,7 @@ struct Facts {
     std::vector<Lead> leads;
     std::vector<Case> cases;
     std::vector<Activity> activities;
+    mutable std::shared_ptr<void> rules_cache;     // all-time cross-sell rules, made on first use (value.cpp)
     int64_t unconverted = 0;                       // amounts left out: no rate for their currency
     std::map<std::string, int64_t> unconverted_by_currency;
 

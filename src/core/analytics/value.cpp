@@ -154,7 +154,9 @@ CustomerValue customer_value(const Facts& f, int64_t account_rowid) {
         for (uint32_t k = f.order_first_line[o]; k < f.order_first_line[o + 1]; k++) bought[(size_t)f.lines[k].product] = 1;
     }
     args.period = {INT32_MIN / 2, f.today};
-    std::vector<Rule> rules = association_rules(order_baskets(f, args), f.rule_min_support, f.rule_min_confidence);
+    if (!f.rules_cache)   // the same for every customer of these facts: mined once
+        f.rules_cache = std::make_shared<std::vector<Rule>>(association_rules(order_baskets(f, args), f.rule_min_support, f.rule_min_confidence));
+    const std::vector<Rule>& rules = *std::static_pointer_cast<std::vector<Rule>>(f.rules_cache);
     std::vector<double> best(f.products.size(), 0);
     for (const Rule& r : rules) {
         if (bought[(size_t)r.consequent]) continue;
