@@ -18,6 +18,8 @@ namespace {
 
 int64_t at(const char* iso) { return *parse_datetime(iso); }
 
+size_t row_count(const Table& t) { return t.rows.size(); }
+
 // The cell of a "measure, value, ..." table.
 std::string cell(const Table& t, const std::string& row, const std::string& column) {
     int c = t.column(column);
@@ -575,6 +577,23 @@ TEST_CASE("pivot: rows x columns x measure with totals; a bad dimension is named
     std::string error;
     try { report_pivot(*s.facts(), a); } catch (const std::invalid_argument& e) { error = e.what(); }
     CHECK(error.find("'stage' is not a dimension of order_lines") != std::string::npos);
+}
+
+TEST_CASE("order lines written after a later order still count with their own order") {
+    Shop s;
+    std::string o1 = s.store.create(kOrders, {{"account_id", s.D}, {"ordered_at", "2025-08-01T10:00:00Z"}});
+    std::string o2 = s.store.create(kOrders, {{"account_id", s.E}, {"ordered_at", "2025-08-02T10:00:00Z"}});
+    s.store.create(kOrderLines, {{"order_id", o2}, {"product_id", s.p2}, {"quantity", int64_t(1)}, {"unit_price", int64_t(5000)}});
+    s.store.create(kOrderLines, {{"order_id", o1}, {"product_id", s.p1}, {"quantity", int64_t(1)}, {"unit_price", int64_t(10000)}});
+    ReportArgs a = s.year;
+    a.source = "order_lines";
+    a.rows = "product";
+    a.cols = "";
+    a.measure = "sum";
+    a.filter.tier = "Bronze";                                             // D's order only (C's 2025 order was cancelled)
+    Table t = report_pivot(*s.facts(), a);
+    CHECK(cell(t, "Printer", "Total") == "100.00");
+    CHECK(row_count(t) == 2);                                             // Printer and the total: no Toner
 }
 
 TEST_CASE("the facts load in slices and give the same figures as one load") {

@@ -22,11 +22,6 @@ using namespace crm::testing;
 
 namespace {
 
-int64_t env_int(const char* name, int64_t fallback) {
-    const char* v = getenv(name);
-    return v && *v ? std::atoll(v) : fallback;
-}
-
 struct Replica {
     Database db{":memory:"};
     Store store{db};

@@ -4,6 +4,7 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <cstring>
 #include <streambuf>
 #include <string>
@@ -15,6 +16,12 @@
 #include "base/util.h"
 
 namespace crm::testing {
+
+// A whole number from the environment (CRM_SYNC_SEEDS=...), or the fallback.
+inline int64_t env_int(const char* name, int64_t fallback) {
+    const char* v = getenv(name);
+    return v && *v ? std::atoll(v) : fallback;
+}
 
 // An in-memory CRM database with a clock that the test moves by hand, and
 // seeded ids, so every run sees the same timestamps and ids.

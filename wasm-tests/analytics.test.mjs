@@ -16,12 +16,7 @@ const srv = await serve();
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'crm-analytics-'));
 const start = () => startWithDemo(srv.url, path.join(tmp, 'profile-' + Math.random().toString(36).slice(2)));
 
-async function download(app, label) {
-  const [dl] = await Promise.all([app.page.waitForEvent('download', { timeout: 30000 }), app.click(label)]);
-  const file = path.join(tmp, dl.suggestedFilename());
-  await dl.saveAs(file);
-  return file;
-}
+const download = (app, label) => app.download(label, tmp);
 
 const ready = (app) => app.waitState((x) => x.analytics.ready && !x.analytics.loading && !x.analytics.computing, 'the analytics working set', 60000);
 

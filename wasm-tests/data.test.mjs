@@ -18,12 +18,7 @@ const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'crm-data-'));
 
 const start = () => startWithDemo(srv.url, path.join(tmp, 'profile-' + Math.random().toString(36).slice(2)));
 
-async function download(app, label) {
-  const [dl] = await Promise.all([app.page.waitForEvent('download', { timeout: 30000 }), app.click(label)]);
-  const file = path.join(tmp, dl.suggestedFilename());
-  await dl.saveAs(file);
-  return file;
-}
+const download = (app, label) => app.download(label, tmp);
 
 async function pick(app, file) {
   const [chooser] = await Promise.all([app.page.waitForEvent('filechooser', { timeout: 10000 }), app.click('Import a file...')]);

@@ -160,6 +160,14 @@ export class App {
     return this.find(label, { timeout: 1000 });
   }
 
+  // Clicks `label` and saves the download it starts into `dir`; returns the file's path.
+  async download(label, dir) {
+    const [dl] = await Promise.all([this.page.waitForEvent('download', { timeout: 30000 }), this.click(label)]);
+    const file = path.join(dir, dl.suggestedFilename());
+    await dl.saveAs(file);
+    return file;
+  }
+
   async has(label) {
     const items = await this.items();
     return items.some((i) => (label instanceof RegExp ? label.test(i.label) : i.label.split('##')[0] === label || i.label === label));

@@ -99,6 +99,21 @@ public:
     }
     const std::string& last_state() const { return last_state_; }
 
+    // Runs body() between `begin` and COMMIT; on an error rolls back and rethrows.
+    template <class F> void transaction(const char* begin, F&& body) {
+        run(begin);
+        try {
+            body();
+            run("COMMIT");
+        } catch (...) {
+            try {
+                run("ROLLBACK");
+            } catch (...) {
+            }
+            throw;
+        }
+    }
+
 private:
     PGconn* c_;
     std::string last_state_;
@@ -196,8 +211,7 @@ public:
     PushResult push(const std::string& ws, const std::vector<StoredMessage>& msgs) override {
         Lease c(*this);
         PushResult out;
-        c->run("BEGIN");
-        try {
+        c->transaction("BEGIN", [&] {
             Result lock = c->run("SELECT next_seq FROM crm_workspaces WHERE id = $1 FOR UPDATE", {ws});
             if (!lock.rows()) throw StorageError("no workspace " + ws);
             int64_t next = lock.integer(0, 0);
@@ -245,23 +259,15 @@ public:
                 out.duplicates += (int64_t)rows - r.rows();
             }
             c->run("UPDATE crm_workspaces SET next_seq = $2 WHERE id = $1", {ws, std::to_string(next)});
-            c->run("COMMIT");
             out.last_seq = next - 1;
-        } catch (...) {
-            try {
-                c->run("ROLLBACK");
-            } catch (...) {
-            }
-            throw;
-        }
+        });
         return out;
     }
 
     PullResult pull(const std::string& ws, int64_t after, const std::string& exclude, int limit) override {
         Lease c(*this);
         PullResult out;
-        c->run("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
-        try {
+        c->transaction("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", [&] {
             Result r = c->run("SELECT seq, hlc, device, record_id, field, body FROM crm_messages WHERE workspace = $1 AND seq > $2 AND device <> $3 "
                               "ORDER BY seq LIMIT $4",
                               {ws, std::to_string(after), exclude, std::to_string(limit)});
@@ -274,14 +280,7 @@ public:
                 Result last = c->run("SELECT next_seq - 1 FROM crm_workspaces WHERE id = $1", {ws});
                 out.cursor = std::max(after, last.rows() ? last.integer(0, 0) : 0);
             }
-            c->run("COMMIT");
-        } catch (...) {
-            try {
-                c->run("ROLLBACK");
-            } catch (...) {
-            }
-            throw;
-        }
+        });
         return out;
     }
 

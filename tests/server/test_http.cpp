@@ -30,11 +30,6 @@ using nlohmann::json;
 
 namespace {
 
-int64_t env_or(const char* name, int64_t fallback) {
-    const char* v = getenv(name);
-    return v && *v ? std::atoll(v) : fallback;
-}
-
 // A device: an in-memory database syncing with a server through HTTP.
 struct HttpDevice {
     Database db{":memory:"};
@@ -219,7 +214,7 @@ TEST_CASE("devices converge through a crm-server on SQLite") {
     TempDir dir;
     std::unique_ptr<Storage> st = open_sqlite_storage(dir.path);
     ServerProcess srv(CRM_SERVER_BIN, {"--data", dir.path, "--rate-limit", "0"});
-    converge(*st, {srv.url}, env_or("CRM_SERVER_SEEDS", 3), env_or("CRM_SERVER_OPS", 150));
+    converge(*st, {srv.url}, env_int("CRM_SERVER_SEEDS", 3), env_int("CRM_SERVER_OPS", 150));
 }
 
 TEST_CASE("a server killed (SIGKILL) in the middle of pushes: the device retries, nothing is lost or doubled") {
@@ -310,9 +305,9 @@ TEST_CASE("devices converge through crm-server on PostgreSQL, then through two c
     std::unique_ptr<Storage> st = open_postgres_storage(pg);
     TempDir cache1, cache2;
     ServerProcess one(CRM_SERVER_BIN, {"--postgres", pg, "--cache", cache1.path, "--rate-limit", "0"});
-    converge(*st, {one.url}, env_or("CRM_SERVER_SEEDS", 3), env_or("CRM_SERVER_OPS", 150));
+    converge(*st, {one.url}, env_int("CRM_SERVER_SEEDS", 3), env_int("CRM_SERVER_OPS", 150));
     ServerProcess two(CRM_SERVER_BIN, {"--postgres", pg, "--cache", cache2.path, "--rate-limit", "0"});
-    converge(*st, {one.url, two.url}, env_or("CRM_SERVER_SEEDS", 3), env_or("CRM_SERVER_OPS", 150));
+    converge(*st, {one.url, two.url}, env_int("CRM_SERVER_SEEDS", 3), env_int("CRM_SERVER_OPS", 150));
 }
 
 TEST_CASE("PostgreSQL storage: idempotent pushes, pages, leases that never overlap across processes, erasure") {

@@ -195,9 +195,22 @@ struct FactsLoader::Impl {
         F.quota_per_rep_month = std::max<int64_t>(0, int_setting("analytics.quota_per_rep_month", 0));
         F.rule_min_support = std::clamp(real_setting("analytics.rules.min_support", 0.01), 1e-6, 1.0);
         F.rule_min_confidence = std::clamp(real_setting("analytics.rules.min_confidence", 0.3), 0.0, 1.0);
+        std::map<std::string, int64_t> rows;
         for (const char* t : {"users", "product_categories", "products", "queues", "accounts", "campaigns", "orders", "order_lines",
                               "opportunities", "leads", "cases", "activities"})
-            rows_total += store.db().query_int(std::string("SELECT coalesce(max(rowid), 0) FROM ") + t);
+            rows_total += rows[t] = store.db().query_int(std::string("SELECT coalesce(max(rowid), 0) FROM ") + t);
+        // Room for every row up front: growing a vector of half a million rows copies it, a long frame in the browser.
+        F.accounts.reserve((size_t)rows["accounts"] + 1);
+        F.orders.reserve((size_t)rows["orders"]);
+        F.lines.reserve((size_t)rows["order_lines"]);
+        F.opportunities.reserve((size_t)rows["opportunities"] + 1);
+        F.leads.reserve((size_t)rows["leads"]);
+        F.cases.reserve((size_t)rows["cases"]);
+        F.activities.reserve((size_t)rows["activities"]);
+        account.reserve((size_t)rows["accounts"]);
+        order.reserve((size_t)rows["orders"]);
+        opp.reserve((size_t)rows["opportunities"]);
+        kase.reserve((size_t)rows["cases"]);
 
         auto ref = [](Facts::TextMap& m, Statement& s, int col) -> int32_t {
             if (s.column_is_null(col)) return 0;
@@ -371,14 +384,26 @@ struct FactsLoader::Impl {
 
     void finish() {
         Facts& F = *f;
-        // Lines grouped by order (counting sort).
+        // Lines grouped by order. Read in rowid order they usually are already
+        // (a line is written after its order): then only the offsets are counted.
         std::vector<uint32_t> count(F.orders.size() + 1, 0);
-        for (const auto& l : F.lines) count[(size_t)l.order + 1]++;
+        bool grouped_already = true;
+        for (size_t i = 0; i < F.lines.size(); i++) {
+            count[(size_t)F.lines[i].order + 1]++;
+            if (i && F.lines[i].order < F.lines[i - 1].order) grouped_already = false;
+        }
         for (size_t i = 1; i < count.size(); i++) count[i] += count[i - 1];
         F.order_first_line = count;
-        std::vector<Facts::Line> grouped(F.lines.size());
-        for (const auto& l : F.lines) grouped[count[(size_t)l.order]++] = l;
-        F.lines = std::move(grouped);
+        if (!grouped_already) {   // a counting sort
+            std::vector<Facts::Line> grouped(F.lines.size());
+            for (const auto& l : F.lines) grouped[count[(size_t)l.order]++] = l;
+            F.lines = std::move(grouped);
+        }
+        std::vector<int32_t> by_id(F.accounts.size());
+        for (size_t i = 0; i < by_id.size(); i++) by_id[i] = (int32_t)i;
+        std::sort(by_id.begin(), by_id.end(), [&](int32_t x, int32_t y) { return F.accounts[(size_t)x].id < F.accounts[(size_t)y].id; });
+        F.account_id_rank.assign(F.accounts.size(), 0);
+        for (size_t r = 0; r < by_id.size(); r++) F.account_id_rank[(size_t)by_id[r]] = (int32_t)r;
         done = true;
     }
 };
@@ -394,7 +419,7 @@ bool FactsLoader::step(double budget_ms) {
     while (I.phase < I.phases.size()) {
         Impl::Phase& p = I.phases[I.phase];
         Statement& s = I.store.db().cached(std::string("SELECT rowid, ") + p.columns + " FROM " + p.table +
-                                           " WHERE rowid > ?1 AND +deleted = 0 ORDER BY rowid LIMIT 2048");   // + keeps the planner on the rowid range
+                                           " WHERE rowid > ?1 AND +deleted = 0 ORDER BY rowid LIMIT 512");   // + keeps the planner on the rowid range
         s.bind(1, I.after);
         int n = 0;
         while (s.step()) {
@@ -403,7 +428,7 @@ bool FactsLoader::step(double budget_ms) {
             n++;
         }
         s.reset();
-        if (n < 2048) {
+        if (n < 512) {
             I.rows_read += I.store.db().query_int(std::string("SELECT coalesce(max(rowid), 0) FROM ") + p.table);
             I.phase++;
             I.after = 0;
@@ -411,6 +436,7 @@ bool FactsLoader::step(double budget_ms) {
         if (deadline > 0 && clock() > deadline) return false;
     }
     if (!I.step_lost(deadline, clock)) return false;
+    if (deadline > 0 && clock() > deadline - budget_ms / 2) return false;   // the last step (grouping, ranking) gets a slice of its own
     I.finish();
     return true;
 }

@@ -103,6 +103,7 @@ struct Facts {
 
     std::vector<User> users{User{}};
     std::vector<Account> accounts{Account{}};
+    std::vector<int32_t> account_id_rank;           // per account: its place in id order (ties in rankings go by id)
     std::vector<Product> products{Product{}};
     std::vector<Queue> queues{Queue{"(no queue)"}};
     std::vector<Campaign> campaigns{Campaign{}};

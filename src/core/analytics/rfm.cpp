@@ -43,7 +43,7 @@ std::vector<Scored> score(const Facts& f, const ReportArgs& a) {
         // Worst first; ties by customer id, so the same data always scores the same.
         std::sort(idx.begin(), idx.end(), [&](size_t x, size_t y) {
             int c = better(out[x], out[y]);
-            return c != 0 ? c < 0 : f.accounts[out[x].account].id < f.accounts[out[y].account].id;
+            return c != 0 ? c < 0 : f.account_id_rank[out[x].account] < f.account_id_rank[out[y].account];
         });
         for (size_t rank = 0; rank < n; rank++) out[idx[rank]].*field = 1 + (int)(rank * 5 / n);
     };
@@ -51,7 +51,7 @@ std::vector<Scored> score(const Facts& f, const ReportArgs& a) {
     cut([](const Scored& x, const Scored& y) { return x.frequency == y.frequency ? 0 : x.frequency < y.frequency ? -1 : 1; }, &Scored::f);
     cut([](const Scored& x, const Scored& y) { return x.monetary == y.monetary ? 0 : x.monetary < y.monetary ? -1 : 1; }, &Scored::m);
     std::sort(out.begin(), out.end(), [&](const Scored& x, const Scored& y) {
-        return x.monetary != y.monetary ? x.monetary > y.monetary : f.accounts[x.account].id < f.accounts[y.account].id;
+        return x.monetary != y.monetary ? x.monetary > y.monetary : f.account_id_rank[x.account] < f.account_id_rank[y.account];
     });
     return out;
 }
