@@ -95,6 +95,9 @@ TEST_CASE("a send logs one e-mail per recipient and skips opted-out, missing and
     CHECK(r.skipped_total() == 3);
     CHECK(a.db.query_text("SELECT subject FROM activities WHERE contact_id = '" + a.carl + "'") == "Spring offer for Austin Office LLC");
     CHECK(a.store.must_get(kCampaigns, camp).text("status") == "active");
+    // The campaign keeps what its sends reached and skipped, for its results (Analytics > Channels).
+    CHECK(a.store.must_get(kCampaigns, camp).integer("sent_count") == 2);
+    CHECK(a.store.must_get(kCampaigns, camp).integer("suppressed_count") == 3);
     // The newsletter opt-out does not block an offer, and vice versa.
     CHECK(preview_send(a.store, camp, "newsletter").skipped.count("opted out of newsletter") == 0);
     CHECK(validation_error([&] { send_campaign(a.store, camp, "spam"); }) == "campaigns.type: 'spam' is not an opt-out category");

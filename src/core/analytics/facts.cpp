@@ -249,9 +249,11 @@ struct FactsLoader::Impl {
                  I.account[a.id] = (int32_t)F.accounts.size();
                  F.accounts.push_back(std::move(a));
              }},
-            {"campaigns", "id, name, type, start_date, budget, actual_cost, currency", [](Impl& I, Statement& s) {
+            {"campaigns", "id, name, type, start_date, budget, actual_cost, currency, sent_count, suppressed_count", [](Impl& I, Statement& s) {
                  Facts& F = *I.f;
                  Facts::Campaign c{s.column_int(0), s.column_text(1), s.column_text(2), F.code(s.column_view(3)), day_of(s.column_view(4))};
+                 c.sent = s.column_int(8);
+                 c.suppressed = s.column_int(9);
                  c.cost = s.column_int(6) > 0 ? s.column_int(6) : s.column_int(5);   // the actual cost once known, else the budget
                  if (!F.convert(s.column_text(7), c.cost)) {
                      F.unconverted++;

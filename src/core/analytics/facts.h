@@ -98,7 +98,7 @@ struct Facts {
         int32_t created = 0;
     };
     struct Activity { int64_t rowid = 0; int32_t owner = 0, type = 0, channel = 0, account = 0, day = 0, campaign = 0; int64_t duration_s = 0; };
-    struct Campaign { int64_t rowid = 0; std::string id, name; int32_t type = 0, start = kNoDay; int64_t cost = 0; bool convertible = true; };
+    struct Campaign { int64_t rowid = 0; std::string id, name; int32_t type = 0, start = kNoDay; int64_t cost = 0; bool convertible = true; int64_t sent = 0, suppressed = 0; };
     struct Queue { std::string name; };
 
     std::vector<User> users{User{}};
@@ -114,7 +114,17 @@ struct Facts {
     std::vector<Lead> leads;
     std::vector<Case> cases;
     std::vector<Activity> activities;
-    mutable std::shared_ptr<void> rules_cache;     // all-time cross-sell rules, made on first use (value.cpp)
+    // Intermediate results several reports share (each customer's sales for a
+    // filter, RFM scores, all-time rules), made on first use, by key.
+    mutable std::map<std::string, std::shared_ptr<void>> memo;
+    template <class T, class Make> const T& remember(const std::string& key, Make make) const {
+        auto it = memo.find(key);
+        if (it == memo.end()) {
+            if (memo.size() > 64) memo.clear();   // filters tried and left
+            it = memo.emplace(key, std::make_shared<T>(make())).first;
+        }
+        return *std::static_pointer_cast<T>(it->second);
+    }
     int64_t unconverted = 0;                       // amounts left out: no rate for their currency
     std::map<std::string, int64_t> unconverted_by_currency;
 

@@ -38,7 +38,7 @@ struct Purchases {
 };
 
 // Sales (Facts::revenue) passing the filter, grouped by account.
-inline Purchases purchases_of(const Facts& f, const Filter& flt) {
+inline Purchases make_purchases(const Facts& f, const Filter& flt) {
     Purchases p;
     p.first.assign(f.accounts.size() + 1, 0);
     std::vector<uint32_t> keep;
@@ -76,6 +76,11 @@ inline Purchases purchases_of(const Facts& f, const Filter& flt) {
         std::copy(o.begin(), o.end(), p.order.begin() + b);
     }
     return p;
+}
+
+// The same, made once per working set and filter (most reports start here).
+inline const Purchases& purchases_of(const Facts& f, const Filter& flt) {
+    return f.remember<Purchases>("purchases:" + flt.describe(), [&] { return make_purchases(f, flt); });
 }
 
 // Churn over a period by count: customers active the day before it starts,

@@ -9,7 +9,7 @@
 namespace crm {
 
 Table report_retention(const Facts& f, const ReportArgs& a) {
-    Purchases p = purchases_of(f, a.filter);
+    const Purchases& p = purchases_of(f, a.filter);
     Period per = a.period;
     double margin = sales_margin(f, p, {INT32_MIN / 2, per.from - 1});
     struct Seg { std::string name; int64_t start = 0, churned = 0, rev = 0, rev_churned = 0; double ltv = 0, ltv_churned = 0; Drill d{&kAccounts, {}}; };
@@ -54,7 +54,7 @@ Table report_retention(const Facts& f, const ReportArgs& a) {
 }
 
 Table report_churn_by_month(const Facts& f, const ReportArgs& a) {
-    Purchases p = purchases_of(f, a.filter);
+    const Purchases& p = purchases_of(f, a.filter);
     Table t;
     t.name = "churn-by-month";
     t.title = "Churn by month";
@@ -71,7 +71,7 @@ Table report_churn_by_month(const Facts& f, const ReportArgs& a) {
 }
 
 Table report_loyalty(const Facts& f, const ReportArgs& a) {
-    Purchases p = purchases_of(f, a.filter);
+    const Purchases& p = purchases_of(f, a.filter);
     Period per = a.period;
     int64_t buyers = 0, repeat = 0, revenue = 0, repeat_revenue = 0, key_revenue = 0, with_history = 0, key_with_history = 0;
     double days = 0, key_days = 0;
@@ -129,7 +129,7 @@ Table report_loyalty(const Facts& f, const ReportArgs& a) {
 }
 
 Table report_cohorts(const Facts& f, const ReportArgs& a) {
-    Purchases p = purchases_of(f, a.filter);
+    const Purchases& p = purchases_of(f, a.filter);
     int32_t m0 = month_of(a.period.from), m1 = month_of(a.period.to);
     int32_t width = std::min(12, m1 - m0);
     Table t;

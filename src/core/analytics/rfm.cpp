@@ -20,8 +20,8 @@ namespace {
 
 struct Scored { size_t account; int32_t recency; int64_t frequency, monetary; int r = 0, f = 0, m = 0; };
 
-std::vector<Scored> score(const Facts& f, const ReportArgs& a) {
-    Purchases p = purchases_of(f, a.filter);
+std::vector<Scored> make_scores(const Facts& f, const ReportArgs& a) {
+    const Purchases& p = purchases_of(f, a.filter);
     std::vector<Scored> out;
     for (size_t i = 1; i + 1 < p.first.size(); i++) {
         Scored s{i, 0, 0, 0};
@@ -56,6 +56,12 @@ std::vector<Scored> score(const Facts& f, const ReportArgs& a) {
     return out;
 }
 
+// Made once per working set, period and filter: the RFM page shows both tables.
+const std::vector<Scored>& score(const Facts& f, const ReportArgs& a) {
+    return f.remember<std::vector<Scored>>("rfm:" + std::to_string(a.period.from) + ":" + std::to_string(a.period.to) + ":" + a.filter.describe(),
+                                           [&] { return make_scores(f, a); });
+}
+
 const char* kSegmentOrder[] = {"Champions", "Loyal customers", "Potential loyalists", "New customers", "Promising", "Need attention",
                                "About to sleep", "At risk", "Can't lose them", "Hibernating"};
 
@@ -77,7 +83,7 @@ Table report_rfm(const Facts& f, const ReportArgs& a) {
 }
 
 Table report_rfm_segments(const Facts& f, const ReportArgs& a) {
-    std::vector<Scored> all = score(f, a);
+    const std::vector<Scored>& all = score(f, a);
     int64_t revenue = 0;
     for (const Scored& s : all) revenue += s.monetary;
     Table t;

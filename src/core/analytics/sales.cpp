@@ -326,19 +326,19 @@ Table report_campaigns(const Facts& f, const ReportArgs& a) {
     Table t;
     t.name = "campaigns";
     t.title = "Campaign ROI";
-    t.columns = {"campaign", "type", "start", "cost", "leads", "qualified_leads", "won", "revenue", "roi", "emails_sent", "calls"};
+    t.columns = {"campaign", "type", "start", "cost", "leads", "qualified_leads", "won", "revenue", "roi", "sent", "skipped", "calls_logged"};
     for (size_t c = 1; c < f.campaigns.size(); c++) {
         const Facts::Campaign& cp = f.campaigns[c];
         if (cp.start == kNoDay || !a.period.has(cp.start)) continue;
         const Row& r = rows[c];
         t.add({cp.name, f.text(cp.type), day_text(cp.start), money(cp.cost), std::to_string(r.leads), std::to_string(r.qualified),
                std::to_string(r.won), money(r.revenue), cp.cost ? num((double)(r.revenue - cp.cost) / (double)cp.cost) : "",
-               std::to_string(r.emails), std::to_string(r.calls)},
+               std::to_string(std::max(cp.sent, r.emails)), std::to_string(cp.suppressed), std::to_string(r.calls)},
               Drill{&kCampaigns, {cp.rowid}});
     }
     t.notes.push_back("campaigns starting in the period; cost = actual cost once entered, else the budget; revenue = won deals from the "
-                      "campaign's leads or tagged with it; ROI = (revenue - cost) / cost; e-mails and calls: sends logged as activities "
-                      "(contacts skipped for opt-outs, do-not-call and duplicates are not sent)");
+                      "campaign's leads or tagged with it; ROI = (revenue - cost) / cost; sent and skipped: the campaign's sends (skipped: "
+                      "opted out, do not call, duplicate address); calls logged: activities of type call on the campaign");
     t.notes.push_back(money_note(f));
     return t;
 }

@@ -52,7 +52,7 @@ std::string minor_as_money(double minor) { return std::isnan(minor) ? "" : money
 }  // namespace
 
 Table report_value(const Facts& f, const ReportArgs& a) {
-    Purchases p = purchases_of(f, a.filter);
+    const Purchases& p = purchases_of(f, a.filter);
     ValueFigures now = value_figures(f, p, a.period), before = value_figures(f, p, a.period.previous());
     Table t;
     t.name = "value";
@@ -92,7 +92,7 @@ Table report_value(const Facts& f, const ReportArgs& a) {
 }
 
 Table report_customers(const Facts& f, const ReportArgs& a) {
-    Purchases p = purchases_of(f, a.filter);
+    const Purchases& p = purchases_of(f, a.filter);
     double ret = retention_years(f, p, a.period), margin = sales_margin(f, p, a.period), years = a.period.days() / 365.0;
     struct Row { size_t a; int64_t n, revenue; };
     std::vector<Row> rows;
@@ -130,7 +130,7 @@ CustomerValue customer_value(const Facts& f, int64_t account_rowid) {
         if (f.accounts[i].rowid == account_rowid) a = i;
     if (!a) return v;
     v.found = true;
-    Purchases p = purchases_of(f, Filter{});
+    const Purchases& p = purchases_of(f, Filter{});
     Period year{f.today - 364, f.today};
     double ret = retention_years(f, p, year), margin = sales_margin(f, p, year);
     v.orders = (int64_t)p.count(a);
@@ -154,9 +154,9 @@ CustomerValue customer_value(const Facts& f, int64_t account_rowid) {
         for (uint32_t k = f.order_first_line[o]; k < f.order_first_line[o + 1]; k++) bought[(size_t)f.lines[k].product] = 1;
     }
     args.period = {INT32_MIN / 2, f.today};
-    if (!f.rules_cache)   // the same for every customer of these facts: mined once
-        f.rules_cache = std::make_shared<std::vector<Rule>>(association_rules(order_baskets(f, args), f.rule_min_support, f.rule_min_confidence));
-    const std::vector<Rule>& rules = *std::static_pointer_cast<std::vector<Rule>>(f.rules_cache);
+    const std::vector<Rule>& rules = f.remember<std::vector<Rule>>("rules:all", [&] {   // the same for every customer: mined once
+        return association_rules(order_baskets(f, args), f.rule_min_support, f.rule_min_confidence);
+    });
     std::vector<double> best(f.products.size(), 0);
     for (const Rule& r : rules) {
         if (bought[(size_t)r.consequent]) continue;

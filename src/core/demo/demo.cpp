@@ -533,6 +533,12 @@ void make_campaigns(Gen& g) {
                  {"expected_revenue", budget * (3 + (int64_t)g.r.below(6))}, {"owner_id", g.managers[4]},
                  {"target_segment", R"({"all": [{"field": "country", "op": "in", "value": ["GB", "DE", "FR", "US"]}]})"}};
         if (type == "email" && !g.demo_template.empty()) f.push_back({"template_id", g.demo_template});
+        if (type == "email" && st < g.now) {   // sent: the reach, and the contacts skipped (opt-outs, duplicates)
+            int64_t reach = std::max<int64_t>(10, g.opt.contacts / 4);
+            int64_t skipped = reach * (4 + (int64_t)g.r.below(8)) / 100;
+            f.push_back({"sent_count", reach - skipped});
+            f.push_back({"suppressed_count", skipped});
+        }
         std::string id = g.create(kCampaigns, std::clamp(st - 20 * kDay, g.start, g.now - kDay), f, "campaigns");
         g.campaigns.push_back({id, st, en, type});
         g.sum.campaigns++;

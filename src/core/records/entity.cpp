@@ -123,6 +123,8 @@ const EntitySpec kCampaigns{
         {"owner_id", "Owner", T::Ref, F_Filterable, "users"},
         {"segment_id", "Target segment", T::Ref, 0, "segments"},
         {"template_id", "E-mail template", T::Ref, 0, "email_templates"},
+        {"sent_count", "Sent", T::Integer, F_NonNegative | F_System},
+        {"suppressed_count", "Skipped (opt-outs, do not call, duplicates)", T::Integer, F_NonNegative | F_System},
     },
     {{"start_date", "end_date"}}, "start_date"};
 

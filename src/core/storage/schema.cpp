@@ -734,6 +734,15 @@ void stamp_change_log(Database& db) {
     }
 }
 
+//-----------------------------------------------------------------------------
+// 6: what a campaign send reached and whom it skipped (opt-outs, do-not-call,
+// duplicate addresses), kept on the campaign for its results.
+//-----------------------------------------------------------------------------
+const char* kV6 = R"SQL(
+ALTER TABLE campaigns ADD COLUMN sent_count INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE campaigns ADD COLUMN suppressed_count INTEGER NOT NULL DEFAULT 0;
+)SQL";
+
 const std::vector<Migration>& migrations() {
     static const std::vector<Migration> all = {
         {1, "CRM tables", kV1},
@@ -741,6 +750,7 @@ const std::vector<Migration>& migrations() {
         {3, "workflow rules, SLA targets, knowledge base, templates, segments", kV3},
         {4, "import journal", kV4},
         {5, "sync: clock stamps, pending messages, dangling references, conflicts", kV5, stamp_change_log},
+        {6, "campaign sends and suppressions", kV6},
     };
     return all;
 }

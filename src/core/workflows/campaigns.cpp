@@ -179,7 +179,9 @@ SendReport run_send(Store& store, const std::string& campaign_id, const std::str
         store.create(kActivities, f);
     }
     if (for_real) {
-        if (camp.text("status") == "planned") store.update(kCampaigns, campaign_id, {{"status", "active"}});
+        Fields f{{"sent_count", camp.integer("sent_count") + r.sent}, {"suppressed_count", camp.integer("suppressed_count") + r.skipped_total()}};
+        if (camp.text("status") == "planned") f.push_back({"status", "active"});
+        store.update(kCampaigns, campaign_id, f);
         tx.commit();
     }
     return r;
