@@ -18,6 +18,7 @@
 #include <fstream>
 #include <map>
 #include <set>
+#include <unordered_map>
 
 #include <nlohmann/json.hpp>
 
@@ -521,12 +522,25 @@ void page_rfm() {
     k = chart::bars("Revenue per segment", first_column(*seg), {{"revenue", column_values(*seg, "revenue", true)}}, Format::Money, 200 * s);
     if (k >= 0) open_drill(seg->drill[(size_t)k], "RFM " + seg->rows[(size_t)k][0]);
     bold_text("Recency and value of each customer");
-    std::vector<double> x = column_values(*rfm, "recency_days", false), y = column_values(*rfm, "monetary", true);
-    std::vector<std::string> labels;
-    const Facts& f = *S.facts;
-    std::map<std::string, std::string> names;
-    for (size_t a = 1; a < f.accounts.size(); a++) names[f.accounts[a].id] = f.accounts[a].name;
-    for (auto& r : rfm->rows) labels.push_back(names[r[0]] + " - " + r.back());
+    // The points and their names, made once per table (thousands of customers: not every frame).
+    static const Table* made_for = nullptr;
+    static uint64_t made_serial = 0;
+    static std::vector<double> x, y;
+    static std::vector<std::string> labels;
+    if (made_for != rfm || made_serial != S.facts_serial) {
+        x = column_values(*rfm, "recency_days", false);
+        y = column_values(*rfm, "monetary", true);
+        labels.clear();
+        const Facts& f = *S.facts;
+        std::unordered_map<std::string, const std::string*> names;
+        for (size_t a = 1; a < f.accounts.size(); a++) names[f.accounts[a].id] = &f.accounts[a].name;
+        for (auto& r : rfm->rows) {
+            auto it = names.find(r[0]);
+            labels.push_back((it != names.end() ? *it->second : r[0]) + " - " + r.back());
+        }
+        made_for = rfm;
+        made_serial = S.facts_serial;
+    }
     k = chart::scatter("RFM scatter", x, y, labels, "days since last sale", "revenue", Format::Days, Format::Money, 220 * s);
     if (k >= 0) open_drill(rfm->drill[(size_t)k], labels[(size_t)k]);
     draw_table(*seg);

@@ -197,24 +197,29 @@ Table report_forecast(const Facts& f, const ReportArgs& a) {
     t.name = "forecast";
     t.title = "Forecast and won against target";
     t.columns = {"month", "won", "weighted_forecast", "target"};
-    int32_t last = std::max(month_of(a.period.to), month_of(f.today) + 6);
-    for (int32_t m = month_of(a.period.from); m <= last; m++) {
-        int64_t won = 0;
-        double weighted = 0;
-        Drill d{&kOpportunities, {}};
-        for (size_t i = 1; i < f.opportunities.size(); i++) {
-            const Facts::Opportunity& o = f.opportunities[i];
-            if (!opp_passes(f, a.filter, o)) continue;
-            if (is(f, o.stage, "won") && o.closed != kNoDay && month_of(o.closed) == m) { won += o.amount; d.rowids.push_back(o.rowid); }
-            else if (!is(f, o.stage, "won") && !is(f, o.stage, "lost") && o.expected_close != kNoDay &&
-                     month_of(std::max(o.expected_close, f.today)) == m) {   // overdue deals are expected now
-                weighted += (double)o.amount * o.probability / 100.0;
-                d.rowids.push_back(o.rowid);
-            }
-        }
-        int64_t target = f.quota_per_rep_month * reps;
-        t.add({month_text(m), money(won), money((int64_t)std::llround(weighted)), target ? money(target) : ""}, std::move(d));
+    int32_t first = month_of(a.period.from), last = std::max(month_of(a.period.to), month_of(f.today) + 6), now = month_of(f.today);
+    size_t months = (size_t)(last - first + 1);
+    std::vector<int64_t> won(months, 0);
+    std::vector<double> weighted(months, 0);
+    std::vector<Drill> drill(months, Drill{&kOpportunities, {}});
+    // One pass over the deals, each into its month.
+    for (size_t i = 1; i < f.opportunities.size(); i++) {
+        const Facts::Opportunity& o = f.opportunities[i];
+        if (!opp_passes(f, a.filter, o)) continue;
+        bool is_won = is(f, o.stage, "won");
+        int32_t m;
+        if (is_won && o.closed != kNoDay) m = month_of(o.closed);
+        else if (!is_won && !is(f, o.stage, "lost") && o.expected_close != kNoDay) m = std::max(month_of(o.expected_close), now);   // overdue deals are expected now
+        else continue;
+        if (m < first || m > last) continue;
+        size_t k = (size_t)(m - first);
+        if (is_won) won[k] += o.amount;
+        else weighted[k] += (double)o.amount * o.probability / 100.0;
+        drill[k].rowids.push_back(o.rowid);
     }
+    int64_t target = f.quota_per_rep_month * reps;
+    for (size_t k = 0; k < months; k++)
+        t.add({month_text(first + (int32_t)k), money(won[k]), money((int64_t)std::llround(weighted[k])), target ? money(target) : ""}, std::move(drill[k]));
     t.notes.push_back("won: deals closed won in the month; weighted forecast: open deals expected to close in it (overdue ones in the "
                       "current month), amount x probability; the months run six past today; target: analytics.quota_per_rep_month x sales reps");
     t.notes.push_back(money_note(f));
