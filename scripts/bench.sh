@@ -41,6 +41,8 @@ awk '
 echo "== the app in Chromium, $CONTACTS contacts generated in the page"
 cmake --build --preset wasm --target site | tail -n 1
 (cd wasm-tests && node bench.app.mjs "$CONTACTS") | tee "$OUT/app.txt"
+echo "== the Analytics screen in Chromium, $CONTACTS contacts"
+(cd wasm-tests && node bench.analytics.mjs "$CONTACTS") | tee "$OUT/analytics.txt"
 
 echo "== sync over HTTP on loopback, $CONTACTS contacts: crm-server on SQLite and on PostgreSQL"
 cmake --build --preset native --target bench_sync crm crm-server | tail -n 1
