@@ -46,6 +46,8 @@ const tests = [
     const s = await app.state();
     console.log(`  working set loaded in ${s.analytics.load_ms.toFixed(0)} ms, worst slice ${s.analytics.worst_slice_ms.toFixed(1)} ms`);
     assert(s.analytics.worst_slice_ms < 100, 'loading never holds a frame for long');
+    // Once the figures are there, an untouched Analytics page draws nothing (no battery spent).
+    eq(await app.idleFrames(), 0, 'frames drawn by an untouched Analytics page');
     await ctx.close();
   }],
 

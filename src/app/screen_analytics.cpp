@@ -62,6 +62,7 @@ struct AnalyticsState {
     int computed_frame = -1;              // the frame that computed a report (one a frame)
     bool compute_pending = false;         // a report waits for the next frame
     bool computing = false;               // the last frame left a report for the next
+    int pumped_frame = -1;                // the last frame that showed analytics
     // Drill-down: the records a mark or row counts.
     Drill drill;
     std::string drill_title;
@@ -75,7 +76,9 @@ const char* kPresets[] = {"Last 12 months", "This year", "Last year", "This quar
 double clock_ms() { return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now().time_since_epoch()).count(); }
 
 // Starts or continues loading the working set; the last complete one stays usable.
+// Called by what shows analytics; away from them the load waits, and asks for no frames.
 void pump() {
+    S.pumped_frame = ImGui::GetFrameCount();
     if (!S.loader && (!S.facts || S.facts_version != g.data_version)) {
         S.loader = std::make_unique<FactsLoader>(*g.store);
         S.loading_version = g.data_version;
@@ -720,7 +723,7 @@ void page_pivot() {
 bool analytics_busy() {
     S.computing = S.compute_pending;
     S.compute_pending = false;   // set again by the next frame's reports if any still wait
-    return S.loader != nullptr || S.computing;
+    return (S.loader != nullptr && S.pumped_frame == ImGui::GetFrameCount()) || S.computing;
 }
 
 void show_analytics_page(const char* page) {
