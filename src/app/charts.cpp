@@ -166,7 +166,8 @@ std::string format_value(double v, Format f, bool exact) {
         snprintf(buf, sizeof buf, "%.0f d", v);
         return buf;
     }
-    if (f == Format::Money) v /= 100;   // minor units
+    if (f == Format::Money && exact) return money_text((int64_t)std::llround(v), "");   // minor units, the app's money format
+    if (f == Format::Money) v /= 100;
     if (exact) {
         snprintf(buf, sizeof buf, f == Format::Count ? "%.0f" : "%.2f", v);
         std::string s = buf, out;

@@ -66,7 +66,8 @@ struct AnalyticsState {
     // Drill-down: the records a mark or row counts.
     Drill drill;
     std::string drill_title;
-    std::vector<std::pair<size_t, std::string>> drill_titles;   // fetched rows (index, "title | detail")
+    std::map<size_t, std::pair<std::string, std::string>> drill_titles;   // row -> (id, title), read when first shown
+    uint64_t drill_version = 0;                                             // the data version they were read at
     std::string segment_name;
     std::string notice;
 } S;
@@ -155,9 +156,8 @@ std::string signature(const char* name, const ReportArgs& a) {
 // At most one report is computed in a frame, so a page of five costs five
 // short frames, never one long one: until its turn a report shows its last
 // figures (after a write) or nothing (a new filter). Null while the facts first load.
-const Table* report(const char* name) {
+const Table* report(const char* name, const ReportArgs& a) {
     if (!S.facts) return nullptr;
-    ReportArgs a = args_for(name);
     Cached& c = S.cache[signature(name, a)];
     if (c.facts_serial != S.facts_serial) {
         if (S.computed_frame == ImGui::GetFrameCount()) {
@@ -183,6 +183,9 @@ const Table* report(const char* name) {
     }
     return &c.table;
 }
+
+// The report for the page's period, filters and choices.
+const Table* report(const char* name) { return report(name, args_for(name)); }
 
 double value(const Table& t, size_t row, const char* column) {
     int c = t.column(column);
@@ -360,6 +363,10 @@ void draw_controls() {
 
 void draw_drill() {
     if (!S.drill.entity) return;
+    if (S.drill_version != g.data_version) {   // a record renamed or deleted since: read the titles again
+        S.drill_titles.clear();
+        S.drill_version = g.data_version;
+    }
     float s = g.scale;
     ImGui::BeginChild("drill", ImVec2(0, 300 * s), ImGuiChildFlags_Border);
     bold_text(S.drill_title.c_str());
@@ -398,13 +405,17 @@ void draw_drill() {
             for (int i = clip.DisplayStart; i < clip.DisplayEnd; i++) {
                 ImGui::TableNextRow();
                 ImGui::TableNextColumn();
-                std::vector<std::string> ids = drill_ids(*g.store, S.drill, (size_t)i, 1);
-                if (ids.empty()) { ImGui::TextDisabled("(deleted)"); continue; }
-                auto rec = g.store->get(*S.drill.entity, ids[0]);
-                std::string title = rec ? record_title(*rec) : ids[0];
-                if (title.empty()) title = ids[0];
+                auto& [id, title] = S.drill_titles[(size_t)i];
+                if (id.empty()) {   // read once, when the row first shows
+                    std::vector<std::string> ids = drill_ids(*g.store, S.drill, (size_t)i, 1);
+                    id = ids.empty() ? "-" : ids[0];
+                    auto rec = ids.empty() ? std::nullopt : g.store->get(*S.drill.entity, id);
+                    title = rec ? record_title(*rec) : "";
+                    if (title.empty()) title = ids.empty() ? "(deleted)" : id;
+                }
+                if (id == "-") { ImGui::TextDisabled("%s", title.c_str()); continue; }
                 ImGui::PushID(i);
-                if (ImGui::Selectable(title.c_str())) open_record(*S.drill.entity, ids[0]);
+                if (ImGui::Selectable(title.c_str())) open_record(*S.drill.entity, id);
                 std::string test = "drill: " + title;
                 test_label_last_item(test.c_str());
                 ImGui::PopID();
@@ -486,11 +497,10 @@ void page_retention() {
                                                              {"retention rate", column_values(*monthly, "retention_rate", false)}},
                  Format::Share, 200 * s);
     bold_text("Churn rate by service tier: by count, by revenue, by lifetime value");
-    int series = 0;
     int k = chart::bars("Churn by tier", first_column(*ret),
                         {{"by count", column_values(*ret, "churn_rate", false)}, {"by revenue", column_values(*ret, "churn_rate_revenue", false)},
                          {"by lifetime value", column_values(*ret, "churn_rate_lifetime_value", false)}},
-                        Format::Share, 200 * s, false, &series);
+                        Format::Share, 200 * s);
     if (k >= 0) open_drill(ret->drill[(size_t)k], "Churned customers, " + ret->rows[(size_t)k][0]);
     draw_table(*ret);
     draw_table(*loyal);
@@ -509,7 +519,6 @@ void page_retention() {
     if (chart::heat_map("Cohorts", rows, cols, cells, std::max(120.0f * s, (float)rows.size() * 24 * s), &hr, &hc))
         open_drill(coh->drill[(size_t)hr], "Cohort " + coh->rows[(size_t)hr][0]);
     draw_table(*coh);
-    (void)series;
 }
 
 void page_rfm() {
@@ -788,19 +797,15 @@ void draw_dashboard_charts() {
         ImGui::TextDisabled("Reading the data for the charts... %.0f%%", S.loader ? S.loader->fraction() * 100 : 0.0);
         return;
     }
-    // The dashboard always shows the last 12 months without filters.
-    int preset = S.preset;
-    Filter filter = S.filter;
-    S.preset = 0;
-    S.filter = Filter{};
-    const Table* sales = report("sales");
-    const Table* fun = report("funnel");
-    const Table* leads = report("leads");
-    const Table* back = report("backlog");
-    const Table* churn = report("churn-by-month");
-    const Table* val = report("value");
-    S.preset = preset;
-    S.filter = filter;
+    // The dashboard always shows the last 12 months, without the Analytics screen's filters or choices.
+    ReportArgs year;
+    year.period = {S.facts->today - 364, S.facts->today};
+    const Table* sales = report("sales", year);
+    const Table* fun = report("funnel", year);
+    const Table* leads = report("leads", year);
+    const Table* back = report("backlog", year);
+    const Table* churn = report("churn-by-month", year);
+    const Table* val = report("value", year);
     if (!sales || !fun || !leads || !back || !churn || !val) return computing();
     float h = 150 * s;
     auto open_page = [](const char* p) { show_analytics_page(p); };

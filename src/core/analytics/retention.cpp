@@ -93,20 +93,17 @@ Table report_loyalty(const Facts& f, const ReportArgs& a) {
         int64_t n = p.sales_between(i, per.from, per.to);
         if (!n) continue;
         buyers++;
-        bool first_in = false;
         for (uint32_t k = p.first[i]; k < p.first[i + 1]; k++) {
             if (!per.has(p.day[k])) continue;
             revenue += p.amount[k];
             if (key) key_revenue += p.amount[k];
-            if (k == p.first[i]) first_in = true;
-            else repeat_revenue += p.amount[k];
+            if (k != p.first[i]) repeat_revenue += p.amount[k];   // not the customer's first sale
         }
         if (p.sales_between(i, INT32_MIN / 2, per.to) >= 2) {
             repeat++;
             repeaters.rowids.push_back(f.accounts[i].rowid);
         }
         if (key) keys.rowids.push_back(f.accounts[i].rowid);
-        (void)first_in;
     }
     Table t;
     t.name = "loyalty";
