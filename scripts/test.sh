@@ -87,7 +87,7 @@ if [ -n "$d_native" ] && [ "$d_native" = "$d_wasm" ]; then passed=$((passed + 1)
 
 # node_stage FILE: a suite in wasm-tests/ (Playwright or plain node); adds its "N passed, M failed" to the totals.
 node_stage() {
-  echo "== the app in Chromium (wasm-tests/$1)"
+  echo "== wasm-tests/$1"
   local out line
   out=$(cd wasm-tests && node "$1" 2>&1)
   echo "$out" | tail -n 40
@@ -99,6 +99,7 @@ node_stage() {
 node_stage app.test.mjs
 node_stage workflows.test.mjs
 node_stage analytics.test.mjs
+node_stage rules.test.mjs
 node_stage pwa.test.mjs
 node_stage data.test.mjs
 node_stage schema.test.mjs

@@ -60,6 +60,8 @@ expect 2 "$CRM" --db "$DB" report nonsense;    contains err "unknown report 'non
 expect 2 "$CRM" --db "$DB" report value --from 2025-13-01; contains err "'2025-13-01' is not a date"
 expect 2 "$CRM" --db "$DB" report pivot --source orders --rows stage; contains err "'stage' is not a dimension of orders"
 expect 2 "$CRM" --db "$DB" report sales --owner "Nobody Here"; contains err "--owner 'Nobody Here' is not a user"
+expect 0 "$CRM" --db "$DB" report rules --min-support 0.02 --min-confidence 0.5; contains out "minimum support 0.02 and confidence 0.5"
+expect 2 "$CRM" --db "$DB" report rules --min-support 1.5; contains err "--min-support must be a share above 0 and at most 1, not '1.5'"
 
 # Demo data into a database that holds data is refused, and changes nothing.
 before=$(sqlite3 "$DB" "SELECT count(*) FROM change_log")

@@ -25,6 +25,24 @@ async function openAnalytics(app) {
   return ready(app);
 }
 
+// Pixels of the chart palette's first colour (blue, 0 114 178, at any
+// blend) inside an item's rectangle, read from a real screenshot.
+async function bluePixels(app, item) {
+  const png = await app.page.screenshot({ clip: { x: item.x / app.dpr, y: item.y / app.dpr, width: item.w / app.dpr, height: item.h / app.dpr } });
+  return app.page.evaluate(async (b64) => {
+    const img = new Image();
+    img.src = 'data:image/png;base64,' + b64;
+    await img.decode();
+    const c = new OffscreenCanvas(img.width, img.height);
+    const g = c.getContext('2d');
+    g.drawImage(img, 0, 0);
+    const d = g.getImageData(0, 0, img.width, img.height).data;
+    let n = 0;
+    for (let i = 0; i < d.length; i += 4) if (d[i + 2] > d[i] + 50 && d[i + 2] > d[i + 1] + 15) n++;
+    return n;
+  }, png.toString('base64'));
+}
+
 const tests = [
   ['every Analytics page draws its charts and tables on the demo data (screenshots in wasm-tests/out)', async () => {
     const { ctx, app } = await start();
@@ -40,6 +58,19 @@ const tests = [
       assert(items.some((i) => i.label.startsWith(mark)), `the ${page} page draws a chart with marks labelled "${mark}..."`);
       assert(s.analytics.last_compute_ms < 2000, `a page computes in well under 2 s (${s.analytics.last_compute_ms} ms)`);
       await app.screenshot(`analytics-${page.toLowerCase()}.png`);
+      if (page === 'RFM') {
+        // The customers' points are drawn by the GPU (shaders/points.*), not as ImGui shapes: they must be on screen.
+        // Scrolled until the whole plot shows (an item's rectangle is its visible part).
+        let plot = await app.scrollTo('RFM scatter: plot');
+        for (let i = 0; i < 10 && plot.h < 150 * app.dpr; i++) {
+          await app.page.mouse.wheel(0, 150);
+          await app.drained(60);
+          plot = await app.find('RFM scatter: plot');
+        }
+        await app.screenshot('analytics-rfm-scatter.png');
+        const n = await bluePixels(app, plot);
+        assert(n > 50, `the RFM scatter shows its customers' points (${n} point pixels in the plot)`);
+      }
       await app.scrollTo(/^Export CSV##/);                                  // the table behind the chart, further down
       await app.screenshot(`analytics-${page.toLowerCase()}-table.png`);
     }

@@ -2,7 +2,8 @@
 // size: the working set's load (in slices) and its worst frame, then each
 // page's first computation and a filter change, with the worst frame while
 // computing. Prints "bench <name> <value> <unit>" lines; run by scripts/bench.sh.
-//   node bench.analytics.mjs [CONTACTS]     (default 100000; CRM_BENCH_PROFILE=DIR reuses a profile)
+//   node bench.analytics.mjs [CONTACTS]     (default 100000; CRM_BENCH_PROFILE=DIR reuses a profile,
+//   with CRM_BENCH_PORT=N the same origin, so its database too)
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -10,12 +11,17 @@ import { serve, launchPersistent, App } from './lib.mjs';
 
 const contacts = Number(process.argv[2] || 100000);
 const report = (name, value, unit) => console.log(`bench ${name.padEnd(34)} ${Number(value).toFixed(3).padStart(14)} ${unit}`);
-const srv = await serve();
+const srv = await serve(undefined, Number(process.env.CRM_BENCH_PORT || 0));
 const keep = process.env.CRM_BENCH_PROFILE;
 const dir = keep || fs.mkdtempSync(path.join(os.tmpdir(), 'crm-bench-analytics-'));
 const ctx = await launchPersistent(dir);
 const page = await ctx.newPage();
-const app = await App.open(page, srv.url);
+// A kept profile may hold an older build in its service worker's cache: measure this one.
+await (await ctx.newCDPSession(page)).send('Storage.clearDataForOrigin', { origin: srv.url.replace(/\/$/, ''), storageTypes: 'cache_storage,service_workers' });
+const app = new App(page);
+page.on('pageerror', (e) => console.log('  [page error]', e.message));
+await page.goto(srv.url);
+await app.ready(10 * 60 * 1000);   // a kept benchmark-size database takes a while to open (issue 11)
 let s = await app.state();
 if (s.first_run) {
   await app.click(`${contacts} contacts`).catch(() => {});

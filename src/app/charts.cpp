@@ -4,8 +4,10 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <map>
 
 #include "app/app_state.h"
+#include "app/platform.h"
 #include "app/test_hooks.h"
 
 namespace crm::app::chart {
@@ -411,7 +413,7 @@ bool heat_map(const char* id, const std::vector<std::string>& rows, const std::v
     return clicked;
 }
 
-int scatter(const char* id, const std::vector<double>& x, const std::vector<double>& y, const std::vector<std::string>& labels,
+int scatter(const char* id, const std::vector<double>& x, const std::vector<double>& y, uint64_t version, const std::function<std::string(size_t)>& label_of,
             const char* x_label, const char* y_label, Format fx, Format fy, float height) {
     ImGui::PushID(id);
     float s = g.scale;
@@ -428,17 +430,34 @@ int scatter(const char* id, const std::vector<double>& x, const std::vector<doub
         dl->AddText(ImVec2(x_of(v) - ts.x / 2, fr.b.y + 3 * s), muted_color(), t.c_str());
     }
     dl->AddLine(ImVec2(fr.a.x, px(fr.b.y)), ImVec2(fr.b.x, px(fr.b.y)), muted_color(), 1.0f);
+    // The points: on the GPU, sent once per change of data, one draw call a
+    // frame (shaders/points.*); where that cannot be, small squares here.
+    float r = 1.6f * s;
+    ImU32 dot = color(0, 0.55f);
+    struct Sent { uint64_t version = UINT64_MAX; std::vector<float> xy; };
+    static std::map<std::string, Sent> sent;   // by chart: the values as sent to the GPU
+    Sent& pts = sent[id];
+    if (pts.version != version) {
+        pts.version = version;
+        pts.xy.resize(2 * x.size());
+        for (size_t i = 0; i < x.size(); i++) pts.xy[2 * i] = (float)x[i], pts.xy[2 * i + 1] = (float)y[i];
+    }
+    // pixel = offset + scale x value, the scale over the whole axis (over one
+    // unit it would vanish in float rounding: a cent on an axis of millions).
+    float x0 = x_of(0), y0 = fr.y_of(0);
+    const float map[4] = {x0, (float)((x_of(xa.hi) - x_of(xa.lo)) / (xa.hi - xa.lo)), y0,
+                          (float)((fr.y_of(fr.y.hi) - fr.y_of(fr.y.lo)) / (fr.y.hi - fr.y.lo))};
+    ImGui::PushClipRect(ImVec2(fr.a.x - r, fr.a.y - r), ImVec2(fr.b.x + r, fr.b.y + r), true);   // a point on an edge shows whole
+    bool on_gpu = platform::draw_points(dl, (int)ImGui::GetID("points"), version, pts.xy.data(), x.size(), map, 2 * r, dot);
+    ImGui::PopClipRect();
     // Hover: the nearest point within a few pixels; points are drawn, not buttons (there may be thousands).
     ImVec2 mouse = ImGui::GetIO().MousePos;
     int near = -1;
     float best = 36 * s * s;
-    // Points as small squares (4 vertices, not a circle's 12+): tens of thousands stay cheap.
-    size_t step = std::max<size_t>(1, x.size() / 20000);
-    float r = 1.6f * s;
-    ImU32 dot = color(0, 0.55f);
-    for (size_t i = 0; i < x.size(); i += step) {
+    bool inside = mouse.x >= fr.a.x - 6 * s && mouse.x <= fr.b.x + 6 * s && mouse.y >= fr.a.y - 6 * s && mouse.y <= fr.b.y + 6 * s;
+    for (size_t i = 0; i < x.size() && (inside || !on_gpu); i++) {
         ImVec2 q(x_of(x[i]), fr.y_of(y[i]));
-        dl->AddRectFilled(ImVec2(q.x - r, q.y - r), ImVec2(q.x + r, q.y + r), dot);
+        if (!on_gpu) dl->AddRectFilled(ImVec2(q.x - r, q.y - r), ImVec2(q.x + r, q.y + r), dot);
         float d = (q.x - mouse.x) * (q.x - mouse.x) + (q.y - mouse.y) * (q.y - mouse.y);
         if (d < best) { best = d; near = (int)i; }
     }
@@ -450,7 +469,7 @@ int scatter(const char* id, const std::vector<double>& x, const std::vector<doub
     if (ImGui::IsItemHovered() && near >= 0) {
         ImVec2 q(x_of(x[(size_t)near]), fr.y_of(y[(size_t)near]));
         dl->AddCircle(q, 5 * s, text_color(), 0, 1.5f * s);
-        ImGui::SetTooltip("%s\n%s: %s\n%s: %s", (size_t)near < labels.size() ? labels[(size_t)near].c_str() : "", x_label,
+        ImGui::SetTooltip("%s\n%s: %s\n%s: %s", label_of((size_t)near).c_str(), x_label,
                           format_value(x[(size_t)near], fx, true).c_str(), y_label, format_value(y[(size_t)near], fy, true).c_str());
         if (hit) clicked = near;
     }

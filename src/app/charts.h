@@ -16,6 +16,7 @@
 
 #include <imgui.h>
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -40,7 +41,9 @@ int funnel(const char* id, const std::vector<std::string>& stages, const std::ve
 // Rows x columns of shares (0..1, NaN = blank); true when a cell was clicked (its row and column in *row, *col).
 bool heat_map(const char* id, const std::vector<std::string>& rows, const std::vector<std::string>& cols,
               const std::vector<std::vector<double>>& values, float height, int* row, int* col);
-int scatter(const char* id, const std::vector<double>& x, const std::vector<double>& y, const std::vector<std::string>& labels,
+// label_of(i) names point i in its tooltip (called for the hovered point only);
+// `version` changes when the points do (they are kept on the GPU until then).
+int scatter(const char* id, const std::vector<double>& x, const std::vector<double>& y, uint64_t version, const std::function<std::string(size_t)>& label_of,
             const char* x_label, const char* y_label, Format fx, Format fy, float height);
 int donut(const char* id, const std::vector<std::string>& labels, const std::vector<double>& values, Format f, float size);
 

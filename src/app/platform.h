@@ -7,6 +7,8 @@
 
 #include "sync/session.h"
 
+struct ImDrawList;
+
 namespace crm::platform {
 
 struct StorageInfo {
@@ -36,6 +38,12 @@ void pick_file(const char* accept);
 // HTTP for sync (fetch): the answer, and a download's progress, arrive in
 // app::http_done and app::http_progress with the same id.
 void http_request(int id, const HttpRequest& request);
+
+// A chart's point cloud drawn by the GPU (shaders/points.*) where `list` is:
+// the x, y pairs are sent when `version` changes for `key`, then each frame
+// is one draw call with the pixel mapping (x offset, x scale, y offset,
+// y scale). False where it cannot be: the chart draws the points itself.
+bool draw_points(ImDrawList* list, int key, uint64_t version, const float* xy, size_t count, const float map[4], float size, uint32_t color);
 
 void wake_after_ms(int ms);          // draw a frame then, even with no input
 double now_ms();                     // wall clock

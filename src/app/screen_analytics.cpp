@@ -534,27 +534,36 @@ void page_rfm() {
     k = chart::bars("Revenue per segment", first_column(*seg), {{"revenue", column_values(*seg, "revenue", true)}}, Format::Money, 200 * s);
     if (k >= 0) open_drill(seg->drill[(size_t)k], "RFM " + seg->rows[(size_t)k][0]);
     bold_text("Recency and value of each customer");
-    // The points and their names, made once per table (thousands of customers: not every frame).
+    // The points, made once per table from the scores behind it (thousands of
+    // customers: not every frame), and not in a frame that computed a report.
     static const Table* made_for = nullptr;
     static uint64_t made_serial = 0;
     static std::vector<double> x, y;
-    static std::vector<std::string> labels;
+    static std::vector<size_t> accounts;
+    static std::vector<const char*> segments;
+    static uint64_t points_version = 0;
     if (made_for != rfm || made_serial != S.facts_serial) {
-        x = column_values(*rfm, "recency_days", false);
-        y = column_values(*rfm, "monetary", true);
-        labels.clear();
-        const Facts& f = *S.facts;
-        std::unordered_map<std::string, const std::string*> names;
-        for (size_t a = 1; a < f.accounts.size(); a++) names[f.accounts[a].id] = &f.accounts[a].name;
-        for (auto& r : rfm->rows) {
-            auto it = names.find(r[0]);
-            labels.push_back((it != names.end() ? *it->second : r[0]) + " - " + r.back());
+        if (S.computed_frame == ImGui::GetFrameCount()) {
+            S.compute_pending = true;
+            computing();
+        } else {
+            x.clear(), y.clear(), accounts.clear(), segments.clear();
+            for (const RfmScore& r : rfm_scores(*S.facts, args_for("rfm"))) {
+                x.push_back(r.recency);
+                y.push_back((double)r.monetary);
+                accounts.push_back(r.account);
+                segments.push_back(rfm_segment(r.r, r.f));
+            }
+            made_for = rfm;
+            made_serial = S.facts_serial;
+            points_version++;
         }
-        made_for = rfm;
-        made_serial = S.facts_serial;
     }
-    k = chart::scatter("RFM scatter", x, y, labels, "days since last sale", "revenue", Format::Days, Format::Money, 220 * s);
-    if (k >= 0) open_drill(rfm->drill[(size_t)k], labels[(size_t)k]);
+    if (made_for == rfm && made_serial == S.facts_serial) {
+        auto label_of = [&](size_t i) { return S.facts->accounts[accounts[i]].name + " - " + segments[i]; };
+        k = chart::scatter("RFM scatter", x, y, points_version, label_of, "days since last sale", "revenue", Format::Days, Format::Money, 220 * s);
+        if (k >= 0) open_drill(rfm->drill[(size_t)k], label_of((size_t)k));
+    }
     draw_table(*seg);
     draw_table(*rfm, 300 * s);
 }

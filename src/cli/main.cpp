@@ -59,7 +59,7 @@ const char* kUsage =
     "                                   (the server and token are remembered; --status only reports)\n"
     "  report NAME [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--csv] [--owner NAME] [--team T] [--territory T]\n"
     "         [--tier T] [--industry I] [--country CC] [--channel C] [--by G] [--top N]\n"
-    "         [--source S --rows D --cols D --measure count|sum|average]\n"
+    "         [--source S --rows D --cols D --measure count|sum|average] [--min-support S --min-confidence C]\n"
     "                                   the table behind an Analytics page; `crm report --help` lists them\n";
 
 struct Usage : std::runtime_error {
@@ -328,6 +328,12 @@ int cmd_report(Store& store, const std::vector<std::string>& args) {
         else if (o == "--rows") a.rows = v;
         else if (o == "--cols") a.cols = v;
         else if (o == "--measure") a.measure = v;
+        else if (o == "--min-support" || o == "--min-confidence") {
+            char* end = nullptr;
+            double x = strtod(v.c_str(), &end);
+            if (v.empty() || *end || !(x > 0 && x <= 1)) throw Usage("report: " + o + " must be a share above 0 and at most 1, not '" + v + "'");
+            (o == "--min-support" ? a.min_support : a.min_confidence) = x;
+        }
         else throw Usage("report: unknown option '" + o + "'");
     }
     std::shared_ptr<const Facts> facts = load_facts(store);

@@ -2,6 +2,7 @@
 #include "analytics/facts.h"
 
 #include <algorithm>
+#include <charconv>
 #include <chrono>
 #include <cstdio>
 #include <cstring>
@@ -514,11 +515,15 @@ std::string num(double v, int decimals) {
     return s;
 }
 
-std::string money(int64_t minor) {
-    char buf[32];
-    int64_t a = minor < 0 ? -minor : minor;
-    snprintf(buf, sizeof buf, "%s%lld.%02lld", minor < 0 ? "-" : "", (long long)(a / 100), (long long)(a % 100));
-    return buf;
+std::string money(int64_t minor) {   // without printf: tables of many thousand rows call it per cell
+    uint64_t a = minor < 0 ? 0 - (uint64_t)minor : (uint64_t)minor;
+    char buf[32], *p = buf;
+    if (minor < 0) *p++ = '-';
+    p = std::to_chars(p, buf + sizeof buf - 3, a / 100).ptr;
+    *p++ = '.';
+    *p++ = (char)('0' + a % 100 / 10);
+    *p++ = (char)('0' + a % 10);
+    return std::string(buf, p);
 }
 
 std::string money_note(const Facts& f) {

@@ -3,6 +3,7 @@
 // dimensions, with totals.
 #include <algorithm>
 #include <map>
+#include <unordered_map>
 
 #include "analytics/reports.h"
 
@@ -24,33 +25,52 @@ std::vector<std::string> pivot_dimensions(const std::string& source) {
 
 namespace {
 
+// A fact's place on a dimension is a number (a month, a user, an interned
+// text, ...), turned into its label once per distinct value, not once per
+// fact: a hundred thousand facts cost a hundred thousand integer lookups.
 struct Fact {
     int32_t day, owner, account;
     double value;
     int64_t rowid;
-    std::string (*other)(const Facts&, const void*, const std::string&);   // source-specific dimensions
+    int64_t (*other)(const Facts&, const void*, const std::string&);   // source-specific dimensions
     const void* rec;
 };
 
-std::string date_key(int32_t day, const std::string& dim) {
-    if (day == kNoDay) return "(no date)";
-    std::string m = month_text(month_of(day));
-    if (dim == "month") return m;
-    if (dim == "year") return m.substr(0, 4);
-    return m.substr(0, 4) + "-Q" + std::to_string((std::stoi(m.substr(5, 2)) - 1) / 3 + 1);
+constexpr int64_t kNone = INT64_MIN;
+int64_t floor_div(int64_t a, int64_t b) { return a >= 0 ? a / b : -((-a + b - 1) / b); }
+int64_t floor_mod(int64_t a, int64_t b) { return a - floor_div(a, b) * b; }
+
+int64_t key_of(const Facts& f, const Fact& x, const std::string& dim) {
+    if (dim == "month" || dim == "quarter" || dim == "year") {
+        if (x.day == kNoDay) return kNone;
+        int32_t m = month_of(x.day);
+        return dim == "month" ? m : dim == "quarter" ? floor_div(m, 3) : floor_div(m, 12);
+    }
+    const Facts::User& u = f.users[(size_t)x.owner];
+    if (dim == "owner") return x.owner;
+    if (dim == "team") return u.team;
+    if (dim == "territory") return u.territory;
+    const Facts::Account& a = f.accounts[(size_t)x.account];
+    if (dim == "tier") return x.account ? a.tier : 0;
+    if (dim == "country") return x.account ? a.country : 0;
+    if (dim == "industry") return a.industry;
+    return x.other ? x.other(f, x.rec, dim) : 0;
 }
 
-std::string key_of(const Facts& f, const Fact& x, const std::string& dim) {
-    if (dim == "month" || dim == "quarter" || dim == "year") return date_key(x.day, dim);
-    const Facts::User& u = f.users[(size_t)x.owner];
-    if (dim == "owner") return x.owner ? u.name : "(no owner)";
-    if (dim == "team") return f.text(u.team);
-    if (dim == "territory") return f.text(u.territory);
-    const Facts::Account& a = f.accounts[(size_t)x.account];
-    if (dim == "tier" && x.account) return f.text(a.tier);
-    if (dim == "country" && x.account) return f.text(a.country);
-    if (dim == "industry") return f.text(a.industry);
-    return x.other ? x.other(f, x.rec, dim) : "";
+// The label of a key; "" reads "(none)".
+std::string label_of(const Facts& f, const std::string& dim, int64_t k) {
+    if (dim == "month" || dim == "quarter" || dim == "year") {
+        if (k == kNone) return "(no date)";
+        if (dim == "month") return month_text((int32_t)k);
+        std::string year = month_text((int32_t)(dim == "year" ? k * 12 : k * 3)).substr(0, 4);
+        return dim == "year" ? year : year + "-Q" + std::to_string(floor_mod(k, 4) + 1);
+    }
+    if (dim == "owner") return k ? f.users[(size_t)k].name : "(no owner)";
+    if (dim == "campaign") return k ? f.campaigns[(size_t)k].name : "(no campaign)";
+    if (dim == "product") return k ? f.products[(size_t)k].name : "(no product)";
+    if (dim == "queue") return f.queues[(size_t)k].name;
+    if (dim == "priority_line") return "line " + std::to_string(k);
+    return f.text((int32_t)k);   // interned texts: team, territory, tier, country, industry, stage, category, type, channel, status
 }
 
 }  // namespace
@@ -81,11 +101,9 @@ Table report_pivot(const Facts& f, const ReportArgs& a) {
             const auto& o = f.opportunities[i];
             if (!a.period.has(o.created) || !f.owner_passes(flt, o.owner) || !f.account_passes(flt, o.account)) continue;
             facts.push_back({o.created, o.owner, o.account, (double)o.amount, o.rowid,
-                             [](const Facts& f, const void* r, const std::string& d) -> std::string {
+                             [](const Facts&, const void* r, const std::string& d) -> int64_t {
                                  auto& o = *(const Facts::Opportunity*)r;
-                                 if (d == "stage") return f.text(o.stage);
-                                 if (d == "campaign") return o.campaign ? f.campaigns[(size_t)o.campaign].name : "(no campaign)";
-                                 return "";
+                                 return d == "stage" ? o.stage : d == "campaign" ? o.campaign : 0;
                              }, &o});
         }
     } else if (a.source == "orders" || a.source == "order_lines") {
@@ -101,11 +119,9 @@ Table report_pivot(const Facts& f, const ReportArgs& a) {
             }
             for (uint32_t k = f.order_first_line[i]; k < f.order_first_line[i + 1]; k++)
                 facts.push_back({o.day, o.owner, o.account, (double)f.lines[k].total, o.rowid,
-                                 [](const Facts& f, const void* r, const std::string& d) -> std::string {
+                                 [](const Facts& f, const void* r, const std::string& d) -> int64_t {
                                      auto& l = *(const Facts::Line*)r;
-                                     if (d == "product") return l.product ? f.products[(size_t)l.product].name : "(no product)";
-                                     if (d == "category") return f.text(f.products[(size_t)l.product].category);
-                                     return "";
+                                     return d == "product" ? l.product : d == "category" ? f.products[(size_t)l.product].category : 0;
                                  }, &f.lines[k]});
         }
     } else if (a.source == "cases") {
@@ -116,15 +132,10 @@ Table report_pivot(const Facts& f, const ReportArgs& a) {
             if (!a.period.has(c.created) || !f.owner_passes(flt, c.owner) || !f.account_passes(flt, c.account)) continue;
             if (!flt.channel.empty() && f.text(c.origin) != flt.channel) continue;
             facts.push_back({c.created, c.owner, c.account, c.resolved_ms ? (double)(c.resolved_ms - c.created_ms) / 3.6e6 : NAN, c.rowid,
-                             [](const Facts& f, const void* r, const std::string& d) -> std::string {
+                             [](const Facts&, const void* r, const std::string& d) -> int64_t {
                                  auto& c = *(const Facts::Case*)r;
-                                 if (d == "type") return f.text(c.type);
-                                 if (d == "channel") return f.text(c.origin);
-                                 if (d == "tier") return f.text(c.tier);
-                                 if (d == "queue") return f.queues[(size_t)c.queue].name;
-                                 if (d == "status") return f.text(c.status);
-                                 if (d == "priority_line") return "line " + std::to_string(c.line);
-                                 return "";
+                                 return d == "type" ? c.type : d == "channel" ? c.origin : d == "tier" ? c.tier : d == "queue" ? c.queue
+                                      : d == "status" ? c.status : d == "priority_line" ? c.line : 0;
                              }, &c});
         }
     } else {
@@ -135,31 +146,44 @@ Table report_pivot(const Facts& f, const ReportArgs& a) {
             if (!a.period.has(x.day) || !f.owner_passes(flt, x.owner) || !f.account_passes(flt, x.account)) continue;
             if (!flt.channel.empty() && f.text(x.channel) != flt.channel) continue;
             facts.push_back({x.day, x.owner, x.account, (double)x.duration_s / 60.0, x.rowid,
-                             [](const Facts& f, const void* r, const std::string& d) -> std::string {
+                             [](const Facts&, const void* r, const std::string& d) -> int64_t {
                                  auto& x = *(const Facts::Activity*)r;
-                                 return d == "type" ? f.text(x.type) : d == "channel" ? f.text(x.channel) : "";
+                                 return d == "type" ? x.type : d == "channel" ? x.channel : 0;
                              }, &x});
         }
     }
     struct Acc { int64_t n = 0, valued = 0; double sum = 0; };
-    std::map<std::string, std::map<std::string, Acc>> cells;
-    std::map<std::string, Acc> col_total;
-    std::map<std::string, Drill> drill;
+    // Accumulate by key, then label each key once and merge keys that read the same.
+    std::map<int64_t, std::string> row_labels, col_labels;
+    std::unordered_map<int64_t, size_t> row_slot, col_slot;
+    struct Group { std::vector<Acc> cells; Acc total; Drill drill; };
+    std::vector<Group> by_row;
+    std::vector<Acc> by_col;
     Acc all;
-    std::map<std::string, int> col_seen;
     for (const Fact& x : facts) {
-        std::string r = key_of(f, x, a.rows), c = a.cols.empty() ? "value" : key_of(f, x, a.cols);
-        if (r.empty()) r = "(none)";
-        if (c.empty()) c = "(none)";
-        for (Acc* acc : {&cells[r][c], &cells[r]["\x7fTotal"], &col_total[c], &all}) {
+        int64_t rk = key_of(f, x, a.rows), ck = a.cols.empty() ? 0 : key_of(f, x, a.cols);
+        auto [ri, rnew] = row_slot.try_emplace(rk, by_row.size());
+        if (rnew) by_row.emplace_back();
+        auto [ci, cnew] = col_slot.try_emplace(ck, by_col.size());
+        if (cnew) by_col.emplace_back();
+        Group& g = by_row[ri->second];
+        if (g.cells.size() <= ci->second) g.cells.resize(by_col.size());
+        for (Acc* acc : {&g.cells[ci->second], &g.total, &by_col[ci->second], &all}) {
             acc->n++;
             if (!std::isnan(x.value)) { acc->valued++; acc->sum += x.value; }
         }
-        col_seen[c] = 1;
-        Drill& d = drill[r];
-        d.entity = entity;
-        if (d.rowids.empty() || d.rowids.back() != x.rowid) d.rowids.push_back(x.rowid);
+        g.drill.entity = entity;
+        if (g.drill.rowids.empty() || g.drill.rowids.back() != x.rowid) g.drill.rowids.push_back(x.rowid);
     }
+    auto label = [&](const std::string& dim, int64_t k) {
+        std::string l = dim.empty() ? "value" : label_of(f, dim, k);
+        return l.empty() ? std::string("(none)") : l;
+    };
+    std::map<std::string, std::vector<size_t>> cols_by_label;
+    for (auto& [k, i] : col_slot) cols_by_label[label(a.cols, k)].push_back(i);
+    std::map<std::string, std::vector<size_t>> rows_by_label;
+    for (auto& [k, i] : row_slot) rows_by_label[label(a.rows, k)].push_back(i);
+    auto merged = [](Acc& into, const Acc& x) { into.n += x.n; into.valued += x.valued; into.sum += x.sum; };
     auto show = [&](const Acc& acc) -> std::string {
         if (a.measure == "count") return std::to_string(acc.n);
         if (a.measure == "sum") return is_money ? money((int64_t)std::llround(acc.sum)) : num(acc.sum, 2);
@@ -170,16 +194,32 @@ Table report_pivot(const Facts& f, const ReportArgs& a) {
     t.name = "pivot";
     t.title = "Pivot of " + a.source;
     t.columns = {a.rows};
-    for (auto& [c, _] : col_seen) t.columns.push_back(c);
+    for (auto& [c, _] : cols_by_label) t.columns.push_back(c);
     t.columns.push_back("Total");
-    for (auto& [r, row] : cells) {
+    for (auto& [r, slots] : rows_by_label) {
         std::vector<std::string> out{r};
-        for (auto& [c, _] : col_seen) out.push_back(row.count(c) ? show(row[c]) : a.measure == "average" ? "" : a.measure == "sum" ? (is_money ? "0.00" : "0") : "0");
-        out.push_back(show(row["\x7fTotal"]));
-        t.add(std::move(out), std::move(drill[r]));
+        for (auto& [c, cslots] : cols_by_label) {
+            Acc acc;
+            for (size_t ri : slots)
+                for (size_t ci : cslots)
+                    if (ci < by_row[ri].cells.size()) merged(acc, by_row[ri].cells[ci]);
+            out.push_back(acc.n ? show(acc) : a.measure == "average" ? "" : a.measure == "sum" ? (is_money ? "0.00" : "0") : "0");
+        }
+        Acc total;
+        Drill d{entity, {}};
+        for (size_t ri : slots) {
+            merged(total, by_row[ri].total);
+            d.rowids.insert(d.rowids.end(), by_row[ri].drill.rowids.begin(), by_row[ri].drill.rowids.end());
+        }
+        out.push_back(show(total));
+        t.add(std::move(out), std::move(d));
     }
     std::vector<std::string> total{"Total"};
-    for (auto& [c, _] : col_seen) total.push_back(show(col_total[c]));
+    for (auto& [c, cslots] : cols_by_label) {
+        Acc acc;
+        for (size_t ci : cslots) merged(acc, by_col[ci]);
+        total.push_back(show(acc));
+    }
     total.push_back(show(all));
     t.add(std::move(total));
     t.notes.push_back(std::string(a.measure) + (a.measure == "count" ? " of " + a.source : " of " + std::string(value_name)) + " by " + a.rows +

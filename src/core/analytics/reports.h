@@ -40,6 +40,8 @@ struct ReportArgs {
     // Pivot
     std::string source = "opportunities";   // opportunities, orders, order_lines, cases, activities
     std::string rows = "month", cols = "stage", measure = "count";   // measure: count, sum, average
+    // Rules: minimum support and confidence (shares); 0 = Settings' (analytics.rules.*).
+    double min_support = 0, min_confidence = 0;
 };
 
 // Value
@@ -54,6 +56,9 @@ Table report_cohorts(const Facts& f, const ReportArgs& a);        // month of fi
 Table report_rfm(const Facts& f, const ReportArgs& a);            // one row per customer
 Table report_rfm_segments(const Facts& f, const ReportArgs& a);
 const char* rfm_segment(int r, int f);
+struct RfmScore { size_t account; int32_t recency; int64_t frequency, monetary; int r = 0, f = 0, m = 0; };
+// The scores behind both (remembered per period and filter), highest monetary first: the rfm report's row order.
+const std::vector<RfmScore>& rfm_scores(const Facts& f, const ReportArgs& a);
 // Sales
 Table report_sales(const Facts& f, const ReportArgs& a);          // win rate, effectiveness, deal size, cycle, forecast vs target
 Table report_funnel(const Facts& f, const ReportArgs& a);
@@ -78,7 +83,7 @@ struct Rule {
 // confidence, count, then the items.
 std::vector<Rule> association_rules(const std::vector<std::vector<int32_t>>& baskets, double min_support, double min_confidence,
                                     size_t max_length = 6);
-std::vector<std::vector<int32_t>> order_baskets(const Facts& f, const ReportArgs& a);   // one per sale: its distinct products
+std::vector<Rule> order_rules(const Facts& f, const ReportArgs& a);   // over the sales (one transaction per sale), Settings' minimums
 Table report_rules(const Facts& f, const ReportArgs& a);
 // Pivot
 Table report_pivot(const Facts& f, const ReportArgs& a);

@@ -134,21 +134,30 @@ Table report_cohorts(const Facts& f, const ReportArgs& a) {
     t.title = "Cohort retention";
     t.columns = {"cohort", "customers"};
     for (int k = 0; k <= width; k++) t.columns.push_back("m" + std::to_string(k));
-    for (int32_t m = m0; m <= m1; m++) {
-        std::vector<int64_t> active((size_t)width + 1, 0);
-        Drill d{&kAccounts, {}};
-        for (size_t i = 1; i + 1 < p.first.size(); i++) {
-            if (!p.count(i) || month_of(p.day[p.first[i]]) != m) continue;
-            d.rowids.push_back(f.accounts[i].rowid);
-            std::vector<char> seen((size_t)width + 1, 0);
-            for (uint32_t k = p.first[i]; k < p.first[i + 1]; k++) {
-                int32_t off = month_of(p.day[k]) - m;
-                if (off >= 0 && off <= width && !seen[(size_t)off]) { seen[(size_t)off] = 1; active[(size_t)off]++; }
-            }
+    // One pass over the customers, each into the cohort of its first sale.
+    size_t cohorts = (size_t)std::max(0, m1 - m0 + 1);
+    std::vector<std::vector<int64_t>> active(cohorts, std::vector<int64_t>((size_t)width + 1, 0));
+    std::vector<Drill> drills(cohorts, Drill{&kAccounts, {}});
+    std::vector<char> seen((size_t)width + 1);
+    for (size_t i = 1; i + 1 < p.first.size(); i++) {
+        if (!p.count(i)) continue;
+        int32_t m = month_of(p.day[p.first[i]]);
+        if (m < m0 || m > m1) continue;
+        drills[(size_t)(m - m0)].rowids.push_back(f.accounts[i].rowid);
+        std::fill(seen.begin(), seen.end(), 0);
+        std::vector<int64_t>& act = active[(size_t)(m - m0)];
+        for (uint32_t k = p.first[i]; k < p.first[i + 1]; k++) {
+            int32_t off = month_of(p.day[k]) - m;
+            if (off > width) break;   // in day order: the rest are later still
+            if (off >= 0 && !seen[(size_t)off]) { seen[(size_t)off] = 1; act[(size_t)off]++; }
         }
+    }
+    for (int32_t m = m0; m <= m1; m++) {
+        Drill& d = drills[(size_t)(m - m0)];
+        const std::vector<int64_t>& act = active[(size_t)(m - m0)];
         std::vector<std::string> row{month_text(m), std::to_string(d.rowids.size())};
         for (int k = 0; k <= width; k++)
-            row.push_back(!d.rowids.empty() && m + k <= m1 ? num((double)active[(size_t)k] / (double)d.rowids.size()) : "");
+            row.push_back(!d.rowids.empty() && m + k <= m1 ? num((double)act[(size_t)k] / (double)d.rowids.size()) : "");
         t.add(std::move(row), std::move(d));
     }
     t.notes.push_back("cohort = month of the customer's first sale; m<k> = share of the cohort buying k months later (months after " +

@@ -18,13 +18,11 @@ const char* rfm_segment(int r, int f) {
 
 namespace {
 
-struct Scored { size_t account; int32_t recency; int64_t frequency, monetary; int r = 0, f = 0, m = 0; };
-
-std::vector<Scored> make_scores(const Facts& f, const ReportArgs& a) {
+std::vector<RfmScore> make_scores(const Facts& f, const ReportArgs& a) {
     const Purchases& p = purchases_of(f, a.filter);
-    std::vector<Scored> out;
+    std::vector<RfmScore> out;
     for (size_t i = 1; i + 1 < p.first.size(); i++) {
-        Scored s{i, 0, 0, 0};
+        RfmScore s{i, 0, 0, 0};
         int32_t last = kNoDay;
         for (uint32_t k = p.first[i]; k < p.first[i + 1]; k++) {
             if (!a.period.has(p.day[k])) continue;
@@ -36,30 +34,26 @@ std::vector<Scored> make_scores(const Facts& f, const ReportArgs& a) {
         s.recency = a.period.to - last;
         out.push_back(s);
     }
-    size_t n = out.size();
-    std::vector<size_t> idx(n);
-    auto cut = [&](auto better, int Scored::*field) {
-        std::iota(idx.begin(), idx.end(), 0);
-        // Worst first; ties by customer id, so the same data always scores the same.
-        std::sort(idx.begin(), idx.end(), [&](size_t x, size_t y) {
-            int c = better(out[x], out[y]);
-            return c != 0 ? c < 0 : f.account_id_rank[out[x].account] < f.account_id_rank[out[y].account];
-        });
-        for (size_t rank = 0; rank < n; rank++) out[idx[rank]].*field = 1 + (int)(rank * 5 / n);
+    // Worst first; ties by customer id, so the same data always scores the same.
+    // The keys sit next to each other (not looked up through the customer), which
+    // keeps the sorts of tens of thousands of customers to a few milliseconds.
+    struct Key { int64_t value; int32_t id_rank; uint32_t at; };
+    std::vector<Key> keys(out.size());
+    auto cut = [&](auto value_of, int RfmScore::*field) {
+        for (uint32_t i = 0; i < out.size(); i++) keys[i] = {value_of(out[i]), f.account_id_rank[out[i].account], i};
+        std::sort(keys.begin(), keys.end(), [](const Key& x, const Key& y) { return x.value != y.value ? x.value < y.value : x.id_rank < y.id_rank; });
+        size_t n = keys.size();
+        for (size_t rank = 0; rank < n; rank++) out[keys[rank].at].*field = 1 + (int)(rank * 5 / n);
     };
-    cut([](const Scored& x, const Scored& y) { return x.recency == y.recency ? 0 : x.recency > y.recency ? -1 : 1; }, &Scored::r);
-    cut([](const Scored& x, const Scored& y) { return x.frequency == y.frequency ? 0 : x.frequency < y.frequency ? -1 : 1; }, &Scored::f);
-    cut([](const Scored& x, const Scored& y) { return x.monetary == y.monetary ? 0 : x.monetary < y.monetary ? -1 : 1; }, &Scored::m);
-    std::sort(out.begin(), out.end(), [&](const Scored& x, const Scored& y) {
-        return x.monetary != y.monetary ? x.monetary > y.monetary : f.account_id_rank[x.account] < f.account_id_rank[y.account];
-    });
-    return out;
-}
-
-// Made once per working set, period and filter: the RFM page shows both tables.
-const std::vector<Scored>& score(const Facts& f, const ReportArgs& a) {
-    return f.remember<std::vector<Scored>>("rfm:" + std::to_string(a.period.from) + ":" + std::to_string(a.period.to) + ":" + a.filter.describe(),
-                                           [&] { return make_scores(f, a); });
+    cut([](const RfmScore& x) { return -(int64_t)x.recency; }, &RfmScore::r);
+    cut([](const RfmScore& x) { return x.frequency; }, &RfmScore::f);
+    cut([](const RfmScore& x) { return x.monetary; }, &RfmScore::m);
+    // Highest value first.
+    for (uint32_t i = 0; i < out.size(); i++) keys[i] = {-out[i].monetary, f.account_id_rank[out[i].account], i};
+    std::sort(keys.begin(), keys.end(), [](const Key& x, const Key& y) { return x.value != y.value ? x.value < y.value : x.id_rank < y.id_rank; });
+    std::vector<RfmScore> sorted(out.size());
+    for (size_t i = 0; i < keys.size(); i++) sorted[i] = out[keys[i].at];
+    return sorted;
 }
 
 const char* kSegmentOrder[] = {"Champions", "Loyal customers", "Potential loyalists", "New customers", "Promising", "Need attention",
@@ -67,12 +61,18 @@ const char* kSegmentOrder[] = {"Champions", "Loyal customers", "Potential loyali
 
 }  // namespace
 
+// Made once per working set, period and filter: the RFM page shows both tables and the scatter.
+const std::vector<RfmScore>& rfm_scores(const Facts& f, const ReportArgs& a) {
+    return f.remember<std::vector<RfmScore>>("rfm:" + std::to_string(a.period.from) + ":" + std::to_string(a.period.to) + ":" + a.filter.describe(),
+                                             [&] { return make_scores(f, a); });
+}
+
 Table report_rfm(const Facts& f, const ReportArgs& a) {
     Table t;
     t.name = "rfm";
     t.title = "RFM scores";
     t.columns = {"customer_id", "recency_days", "frequency", "monetary", "r", "f", "m", "segment"};
-    for (const Scored& s : score(f, a))
+    for (const RfmScore& s : rfm_scores(f, a))
         t.add({f.accounts[s.account].id, std::to_string(s.recency), std::to_string(s.frequency), money(s.monetary), std::to_string(s.r),
                std::to_string(s.f), std::to_string(s.m), rfm_segment(s.r, s.f)},
               Drill{&kAccounts, {f.accounts[s.account].rowid}});
@@ -83,28 +83,35 @@ Table report_rfm(const Facts& f, const ReportArgs& a) {
 }
 
 Table report_rfm_segments(const Facts& f, const ReportArgs& a) {
-    const std::vector<Scored>& all = score(f, a);
+    const std::vector<RfmScore>& all = rfm_scores(f, a);
+    constexpr size_t kSegments = sizeof kSegmentOrder / sizeof kSegmentOrder[0];
+    int segment_at[6][6] = {};   // by R and F score: the segment's place in kSegmentOrder
+    for (int r = 1; r <= 5; r++)
+        for (int fr = 1; fr <= 5; fr++)
+            for (size_t k = 0; k < kSegments; k++)
+                if (std::string_view(rfm_segment(r, fr)) == kSegmentOrder[k]) segment_at[r][fr] = (int)k;
+    struct Sum { int64_t n = 0, revenue = 0; double recency = 0, frequency = 0; Drill drill{&kAccounts, {}}; };
+    std::vector<Sum> sums(kSegments);
     int64_t revenue = 0;
-    for (const Scored& s : all) revenue += s.monetary;
+    for (const RfmScore& s : all) {
+        Sum& x = sums[(size_t)segment_at[s.r][s.f]];
+        x.n++;
+        x.revenue += s.monetary;
+        x.recency += s.recency;
+        x.frequency += (double)s.frequency;
+        x.drill.rowids.push_back(f.accounts[s.account].rowid);
+        revenue += s.monetary;
+    }
     Table t;
     t.name = "rfm-segments";
     t.title = "RFM segments";
     t.columns = {"segment", "customers", "customer_share", "revenue", "revenue_share", "average_recency_days", "average_frequency"};
-    for (const char* seg : kSegmentOrder) {
-        int64_t n = 0, rev = 0;
-        double rec = 0, freq = 0;
-        Drill d{&kAccounts, {}};
-        for (const Scored& s : all) {
-            if (std::string_view(rfm_segment(s.r, s.f)) != seg) continue;
-            n++;
-            rev += s.monetary;
-            rec += s.recency;
-            freq += (double)s.frequency;
-            d.rowids.push_back(f.accounts[s.account].rowid);
-        }
-        t.add({seg, std::to_string(n), all.empty() ? "" : num((double)n / (double)all.size()), money(rev),
-               revenue ? num((double)rev / (double)revenue) : "", n ? num(rec / (double)n, 1) : "", n ? num(freq / (double)n, 2) : ""},
-              std::move(d));
+    for (size_t k = 0; k < kSegments; k++) {
+        Sum& x = sums[k];
+        double n = (double)x.n;
+        t.add({kSegmentOrder[k], std::to_string(x.n), all.empty() ? "" : num(n / (double)all.size()), money(x.revenue),
+               revenue ? num((double)x.revenue / (double)revenue) : "", x.n ? num(x.recency / n, 1) : "", x.n ? num(x.frequency / n, 2) : ""},
+              std::move(x.drill));
     }
     t.notes.push_back(std::to_string(all.size()) + " customers with a sale in the period; segments from the R and F scores");
     t.notes.push_back(money_note(f));

@@ -144,9 +144,8 @@ CustomerValue customer_value(const Facts& f, int64_t account_rowid) {
     }
     ReportArgs args;
     args.period = year;
-    Table rfm = report_rfm(f, args);
-    for (size_t r = 0; r < rfm.rows.size(); r++)
-        if (rfm.rows[r][0] == f.accounts[a].id) v.segment = rfm.rows[r].back();
+    for (const RfmScore& s : rfm_scores(f, args))
+        if (s.account == a) v.segment = rfm_segment(s.r, s.f);
     // Cross-sell: rules whose left side the customer bought and whose right side they have not.
     std::vector<char> bought(f.products.size(), 0);
     for (uint32_t i = p.first[a]; i < p.first[a + 1]; i++) {
@@ -155,7 +154,7 @@ CustomerValue customer_value(const Facts& f, int64_t account_rowid) {
     }
     args.period = {INT32_MIN / 2, f.today};
     const std::vector<Rule>& rules = f.remember<std::vector<Rule>>("rules:all", [&] {   // the same for every customer: mined once
-        return association_rules(order_baskets(f, args), f.rule_min_support, f.rule_min_confidence);
+        return order_rules(f, args);
     });
     std::vector<double> best(f.products.size(), 0);
     for (const Rule& r : rules) {

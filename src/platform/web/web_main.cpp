@@ -230,6 +230,9 @@ EM_JS(void, js_download, (const char* path, const char* name, const char* mime),
 EM_JS(void, js_pick_file, (const char* accept), { Module.crmPickFile(UTF8ToString(accept)); });
 void platform::download_file(const std::string& p, const std::string& n, const char* mime) { js_download(p.c_str(), n.c_str(), mime); }
 void platform::pick_file(const char* accept) { js_pick_file(accept); }
+bool platform::draw_points(ImDrawList* list, int key, uint64_t version, const float* xy, size_t count, const float map[4], float size, uint32_t color) {
+    return web::renderer_points(list, key, version, xy, count, map, size, color);
+}
 void platform::apply_update() { js_apply_update(); }
 platform::StorageInfo platform::storage_info() { return g_storage; }
 void platform::refresh_storage_info() { js_storage_refresh(); }
