@@ -611,4 +611,12 @@ TEST_CASE("the facts load in slices and give the same figures as one load") {
     CHECK(!report_rules(*whole, a).rows.empty());
 }
 
+TEST_CASE("a report's CSV: text that a spreadsheet would run as a formula is quoted; negative numbers stay numbers") {
+    Table t;
+    t.columns = {"campaign", "revenue", "note"};
+    t.add({"=HYPERLINK(\"http://x\")", "-12.50", "@sum"});
+    t.add({"-not a number", "+3", "plain, with comma"});
+    CHECK(t.csv() == "campaign,revenue,note\n\"'=HYPERLINK(\"\"http://x\"\")\",-12.50,'@sum\n'-not a number,'+3,\"plain, with comma\"\n");
+}
+
 }  // TEST_SUITE

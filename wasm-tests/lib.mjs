@@ -54,7 +54,7 @@ export async function launchPersistent(userDataDir, options = {}) {
     viewport: options.viewport || {width: 1400, height: 860},
     deviceScaleFactor: options.deviceScaleFactor || 1,
     args: ['--no-sandbox', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update',
-           '--disable-sync', '--enable-unsafe-swiftshader', '--use-angle=swiftshader', '--ignore-gpu-blocklist'],
+           '--disable-sync', '--enable-unsafe-swiftshader', '--use-angle=swiftshader', '--ignore-gpu-blocklist', ...(options.args || [])],
   });
 }
 

@@ -59,6 +59,7 @@ struct AnalyticsState {
     std::string pivot_source = "opportunities", pivot_rows = "month", pivot_cols = "stage", pivot_measure = "count";
     std::map<std::string, Cached> cache;  // by report name and arguments
     double last_compute_ms = 0, worst_compute_ms = 0;
+    double page_compute_ms = 0;           // the reports computed since the page was opened, summed
     int computed_frame = -1;              // the frame that computed a report (one a frame)
     bool compute_pending = false;         // a report waits for the next frame
     bool computing = false;               // the last frame left a report for the next
@@ -102,6 +103,9 @@ void pump() {
         S.facts_serial++;
         S.load_ms = clock_ms() - S.load_started;
         S.loader.reset();
+        // The load's last slice had this frame: the reports start with the next.
+        S.computed_frame = ImGui::GetFrameCount();
+        S.compute_pending = true;
     }
 }
 
@@ -176,6 +180,7 @@ const Table* report(const char* name, const ReportArgs& a) {
         c.ms = clock_ms() - t0;
         c.facts_serial = S.facts_serial;
         S.last_compute_ms = c.ms;
+        S.page_compute_ms += c.ms;
         S.worst_compute_ms = std::max(S.worst_compute_ms, c.ms);
     }
     if (S.cache.size() > 200) {   // filters tried and left: drop what the current figures do not use
@@ -273,16 +278,23 @@ const Choices& choices() {
     serial = S.facts_serial;
     c = Choices{};
     const Facts& f = *S.facts;
-    std::set<std::string> teams, terr, ind, cty, ch;
+    // By interned code, not by text: a flag per code, then the texts once.
+    size_t n = f.codes.size();
+    std::vector<char> teams(n), terr(n), ind(n), cty(n), ch(n);
     for (size_t u = 1; u < f.users.size(); u++) {
         c.owners.push_back({f.users[u].id, f.users[u].name});
-        teams.insert(f.text(f.users[u].team));
-        terr.insert(f.text(f.users[u].territory));
+        teams[(size_t)f.users[u].team] = terr[(size_t)f.users[u].territory] = 1;
     }
-    for (size_t a = 1; a < f.accounts.size(); a++) { ind.insert(f.text(f.accounts[a].industry)); cty.insert(f.text(f.accounts[a].country)); }
-    for (auto& l : f.leads) ch.insert(f.text(l.source));
-    for (auto& k : f.cases) ch.insert(f.text(k.origin));
-    auto list = [](std::set<std::string>& s) { s.erase(""); return std::vector<std::string>(s.begin(), s.end()); };
+    for (size_t a = 1; a < f.accounts.size(); a++) ind[(size_t)f.accounts[a].industry] = cty[(size_t)f.accounts[a].country] = 1;
+    for (auto& l : f.leads) ch[(size_t)l.source] = 1;
+    for (auto& k : f.cases) ch[(size_t)k.origin] = 1;
+    auto list = [&](const std::vector<char>& seen) {
+        std::vector<std::string> out;
+        for (size_t i = 0; i < n; i++)
+            if (seen[i] && !f.codes[i].empty()) out.push_back(f.codes[i]);
+        std::sort(out.begin(), out.end());
+        return out;
+    };
     std::sort(c.owners.begin(), c.owners.end(), [](auto& x, auto& y) { return x.second < y.second; });
     c.teams = list(teams); c.territories = list(terr); c.industries = list(ind); c.countries = list(cty); c.channels = list(ch);
     return c;
@@ -774,6 +786,7 @@ void draw_analytics_screen() {
     for (int i = 0; i < (int)(sizeof kPages / sizeof *kPages); i++) {
         ImGuiTabItemFlags flags = S.page_request == i ? ImGuiTabItemFlags_SetSelected : 0;
         if (ImGui::BeginTabItem(kPages[i], nullptr, flags)) {
+            if (S.page != i) S.page_compute_ms = 0;
             S.page = i;
             ImGui::BeginChild("page");
             if (!S.facts) ImGui::TextDisabled("Reading the data...");
@@ -935,6 +948,7 @@ std::string analytics_test_state() {
     j["worst_slice_ms"] = S.worst_slice_ms;
     j["last_compute_ms"] = S.last_compute_ms;
     j["worst_compute_ms"] = S.worst_compute_ms;
+    j["page_compute_ms"] = S.page_compute_ms;
     j["drill"] = S.drill.entity ? nlohmann::json{{"entity", S.drill.entity->table}, {"count", S.drill.rowids.size()}, {"title", S.drill_title}}
                                 : nlohmann::json(nullptr);
     j["filter"] = S.filter.describe();
