@@ -43,6 +43,8 @@ cmake --build --preset wasm --target site | tail -n 1
 (cd wasm-tests && node bench.app.mjs "$CONTACTS") | tee "$OUT/app.txt"
 echo "== the Analytics screen in Chromium, $CONTACTS contacts"
 (cd wasm-tests && node bench.analytics.mjs "$CONTACTS") | tee "$OUT/analytics.txt"
+echo "== start-up in Chromium: navigation to the first frame, a new user's empty database and a reload"
+(cd wasm-tests && node bench.start.mjs) | tee "$OUT/start.txt"
 
 echo "== sync over HTTP on loopback, $CONTACTS contacts: crm-server on SQLite and on PostgreSQL"
 cmake --build --preset native --target bench_sync crm crm-server | tail -n 1

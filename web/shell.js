@@ -5,6 +5,7 @@
 // screens, and the hand-over between tabs.
 'use strict';
 (function () {
+  performance.mark('crm-shell-start');
   const overlay = document.getElementById('overlay');
   const canvas = document.getElementById('canvas');
   const textInput = document.getElementById('text-input');
@@ -65,7 +66,10 @@
       const persisted = navigator.storage.persisted ? await navigator.storage.persisted() : false;
       Module._crm_storage_info(e.usage || 0, e.quota || 0, persisted ? 1 : 0);
     },
-    onRuntimeInitialized: () => { start().catch((e) => fatal(String((e && e.message) || e))); },
+    onRuntimeInitialized: () => {
+      performance.mark('crm-runtime-ready');   // the module fetched, compiled and instantiated
+      start().catch((e) => fatal(String((e && e.message) || e)));
+    },
   };
 
   function withString(fn, s) {
@@ -331,10 +335,12 @@
     const t0 = performance.now();
     const size = await loadBlocks(Module.crmIdb);
     window.crmLoadStats = {bytes: size, ms: performance.now() - t0};
+    performance.mark('crm-blocks-read');
     if (navigator.storage && navigator.storage.persist) navigator.storage.persist().then(() => Module.crmStorageRefresh());
     installInput();
     started = true;
     Module.callMain([]);
+    performance.mark('crm-main-done');   // the database opened, the app set up; the first frame follows
     if (window.crmUpdateAvailable) Module._crm_update_available();
     // An invite link (…#join=…): the app asks before joining; the token leaves the address bar.
     if (location.hash.startsWith('#join=')) {

@@ -132,6 +132,15 @@ static const ImWchar* cjk_ranges() {
     return ranges.Data;
 }
 
+// The atlas starts with Latin, Greek and Cyrillic only: CJK glyphs (some
+// 9,000 of them, rasterised for two sizes) tripled the atlas and took most
+// of a second at every start, for users who may never show one. A glyph the
+// fonts lack is drawn as a box of our own (U+FFFD, which Inter lacks too);
+// when a frame draws that box, the atlas is built again with CJK, and the
+// setting ui.cjk_glyphs keeps them from the next start on.
+struct MissingBox { ImFont* font; int rect; };
+static std::vector<MissingBox> g_missing_boxes;
+
 static ImFont* add_font(const char* file, float px, bool with_cjk) {
     ImGuiIO& io = ImGui::GetIO();
     ImFontConfig cfg;
@@ -140,7 +149,7 @@ static ImFont* add_font(const char* file, float px, bool with_cjk) {
     cfg.PixelSnapH = true;
     ImFont* f = io.Fonts->AddFontFromFileTTF(file, px, &cfg, latin_cyrillic_ranges());
     if (!f) f = io.Fonts->AddFontDefault();
-    if (with_cjk) {
+    if (with_cjk && g.cjk_glyphs) {
         ImFontConfig m;
         m.MergeMode = true;
         m.OversampleH = 1;
@@ -148,7 +157,46 @@ static ImFont* add_font(const char* file, float px, bool with_cjk) {
         m.PixelSnapH = true;
         io.Fonts->AddFontFromFileTTF("/fonts/DroidSansFallbackFull.ttf", px, &m, cjk_ranges());
     }
+    int w = std::max(4, (int)(px * 0.5f)), h = std::max(6, (int)(px * 0.7f));
+    int rect = io.Fonts->AddCustomRectFontGlyph(f, 0xFFFD, w, h, (float)w + px * 0.15f, ImVec2(px * 0.05f, px * 0.2f));
+    g_missing_boxes.push_back({f, rect});
     return f;
+}
+
+// The boxes' outlines, painted into the built atlas.
+static void paint_missing_boxes() {
+    ImFontAtlas& a = *ImGui::GetIO().Fonts;
+    unsigned char* pixels;
+    int tw, th;
+    a.GetTexDataAsAlpha8(&pixels, &tw, &th);
+    for (const MissingBox& b : g_missing_boxes) {
+        const ImFontAtlasCustomRect* r = a.GetCustomRectByIndex(b.rect);
+        for (int y = 0; y < r->Height; y++)
+            for (int x = 0; x < r->Width; x++) {
+                bool edge = x == 0 || y == 0 || x == r->Width - 1 || y == r->Height - 1;
+                pixels[(size_t)(r->Y + y) * (size_t)tw + (size_t)(r->X + x)] = edge ? 0xFF : 0x00;
+            }
+    }
+}
+
+bool fonts_stale() { return g.fonts_stale; }
+
+void after_render(const ImDrawData* dd) {
+    if (g.cjk_glyphs || !dd) return;
+    // The missing-glyph box's top-left texture corner, per font: a vertex there means a box was drawn.
+    ImVec2 corners[8];
+    int n = 0;
+    for (const MissingBox& b : g_missing_boxes)
+        if (b.font->FallbackGlyph && n < 8) corners[n++] = ImVec2(b.font->FallbackGlyph->U0, b.font->FallbackGlyph->V0);
+    for (int l = 0; l < dd->CmdListsCount; l++)
+        for (const ImDrawVert& v : dd->CmdLists[l]->VtxBuffer)
+            for (int i = 0; i < n; i++)
+                if (v.uv.x == corners[i].x && v.uv.y == corners[i].y) {
+                    g.cjk_glyphs = true;
+                    g.fonts_stale = true;
+                    if (g.store) g.store->set_setting("ui.cjk_glyphs", "1");
+                    return;
+                }
 }
 
 static void apply_theme() {
@@ -182,10 +230,13 @@ void set_scale(float scale) {
     ImGuiIO& io = ImGui::GetIO();
     io.Fonts->Clear();
     float px = std::round(15.0f * scale);
+    g_missing_boxes.clear();
+    g.fonts_stale = false;
     add_font("/fonts/Inter-Regular.otf", px, true);
     g.font_bold = add_font("/fonts/Inter-SemiBold.otf", px, false);
     g.font_big = add_font("/fonts/Inter-SemiBold.otf", std::round(21.0f * scale), true);
     io.Fonts->Build();
+    paint_missing_boxes();
     apply_theme();
 }
 
@@ -203,6 +254,7 @@ void init(Database& db, Store& store, PageFile* file) {
     g.store = &store;
     g.file = file;
     g.dark = store.setting("ui.theme") == "dark";
+    g.cjk_glyphs = store.setting("ui.cjk_glyphs") == "1";
     g.contacts.query = ListQuery{&kContacts, "last_name"};
     g.accounts.query = ListQuery{&kAccounts, "name"};
     g.leads.query = ListQuery{&kLeads, "score", true};
@@ -532,6 +584,7 @@ std::string test_state_json() {
     j["undo"] = g.undo_title;
     j["search_open"] = g.search_open;
     j["dark"] = g.dark;
+    j["cjk_glyphs"] = g.cjk_glyphs;
     j["update_available"] = platform::update_available();
     j["incoming"] = nlohmann::json::parse(incoming_state_json());
     j["scale"] = g.scale;

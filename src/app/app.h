@@ -5,6 +5,8 @@
 
 #include <string>
 
+struct ImDrawData;
+
 #include "storage/db.h"
 #include "storage/pagevfs.h"
 #include "records/store.h"
@@ -17,6 +19,8 @@ void frame();                          // builds this frame's UI (between NewFra
 bool busy();                           // wants frames without input (demo data running, saving)
 int next_timer_ms();                   // when a timed redraw is due (SLA clocks, save retry); -1 none
 void set_scale(float scale);           // devicePixelRatio: rebuilds fonts and style
+bool fonts_stale();                    // a frame drew a missing glyph: set_scale again (CJK glyphs added)
+void after_render(const ImDrawData* draw_data);   // notes a missing glyph drawn
 void clear_color(float out[4]);        // the background of the current theme
 std::string test_state_json();         // what the screens show, for the browser tests
 std::string test_health();

@@ -97,6 +97,8 @@ struct AppState {
     uint64_t data_version = 1;                   // bumped by every write the screens make
     float scale = 1.0f;
     bool dark = false;
+    bool cjk_glyphs = false;                     // the atlas has CJK glyphs (built once a frame needed them)
+    bool fonts_stale = false;                    // the atlas must be built again before the next frame
     Screen screen = Screen::Contacts;
     ListView contacts, accounts, leads, opportunities, cases, campaigns;
     RecordView record;                           // shown when record.entity is set

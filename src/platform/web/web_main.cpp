@@ -151,7 +151,7 @@ void frame() {
         g_fb_w = fb_w;
         g_fb_h = fb_h;
     }
-    if (m[2] != g_scale) {   // first frame, browser zoom, or a move to another screen
+    if (m[2] != g_scale || app::fonts_stale()) {   // first frame, browser zoom, a move to another screen, or CJK glyphs needed
         g_scale = m[2];
         app::set_scale((float)g_scale);
         web::renderer_upload_fonts();
@@ -165,6 +165,7 @@ void frame() {
     ImGui::NewFrame();
     app::frame();
     ImGui::Render();
+    app::after_render(ImGui::GetDrawData());
     float clear[4];
     app::clear_color(clear);
     web::renderer_render(ImGui::GetDrawData(), fb_w, fb_h, clear);
