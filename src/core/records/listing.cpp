@@ -46,10 +46,13 @@ Sql build(const ListQuery& q) {
         if (match.empty()) {
             s.where += " AND 0";   // only punctuation typed: nothing can match
         } else {
-            // The index's rowid is the source rowid * 4 + kind (see schema.cpp).
-            s.where += " AND rowid IN (SELECT rowid >> 2 FROM search_index WHERE search_index MATCH ? AND kind = ?)";
+            // The index's rowid is the source rowid * 4 + kind (see schema.cpp): the
+            // kind is tested on the rowid, not on the UNINDEXED column, which FTS5
+            // would read from its content table for every match (a seek each:
+            // 400 ms for a one-letter prefix over 100k contacts in the browser).
+            s.where += " AND rowid IN (SELECT rowid >> 2 FROM search_index WHERE search_index MATCH ? AND (rowid & 3) = ?)";
             s.params.push_back(match);
-            s.params.push_back(std::string(e.table));
+            s.params.push_back((int64_t)search_kind_code(e.table));
         }
     }
     if (!q.account_tier.empty()) {

@@ -34,21 +34,29 @@ static std::string squeeze(std::string s) {
     return out;
 }
 
+int search_kind_code(std::string_view entity) {
+    return entity == "contacts" ? 1 : entity == "accounts" ? 2 : entity == "leads" ? 3 : entity == "kb_articles" ? 0 : 9;   // 9: in no row
+}
+
 std::vector<SearchHit> search(Database& db, std::string_view text, int limit, std::string_view entity) {
     std::vector<SearchHit> hits;
     std::string q = fts_prefix_query(text);
     if (q.empty() || limit <= 0) return hits;
     // The rowid encodes the source table and its rowid (see schema.cpp, v2),
     // so the record id comes from an indexed rowid lookup.
+    // The best `limit` matches by rank first, from the index alone (the kind is
+    // in the rowid), then the stored columns of those rows only: reading them
+    // for every match of a short prefix is a seek per match.
     Statement& st = db.cached(
-        "SELECT s.kind, s.name, s.company, s.contact_info, bm25(search_index, 0, 10.0, 4.0, 2.0, 1.0) AS r, "
-        "  CASE s.rowid % 4 WHEN 1 THEN (SELECT id FROM contacts WHERE rowid = s.rowid / 4) "
-        "                   WHEN 2 THEN (SELECT id FROM accounts WHERE rowid = s.rowid / 4) "
-        "                   WHEN 3 THEN (SELECT id FROM leads WHERE rowid = s.rowid / 4) "
-        "                   ELSE (SELECT id FROM kb_articles WHERE rowid = s.rowid / 4) END "
-        "FROM search_index s WHERE search_index MATCH ?1 "
-        "AND ((?2 = '' AND s.kind != 'kb_articles') OR s.kind = ?2) ORDER BY r LIMIT ?3");
-    st.bind_all(q, entity, limit);
+        "SELECT s.kind, s.name, s.company, s.contact_info, t.r, "
+        "  CASE t.k WHEN 1 THEN (SELECT id FROM contacts WHERE rowid = t.n / 4) "
+        "           WHEN 2 THEN (SELECT id FROM accounts WHERE rowid = t.n / 4) "
+        "           WHEN 3 THEN (SELECT id FROM leads WHERE rowid = t.n / 4) "
+        "           ELSE (SELECT id FROM kb_articles WHERE rowid = t.n / 4) END "
+        "FROM (SELECT rowid AS n, rowid % 4 AS k, bm25(search_index, 0, 10.0, 4.0, 2.0, 1.0) AS r FROM search_index "
+        "      WHERE search_index MATCH ?1 AND ((?2 < 0 AND rowid % 4 != 0) OR rowid % 4 = ?2) ORDER BY r LIMIT ?3) t "
+        "JOIN search_index s ON s.rowid = t.n ORDER BY t.r");
+    st.bind_all(q, entity.empty() ? -1 : search_kind_code(entity), limit);
     while (st.step()) {
         SearchHit h;
         h.entity = st.column_text(0);

@@ -28,5 +28,7 @@ std::string fts_prefix_query(std::string_view text);
 // `entity` restricts to one kind: "" means contacts, accounts and leads;
 // "kb_articles" searches the knowledge base (titles, problems, solutions).
 std::vector<SearchHit> search(Database& db, std::string_view text, int limit = 20, std::string_view entity = "");
+// The kind a search_index rowid carries (rowid % 4): contacts 1, accounts 2, leads 3, kb_articles 0; 9 for others.
+int search_kind_code(std::string_view entity);
 
 }  // namespace crm
