@@ -468,6 +468,15 @@ TEST_CASE("service: first-contact resolution, SLA shares, handling and resolutio
     CHECK(cell(t, "Total", "average_resolution_hours") == "17");          // (4 + 30) / 2
     CHECK(cell(t, "Total", "escalation_rate") == "0.3333");
     CHECK(cell(t, "Total", "average_satisfaction") == "3.5");
+    // The pivot of cases by tier takes the case's own tier (these have no account).
+    ReportArgs p = a;
+    p.source = "cases";
+    p.rows = "tier";
+    p.cols = "";
+    p.measure = "count";
+    Table pv = report_pivot(*load_facts(fx.store), p);
+    CHECK(cell(pv, "Gold", "Total") == "2");
+    CHECK(cell(pv, "Silver", "Total") == "1");
     CHECK(cell(t, "Gold", "cases") == "2");
     Table b = report_backlog(*load_facts(fx.store), a);
     CHECK(cell(b, "7-30 days", "open_cases") == "1");                     // c3: opened 2025-06-03, today 2025-06-10

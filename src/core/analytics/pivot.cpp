@@ -51,8 +51,9 @@ int64_t key_of(const Facts& f, const Fact& x, const std::string& dim) {
     if (dim == "team") return u.team;
     if (dim == "territory") return u.territory;
     const Facts::Account& a = f.accounts[(size_t)x.account];
-    if (dim == "tier") return x.account ? a.tier : 0;
-    if (dim == "country") return x.account ? a.country : 0;
+    // Without an account, a case's own tier (the source's dimension) answers.
+    if (dim == "tier" && x.account) return a.tier;
+    if (dim == "country" && x.account) return a.country;
     if (dim == "industry") return a.industry;
     return x.other ? x.other(f, x.rec, dim) : 0;
 }
@@ -210,6 +211,10 @@ Table report_pivot(const Facts& f, const ReportArgs& a) {
         for (size_t ri : slots) {
             merged(total, by_row[ri].total);
             d.rowids.insert(d.rowids.end(), by_row[ri].drill.rowids.begin(), by_row[ri].drill.rowids.end());
+        }
+        if (slots.size() > 1) {   // keys that read the same (two products of one name): each record once, in order
+            std::sort(d.rowids.begin(), d.rowids.end());
+            d.rowids.erase(std::unique(d.rowids.begin(), d.rowids.end()), d.rowids.end());
         }
         out.push_back(show(total));
         t.add(std::move(out), std::move(d));
