@@ -43,6 +43,8 @@ cmake --build --preset wasm --target site | tail -n 1
 (cd wasm-tests && node bench.app.mjs "$CONTACTS") | tee "$OUT/app.txt"
 echo "== the Analytics screen in Chromium, $CONTACTS contacts"
 (cd wasm-tests && node bench.analytics.mjs "$CONTACTS") | tee "$OUT/analytics.txt"
+echo "== search as you type in Chromium, $CONTACTS contacts: the list's search box and Ctrl+K"
+(cd wasm-tests && node bench.search.mjs "$CONTACTS") | tee "$OUT/search.txt"
 echo "== start-up in Chromium: navigation to the first frame, a new user's empty database and a reload"
 (cd wasm-tests && node bench.start.mjs) | tee "$OUT/start.txt"
 

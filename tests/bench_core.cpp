@@ -182,6 +182,30 @@ int main(int argc, char** argv) {
         printf("bench search_hits %zu\n", hits);
     }
 
+    // 3b. Search as you type in the contact list: each keystroke's count and
+    //     first rows (40, a window in view), for a broad and a narrow word.
+    {
+        std::vector<double> ms;
+        std::string per;
+        for (const char* word : {"schmidt", "anna", "m", "sc"}) {
+            ListQuery q{&kContacts, "last_name"};
+            for (size_t n = 1; n <= strlen(word); n++) {
+                q.search = std::string(word, n);
+                double t0 = now_s();
+                int64_t count = list_count(db, q);
+                Page p = list_page(db, q, std::nullopt, 40);
+                ms.push_back((now_s() - t0) * 1000.0);
+                if ((int64_t)p.rows.size() != std::min<int64_t>(count, 40)) { fprintf(stderr, "search page and count disagree\n"); return 1; }
+                char buf[64];
+                snprintf(buf, sizeof buf, " %s:%.1f", q.search.c_str(), ms.back());
+                per += buf;
+            }
+        }
+        printf("bench list_search_keystrokes%s\n", per.c_str());
+        report("list_search_keystroke_median", median(ms), "ms");
+        report("list_search_keystroke_max", *std::max_element(ms.begin(), ms.end()), "ms");
+    }
+
     // 4. Keyset paging: a page of 50 rows at a deep position of the contact list.
     {
         ListQuery q{&kContacts, "last_name"};

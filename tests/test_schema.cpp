@@ -65,7 +65,11 @@ TEST_CASE("upgrading from every earlier version keeps the data and completes the
             REQUIRE(hits.size() == 1);
             CHECK(hits[0].id == "c1");
             CHECK(hits[0].subtitle == "Łódź Widgets");
+            // v7: the index keeps one-letter prefixes, and holds every row it held.
+            CHECK(search_match_count(db, fts_prefix_query("z"), search_kind_code("contacts")) == 1);
+            CHECK(search_match_count(db, fts_prefix_query("ł"), search_kind_code("accounts")) == 1);
         }
+        CHECK(db.query_text("SELECT sql FROM sqlite_schema WHERE name = 'search_index'").find("prefix = '1 2 3'") != std::string::npos);
         // And the store works on the upgraded file.
         CHECK_NOTHROW(store.create(kContacts, {{"last_name", "After"}}));
     }

@@ -72,6 +72,45 @@ TEST_CASE("names rank above notes, and the limit holds") {
     CHECK(search(fx.db, "bak", 10).size() == 10);
 }
 
+TEST_CASE("a query matching more than can be ranked lists the newest matches, and names its count") {
+    Fixture fx;
+    std::vector<std::string> ids;
+    {
+        Transaction tx(fx.db);
+        for (int i = 0; i < kRankedMatches + 2; i++) ids.push_back(fx.contact("Sam", ("Stone" + std::to_string(i)).c_str()));
+        tx.commit();
+    }
+    fx.contact("Other", "Person");
+    std::string match = fts_prefix_query("s");
+    CHECK(search_match_count(fx.db, match, -1) == kRankedMatches + 2);
+    CHECK(search_match_count(fx.db, match, search_kind_code("accounts")) == 0);
+    auto hits = search(fx.db, "s", 5);
+    REQUIRE(hits.size() == 5);
+    for (size_t i = 0; i < hits.size(); i++) CHECK(hits[i].id == ids[ids.size() - 1 - i]);
+    // A deletion is counted at once (the count is remembered only until a write).
+    fx.store.remove(kContacts, ids.back());
+    CHECK(search_match_count(fx.db, match, -1) == kRankedMatches + 1);
+    CHECK(search(fx.db, "s", 1).at(0).id == ids[ids.size() - 2]);
+    // Below the limit the matches are ranked again: the name outranks the notes.
+    std::string noted = fx.store.create(kContacts, {{"first_name", "Ann"}, {"last_name", "Other"}, {"notes", "Stone1999 owes us"}});
+    hits = search(fx.db, "stone1999");
+    REQUIRE(hits.size() == 2);
+    CHECK(hits[0].title == "Sam Stone1999");
+    CHECK(hits[1].id == noted);
+}
+
+TEST_CASE("merging the index's segments ends, in steps, and keeps every match") {
+    Fixture fx;
+    for (int i = 0; i < 60; i++) fx.contact("Merge", ("Case" + std::to_string(i)).c_str());   // a segment per write
+    int calls = 0;
+    while (!merge_search_index(fx.db, 4)) REQUIRE(++calls < 1000);
+    CHECK(calls >= 1);                            // there was work: the writes left segments
+    CHECK(merge_search_index(fx.db, 4));          // then nothing is left to do
+    fx.db.exec("INSERT INTO search_index(search_index, rank) VALUES ('integrity-check', 0)");
+    CHECK(search(fx.db, "merge", 100).size() == 60);
+    CHECK(search(fx.db, "case4", 100).size() == 11);   // Case4, Case40..Case49
+}
+
 TEST_CASE("the index follows updates, deletes, restores and account renames") {
     Fixture fx;
     std::string acc = fx.account("Contoso");

@@ -26,12 +26,25 @@ void draw_search_popup() {
     ImGui::SetNextItemWidth(-1);
     if (ImGui::InputTextWithHint("##global_search", "Search contacts, accounts and leads...", g.search_text, sizeof g.search_text))
         g.search_selected = 0;
-    std::vector<SearchHit> hits;
-    try {
-        hits = search(*g.db, g.search_text, 12);
-    } catch (const std::exception& e) {
-        ImGui::TextDisabled("%s", e.what());
+    // The hits are kept until the text or the data changes: a frame drawn for
+    // the caret's blink or a hover does not search again.
+    static std::vector<SearchHit> hits;
+    static std::string hits_text, error;
+    static int64_t hits_changes = -1, matches = 0;
+    if (hits_text != g.search_text || hits_changes != g.db->total_changes()) {
+        hits_text = g.search_text;
+        hits_changes = g.db->total_changes();
+        hits.clear();
+        error.clear();
+        try {
+            hits = search(*g.db, g.search_text, 12);
+            std::string match = fts_prefix_query(g.search_text);
+            matches = match.empty() ? 0 : search_match_count(*g.db, match, -1);
+        } catch (const std::exception& e) {
+            error = e.what();
+        }
     }
+    if (!error.empty()) ImGui::TextDisabled("%s", error.c_str());
     if (ImGui::IsKeyPressed(ImGuiKey_DownArrow)) g.search_selected = std::min<int>(g.search_selected + 1, (int)hits.size() - 1);
     if (ImGui::IsKeyPressed(ImGuiKey_UpArrow)) g.search_selected = std::max(g.search_selected - 1, 0);
     bool close = ImGui::IsKeyPressed(ImGuiKey_Escape);
@@ -46,6 +59,7 @@ void draw_search_popup() {
         ImGui::PopID();
     }
     if (g.search_text[0] && hits.empty()) ImGui::TextDisabled("No matches.");
+    if (matches > kRankedMatches) ImGui::TextDisabled("The newest of %lld matches. Type more to find the best ones.", (long long)matches);
     if (open_index >= 0) {
         const SearchHit& h = hits[(size_t)open_index];
         g.record = RecordView{};

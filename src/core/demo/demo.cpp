@@ -15,6 +15,7 @@
 #include <optional>
 
 #include "records/entity.h"
+#include "records/search.h"
 #include "workflows/sla.h"
 #include "base/util.h"
 
@@ -1027,6 +1028,13 @@ Steps make_tags(Gen& g) {
     }
 }
 
+// Last: the search index's segments merged into one, a slice at a time (a
+// list searched for a short prefix probes it row by row: one segment to seek).
+Steps merge_search(Gen& g) {
+    g.phase_now = "search index";
+    while (!merge_search_index(g.s.db(), 256)) co_await coro::suspend_always{};
+}
+
 }  // namespace
 
 //-----------------------------------------------------------------------------
@@ -1074,7 +1082,7 @@ DemoRun::DemoRun(Store& store, DemoOptions opt) : impl_(std::make_unique<Impl>(s
         m.restore();
         throw;
     }
-    m.phases = {make_accounts_and_contacts, make_leads_and_opportunities, make_orders, make_cases, make_activities_and_tasks, make_tags};
+    m.phases = {make_accounts_and_contacts, make_leads_and_opportunities, make_orders, make_cases, make_activities_and_tasks, make_tags, merge_search};
 }
 
 DemoRun::~DemoRun() {

@@ -111,7 +111,8 @@ Database::~Database() { close(); }
 
 Database::Database(Database&& o) noexcept
     : db_(o.db_), path_(std::move(o.path_)), depth_(o.depth_), savepoint_seq_(o.savepoint_seq_),
-      cache_(std::move(o.cache_)) {
+      cache_(std::move(o.cache_)), rowid_set_(std::move(o.rowid_set_)) {
+    o.rowid_set_ = std::make_unique<const std::vector<uint64_t>*>(nullptr);
     o.db_ = nullptr;
     o.depth_ = 0;
 }
@@ -124,6 +125,7 @@ Database& Database::operator=(Database&& o) noexcept {
         depth_ = o.depth_;
         savepoint_seq_ = o.savepoint_seq_;
         cache_ = std::move(o.cache_);
+        std::swap(rowid_set_, o.rowid_set_);
         o.db_ = nullptr;
         o.depth_ = 0;
     }
@@ -135,6 +137,15 @@ void Database::fail(int rc, std::string_view what) const {
     int code = db_ ? sqlite3_extended_errcode(db_) : rc;
     throw DbError(code, msg + " (" + std::string(what) + ")");
 }
+
+namespace {
+void in_rowid_set(sqlite3_context* ctx, int, sqlite3_value** argv) {
+    const std::vector<uint64_t>* bits = *(const std::vector<uint64_t>**)sqlite3_user_data(ctx);
+    sqlite3_int64 x = sqlite3_value_int64(argv[0]);
+    bool in = bits && x >= 0 && (uint64_t)(x >> 6) < bits->size() && ((*bits)[(size_t)(x >> 6)] >> (x & 63) & 1);
+    sqlite3_result_int(ctx, in ? 1 : 0);
+}
+}  // namespace
 
 void Database::open(const std::string& path, const OpenOptions& opt) {
     close();
@@ -151,6 +162,7 @@ void Database::open(const std::string& path, const OpenOptions& opt) {
     path_ = path;
     sqlite3_extended_result_codes(db_, 1);
     sqlite3_busy_timeout(db_, 2000);
+    sqlite3_create_function_v2(db_, "in_rowid_set", 1, SQLITE_UTF8 | SQLITE_DIRECTONLY, rowid_set_.get(), in_rowid_set, nullptr, nullptr, nullptr);
     try {
         // Reading the schema here turns "file is not a database" into an open error.
         exec("PRAGMA foreign_keys = ON; PRAGMA temp_store = MEMORY; PRAGMA cache_size = -32000;");
@@ -201,6 +213,7 @@ std::string Database::query_text(std::string_view sql) {
 }
 
 int64_t Database::changes() const { return sqlite3_changes64(db_); }
+int64_t Database::total_changes() const { return sqlite3_total_changes64(db_); }
 int64_t Database::last_insert_rowid() const { return sqlite3_last_insert_rowid(db_); }
 int Database::user_version() { return (int)query_int("PRAGMA user_version"); }
 void Database::set_user_version(int v) { exec("PRAGMA user_version = " + std::to_string(v)); }

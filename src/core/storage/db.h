@@ -111,6 +111,7 @@ public:
     std::string query_text(std::string_view sql);
 
     int64_t changes() const;
+    int64_t total_changes() const;   // rows changed by this connection since it opened
     int64_t last_insert_rowid() const;
     int     user_version();
     void    set_user_version(int v);
@@ -120,6 +121,11 @@ public:
     // of "main"), changes of an open transaction included: a refused import
     // must leave exactly these bytes.
     std::string serialize() const;
+    // The SQL function in_rowid_set(x) is 1 when bit x of `bits` is set, else
+    // 0 (nullptr: 0 for all). A list searched for a short prefix walks its
+    // sort index and tests each rowid against the search's matches with it
+    // (listing.cpp); SQLite tests it on the index entry, before reading the row.
+    void set_rowid_set(const std::vector<uint64_t>* bits) { *rowid_set_ = bits; }
     // Resets every statement of this connection: a cached statement left on a
     // row holds a read lock that a backup, a VACUUM or a DROP must not meet.
     void reset_statements();
@@ -136,6 +142,8 @@ private:
     int depth_ = 0;           // open Transaction objects (savepoint nesting)
     int64_t savepoint_seq_ = 0;
     std::unordered_map<std::string, std::unique_ptr<Statement>> cache_;
+    // On the heap: the SQL function holds its address, which a move keeps.
+    std::unique_ptr<const std::vector<uint64_t>*> rowid_set_ = std::make_unique<const std::vector<uint64_t>*>(nullptr);
 };
 
 // RAII transaction. The outermost one is BEGIN IMMEDIATE ... COMMIT; inner ones
