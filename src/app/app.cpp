@@ -519,6 +519,7 @@ void frame() {
     ImGui::End();
 }
 
+bool crunching() { return g.demo != nullptr || data_import_running(); }
 bool busy() { return g.demo != nullptr || data_import_running() || (g.file && g.file->in_flight()) || analytics_busy(); }
 
 int next_timer_ms() {

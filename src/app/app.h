@@ -17,6 +17,7 @@ namespace crm::app {
 void init(Database& db, Store& store, PageFile* file);
 void frame();                          // builds this frame's UI (between NewFrame and Render)
 bool busy();                           // wants frames without input (demo data running, saving)
+bool crunching();                      // a long job in frame slices (demo data, an import): frames may run back to back
 int next_timer_ms();                   // when a timed redraw is due (SLA clocks, save retry); -1 none
 void set_scale(float scale);           // devicePixelRatio: rebuilds fonts and style
 bool fonts_stale();                    // a frame drew a missing glyph: set_scale again (CJK glyphs added)

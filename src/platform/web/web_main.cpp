@@ -43,6 +43,7 @@ long g_timer = 0;
 double g_stat_count = 0, g_stat_sum = 0, g_stat_max = 0;
 double g_timer_due = 0;
 uint64_t g_drawn = 0;         // the last frame's draw_hash
+bool g_crunching = false;     // frames run back to back (app::crunching)
 int g_changed_frames = 0;     // frames in a row drawn only because the picture changed
 
 //-----------------------------------------------------------------------------
@@ -141,12 +142,21 @@ uint64_t draw_hash(const ImDrawData* dd) {
     return h;
 }
 
+bool has_callbacks(const ImDrawData* dd) {
+    for (int n = 0; dd && n < dd->CmdListsCount; n++)
+        for (const ImDrawCmd& c : dd->CmdLists[n]->CmdBuffer)
+            if (c.UserCallback) return true;
+    return false;
+}
+
 void frame() {
     double t_start = emscripten_get_now();
     double m[3];
     js_canvas_metrics(m);
     int fb_w = std::max(1, (int)std::lround(m[0] * m[2])), fb_h = std::max(1, (int)std::lround(m[1] * m[2]));
+    bool must_render = false;   // the canvas or the font texture changed under the same draw data
     if (fb_w != g_fb_w || fb_h != g_fb_h) {
+        must_render = true;
         js_set_canvas_size(fb_w, fb_h);
         g_fb_w = fb_w;
         g_fb_h = fb_h;
@@ -155,6 +165,7 @@ void frame() {
         g_scale = m[2];
         app::set_scale((float)g_scale);
         web::renderer_upload_fonts();
+        must_render = true;
     }
 
     ImGui_ImplGlfw_NewFrame();
@@ -168,7 +179,16 @@ void frame() {
     app::after_render(ImGui::GetDrawData());
     float clear[4];
     app::clear_color(clear);
-    web::renderer_render(ImGui::GetDrawData(), fb_w, fb_h, clear);
+    // A frame that draws what the canvas already shows is not sent to the GPU:
+    // WebGL keeps presenting the last picture. Long work (demo data, an
+    // import) redraws its progress bar at 60 frames a second, and with a
+    // software GPU the drawing took more CPU than the work itself. A draw
+    // callback (a GPU point cloud) may change what it draws under the same
+    // draw data, so a frame with one is always drawn.
+    uint64_t drawn = draw_hash(ImGui::GetDrawData());
+    for (float c : clear) drawn = (drawn ^ (uint64_t)(c * 255.0f)) * 0x100000001b3ull;
+    bool changed = drawn != g_drawn;
+    if (changed || must_render || has_callbacks(ImGui::GetDrawData())) web::renderer_render(ImGui::GetDrawData(), fb_w, fb_h, clear);
     js_text_focus(io.WantTextInput ? 1 : 0);
     update_cursor();
 
@@ -189,12 +209,20 @@ void frame() {
     bool keep_going = app::busy() || ImGui::GetCurrentContext()->InputEventsQueue.Size > 0;
     // And so does a picture that changed: draw until it settles, at most 8
     // frames past the input or work (a picture may flip between two states).
-    uint64_t drawn = draw_hash(ImGui::GetDrawData());
-    bool changed = drawn != g_drawn;
     g_drawn = drawn;
     g_changed_frames = keep_going ? 0 : changed ? g_changed_frames + 1 : 0;
     if (changed && g_changed_frames < 8) keep_going = true;
     if (keep_going) g_frames_left = std::max(g_frames_left, 2);
+    // A long job (demo data, an import) runs a slice a frame. Paced by the
+    // display, a frame waits for the next vsync after its slice: a third of
+    // the demo data's time in Chromium was that wait. While one runs, frames
+    // follow each other at once (a posted message, not requestAnimationFrame);
+    // the browser still paints between them, and input still comes in.
+    bool crunching = app::crunching();
+    if (crunching != g_crunching) {
+        g_crunching = crunching;
+        emscripten_set_main_loop_timing(crunching ? EM_TIMING_SETIMMEDIATE : EM_TIMING_RAF, crunching ? 0 : 1);
+    }
     if (--g_frames_left <= 0 && !g_paused) {
         g_paused = true;
         emscripten_pause_main_loop();
