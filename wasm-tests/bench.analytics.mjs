@@ -4,34 +4,12 @@
 // computing. Prints "bench <name> <value> <unit>" lines; run by scripts/bench.sh.
 //   node bench.analytics.mjs [CONTACTS]     (default 100000; CRM_BENCH_PROFILE=DIR reuses a profile,
 //   with CRM_BENCH_PORT=N the same origin, so its database too)
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { serve, launchPersistent, App } from './lib.mjs';
+import { benchSession } from './lib.mjs';
 
 const contacts = Number(process.argv[2] || 100000);
 const report = (name, value, unit) => console.log(`bench ${name.padEnd(34)} ${Number(value).toFixed(3).padStart(14)} ${unit}`);
-const srv = await serve(undefined, Number(process.env.CRM_BENCH_PORT || 0));
-const keep = process.env.CRM_BENCH_PROFILE;
-const dir = keep || fs.mkdtempSync(path.join(os.tmpdir(), 'crm-bench-analytics-'));
-const ctx = await launchPersistent(dir);
-const page = await ctx.newPage();
-// A kept profile may hold an older build in its service worker's cache: measure this one.
-await (await ctx.newCDPSession(page)).send('Storage.clearDataForOrigin', { origin: srv.url.replace(/\/$/, ''), storageTypes: 'cache_storage,service_workers' });
-const app = new App(page);
-page.on('pageerror', (e) => console.log('  [page error]', e.message));
-await page.goto(srv.url);
-await app.ready(10 * 60 * 1000);   // a kept benchmark-size database takes a while to open (issue 11)
+const { page, app, close } = await benchSession('analytics', contacts);
 let s = await app.state();
-if (s.first_run) {
-  await app.click(`${contacts} contacts`).catch(() => {});
-  await app.click('Load demo data');
-  await app.waitState((x) => !x.demo_running && !x.first_run, 'demo data', 60 * 60 * 1000);
-}
-// Measured with nothing else running: the first save of a fresh database is long.
-await app.waitState((x) => x.save && x.save.state === 'saved', 'the save', 60 * 60 * 1000);
-await app.settle(500);
-s = await app.state();
 report('analytics_contacts', s.contacts, 'contacts');
 const frames = (reset = true) => page.evaluate((r) => window.crmTest.frameStats(r), reset);
 const idle = (what) => app.waitState((x) => x.analytics.ready && !x.analytics.loading && !x.analytics.computing, what, 10 * 60 * 1000);
@@ -75,6 +53,4 @@ s = await app.state();
 report('analytics_slowest_single_report', s.analytics.worst_compute_ms, 'ms');
 report('analytics_worst_page', worstPage, 'ms');
 report('analytics_worst_frame', Math.max(worstFrame, f.max_ms), 'ms');
-await ctx.close();
-await srv.close();
-if (!keep) fs.rmSync(dir, { recursive: true, force: true });
+await close();

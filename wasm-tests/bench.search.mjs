@@ -4,33 +4,12 @@
 // "bench <name> <value> <unit>" lines; run by scripts/bench.sh.
 //   node bench.search.mjs [CONTACTS]   (default 100000; CRM_BENCH_PROFILE=DIR and
 //   CRM_BENCH_PORT=N reuse a profile and its origin, so its database)
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { serve, launchPersistent, App } from './lib.mjs';
+import { benchSession } from './lib.mjs';
 
 const contacts = Number(process.argv[2] || 100000);
 const report = (name, value, unit) => console.log(`bench ${name.padEnd(34)} ${Number(value).toFixed(3).padStart(14)} ${unit}`);
-const srv = await serve(undefined, Number(process.env.CRM_BENCH_PORT || 0));
-const keep = process.env.CRM_BENCH_PROFILE;
-const dir = keep || fs.mkdtempSync(path.join(os.tmpdir(), 'crm-bench-search-'));
-const ctx = await launchPersistent(dir);
-const page = await ctx.newPage();
-// A kept profile may hold an older build in its service worker's cache: measure this one.
-await (await ctx.newCDPSession(page)).send('Storage.clearDataForOrigin', { origin: srv.url.replace(/\/$/, ''), storageTypes: 'cache_storage,service_workers' });
-const app = new App(page);
-page.on('pageerror', (e) => console.log('  [page error]', e.message));
-await page.goto(srv.url);
-await app.ready(10 * 60 * 1000);
+const { page, app, close } = await benchSession('search', contacts);
 let s = await app.state();
-if (s.first_run) {
-  await app.click(`${contacts} contacts`).catch(() => {});
-  await app.click('Load demo data');
-  await app.waitState((x) => !x.demo_running && !x.first_run, 'demo data', 60 * 60 * 1000);
-}
-await app.waitState((x) => x.save && x.save.state === 'saved', 'the save', 60 * 60 * 1000);
-await app.settle(500);
-s = await app.state();
 report('search_contacts', s.contacts, 'contacts');
 
 const frames = () => page.evaluate(() => window.crmTest.frameStats(true));
@@ -75,6 +54,4 @@ for (const [k, v] of Object.entries(all)) {
   report(`${k}_keystroke_median`, v[Math.floor(v.length / 2)], 'ms');
   report(`${k}_keystroke_max`, v[v.length - 1], 'ms');
 }
-await ctx.close();
-await srv.close();
-if (!keep) fs.rmSync(dir, { recursive: true, force: true });
+await close();

@@ -29,12 +29,15 @@ struct Sql {
 //-----------------------------------------------------------------------------
 enum class SearchJoin { Matches, Walk };
 
-SearchJoin choose_join(Database& db, const ListQuery& q, int64_t limit) {
+// Chooses the join for a page of `limit` rows and, for a walk, points
+// in_rowid_set at the matches.
+SearchJoin plan_search(Database& db, const ListQuery& q, int64_t limit) {
+    db.set_rowid_set(nullptr);
     std::string match = fts_prefix_query(q.search);
     if (match.empty() || limit <= 0) return SearchJoin::Matches;
     const EntitySpec& e = *q.entity;
-    // One pass over the doclist gives the bitset a walk needs and the count.
-    search_match_bits(db, match, search_kind_code(e.table));
+    // One pass over the doclist gives the bitset and the count.
+    const std::vector<uint64_t>& bits = search_match_bits(db, match, search_kind_code(e.table));
     int64_t matches = search_match_count(db, match, search_kind_code(e.table));
     // The table's rowids run about 1..rows: its largest is one b-tree descent.
     Statement& last = db.cached(std::string("SELECT coalesce(max(rowid), 0) FROM ") + e.table);
@@ -44,13 +47,9 @@ SearchJoin choose_join(Database& db, const ListQuery& q, int64_t limit) {
     // A walk step (an index entry and a bit) costs about a seventh of a
     // collected match (its rowid in a temporary index, the row read, sorted):
     // walk when limit * rows / matches steps cost less than the matches.
-    return 20 * matches * matches > 3 * limit * rows ? SearchJoin::Walk : SearchJoin::Matches;
-}
-
-// Points in_rowid_set at the search's matches when the query walks.
-void prepare_join(Database& db, const ListQuery& q, SearchJoin join) {
-    std::string match = fts_prefix_query(q.search);
-    db.set_rowid_set(join == SearchJoin::Walk && !match.empty() ? &search_match_bits(db, match, search_kind_code(q.entity->table)) : nullptr);
+    if (20 * matches * matches <= 3 * limit * rows) return SearchJoin::Matches;
+    db.set_rowid_set(&bits);
+    return SearchJoin::Walk;
 }
 
 Sql build(const ListQuery& q, SearchJoin join = SearchJoin::Matches) {
@@ -112,9 +111,7 @@ Sql build(const ListQuery& q, SearchJoin join = SearchJoin::Matches) {
 
 Page list_page(Database& db, const ListQuery& q, const std::optional<PageKey>& after, int limit) {
     const EntitySpec& e = *q.entity;
-    SearchJoin join = choose_join(db, q, limit);
-    prepare_join(db, q, join);
-    Sql s = build(q, join);
+    Sql s = build(q, plan_search(db, q, limit));
     const char* cmp = q.descending ? "<" : ">";
     const char* dir = q.descending ? " DESC" : "";
     std::string sql = "SELECT " + column_list(e) + ", " + s.sort + " FROM " + e.table + s.where;
@@ -159,9 +156,7 @@ int64_t list_count(Database& db, const ListQuery& q) {
 
 std::optional<PageKey> key_before(Database& db, const ListQuery& q, int64_t offset) {
     if (offset <= 0) return std::nullopt;
-    SearchJoin join = choose_join(db, q, offset);
-    prepare_join(db, q, join);
-    Sql s = build(q, join);
+    Sql s = build(q, plan_search(db, q, offset));
     const char* dir = q.descending ? " DESC" : "";
     // OFFSET walks the covering (deleted, column, id) index without touching rows.
     Statement& st = db.cached("SELECT " + s.sort + ", id FROM " + q.entity->table + s.where + " ORDER BY " + s.sort +
