@@ -82,8 +82,9 @@ void ensure_rows(ListView& lv, int64_t first, int64_t last) {
     int64_t have_end = lv.cache_start + (int64_t)lv.rows.size();
     if (!lv.rows.empty() && first >= lv.cache_start && last <= have_end) return;
     // The first rows of new results (a keystroke in the search box) are only
-    // those in view: a short-prefix search finds them by probing the index row
-    // by row (listing.cpp), so each extra row costs. Scrolling adds the margin.
+    // those in view: a short-prefix search finds them by walking the sort
+    // index past every row that does not match (listing.cpp), so each extra
+    // row costs. Scrolling adds the margin.
     const int64_t margin = lv.rows.empty() ? 2 : 60;
     int64_t start = std::max<int64_t>(0, first - margin);
     int limit = (int)(last - first + 2 * margin);

@@ -1029,7 +1029,7 @@ Steps make_tags(Gen& g) {
 }
 
 // Last: the search index's segments merged into one, a slice at a time (a
-// list searched for a short prefix probes it row by row: one segment to seek).
+// list searched for a short prefix reads its whole doclist: one segment to read).
 Steps merge_search(Gen& g) {
     g.phase_now = "search index";
     while (!merge_search_index(g.s.db(), 256)) co_await coro::suspend_always{};

@@ -43,8 +43,8 @@ int64_t search_match_count(Database& db, const std::string& match, int kind);
 const std::vector<uint64_t>& search_match_bits(Database& db, const std::string& match, int kind);
 // Merges the index's segments, about `pages` pages of work a call; true when
 // it is one segment (nothing left to do). Bulk writes leave several segments,
-// and a probe for one row (listing.cpp) seeks in each; run after demo data and
-// imports, in slices.
+// and a query merges the doclists of each (the search as you type reads a
+// short prefix's whole doclist); run after demo data, in slices.
 bool merge_search_index(Database& db, int pages);
 // The kind a search_index rowid carries (rowid % 4): contacts 1, accounts 2, leads 3, kb_articles 0; 9 for others.
 int search_kind_code(std::string_view entity);

@@ -747,8 +747,8 @@ ALTER TABLE campaigns ADD COLUMN suppressed_count INTEGER NOT NULL DEFAULT 0;
 // 7: the search index also indexes one-character prefixes. Without them the
 // first letter typed merged the postings of every word starting with it
 // (52k contacts for "s" at 100k contacts: 20 ms natively, several frames in
-// the browser); with them it is one doclist, and a list can probe the index
-// for the rows it shows instead of collecting every match (listing.cpp).
+// the browser); with them it is one doclist, read once for a list's count and
+// the rows it shows (listing.cpp).
 // About 1 % more file. FTS5 cannot change its prefixes in place: the rows
 // are copied out, the table made again under its name (the triggers name it
 // and find it again), the rows put back and merged into one segment.
