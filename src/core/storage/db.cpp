@@ -3,6 +3,8 @@
 
 #include <sqlite3.h>
 
+#include "storage/pagevfs.h"
+
 #include <charconv>
 #include <cstdio>
 
@@ -67,11 +69,19 @@ Statement& Statement::bind(int i, const Value& v) {
 
 bool Statement::step() {
     int rc = sqlite3_step(stmt_);
-    if (rc == SQLITE_ROW) return true;
-    if (rc == SQLITE_DONE) return false;
+    if (rc == SQLITE_ROW || rc == SQLITE_DONE) {
+        // A few statements (integrity_check) report a failed page read in
+        // their result instead of failing: a miss makes any result suspect.
+        if (take_page_miss()) {
+            sqlite3_reset(stmt_);
+            throw PageMiss(sqlite3_sql(stmt_));
+        }
+        return rc == SQLITE_ROW;
+    }
     std::string msg = std::string(sqlite3_errmsg(db_)) + " in: " + sqlite3_sql(stmt_);
     int code = sqlite3_extended_errcode(db_);
     sqlite3_reset(stmt_);
+    if (take_page_miss()) throw PageMiss(sqlite3_sql(stmt_));
     throw DbError(code, msg);
 }
 
@@ -135,6 +145,7 @@ Database& Database::operator=(Database&& o) noexcept {
 void Database::fail(int rc, std::string_view what) const {
     std::string msg = db_ ? sqlite3_errmsg(db_) : sqlite3_errstr(rc);
     int code = db_ ? sqlite3_extended_errcode(db_) : rc;
+    if (take_page_miss()) throw PageMiss(std::string(what));
     throw DbError(code, msg + " (" + std::string(what) + ")");
 }
 
@@ -171,6 +182,9 @@ void Database::open(const std::string& path, const OpenOptions& opt) {
             exec(std::string("PRAGMA journal_mode = ") + opt.journal_mode);
             exec("PRAGMA synchronous = FULL");
         }
+    } catch (const PageMiss&) {
+        close();   // opened lazily, a block of the schema is on its way: open again then
+        throw;
     } catch (const DbError& e) {
         close();
         throw DbError(e.code, "cannot open database '" + path + "': " + e.what());
@@ -188,9 +202,11 @@ void Database::exec(std::string_view sql) {
     std::string s(sql);
     char* err = nullptr;
     int rc = sqlite3_exec(db_, s.c_str(), nullptr, nullptr, &err);
+    if (rc == SQLITE_OK && take_page_miss()) throw PageMiss(s.substr(0, 200));
     if (rc != SQLITE_OK) {
         std::string msg = err ? err : sqlite3_errstr(rc);
         sqlite3_free(err);
+        if (take_page_miss()) throw PageMiss(s.substr(0, 200));
         throw DbError(sqlite3_extended_errcode(db_), msg + " (in: " + s.substr(0, 200) + ")");
     }
 }

@@ -32,6 +32,13 @@ struct DbError : std::runtime_error {
     DbError(int code_, const std::string& msg) : std::runtime_error(msg), code(code_) {}
 };
 
+// A statement needed a block of a lazily opened file that is not in memory
+// yet (pagevfs.h): nothing was changed (a write transaction is rolled back
+// by its Transaction), and the same call succeeds once the block arrives.
+struct PageMiss : DbError {
+    explicit PageMiss(const std::string& what) : DbError(5 /* SQLITE_BUSY */, "part of the data is still loading (" + what + ")") {}
+};
+
 class Database;
 
 class Statement {

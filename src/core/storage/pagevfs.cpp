@@ -15,20 +15,158 @@ const char* const kPageVfsName = "crmpages";
 // PageFile: blocks in memory
 //-----------------------------------------------------------------------------
 
-uint8_t* PageFile::load_block(uint32_t i) {
+namespace {
+bool g_page_missed = false;
+// Page 1 and b-tree interior pages (type byte 2 or 5, after the 100-byte
+// file header on page 1) are kept in memory once read.
+bool is_pinned_page(uint32_t i, const uint8_t* data) {
+    uint8_t type = data[i == 0 ? 100 : 0];
+    return i == 0 || type == 2 || type == 5;
+}
+}  // namespace
+
+bool take_page_miss() {
+    bool m = g_page_missed;
+    g_page_missed = false;
+    return m;
+}
+
+uint8_t* PageFile::alloc_block(uint32_t i) {
     if (blocks_.size() <= i) blocks_.resize((size_t)i + 1);
+    if (lazy_ && flags_.size() <= i) {   // the file grew: its new blocks are tracked too
+        flags_.resize((size_t)i + 1, 0);
+        last_use_.resize((size_t)i + 1, 0);
+    }
     if (!blocks_[i]) {
         blocks_[i] = std::make_unique<uint8_t[]>(kBlockSize);
         memset(blocks_[i].get(), 0, kBlockSize);
+        resident_++;
     }
     return blocks_[i].get();
 }
 
+uint8_t* PageFile::load_block(uint32_t i) {
+    if (absent(i)) {
+        flags_[i] &= (uint8_t)~kAbsent;
+        absent_count_--;
+    }
+    return alloc_block(i);
+}
+
 void PageFile::set_size(uint64_t size) { size_ = size; }
 
-int PageFile::read(void* buf, int amount, int64_t offset) const {
+//-----------------------------------------------------------------------------
+// PageFile: demand paging
+//-----------------------------------------------------------------------------
+
+void PageFile::open_lazy(uint64_t size, const uint8_t* block0) {
+    blocks_.clear();
+    resident_ = 0;
+    lazy_ = true;
+    size_ = size;
+    uint32_t n = (uint32_t)((size + kBlockSize - 1) / kBlockSize);
+    flags_.assign(n, kAbsent);
+    last_use_.assign(n, 0);
+    absent_count_ = n;
+    wanted_.clear();
+    if (n) provide(0, block0, true);
+}
+
+void PageFile::provide(uint32_t i, const uint8_t* data, bool wanted) {
+    if (!absent(i)) return;
+    memcpy(load_block(i), data, kBlockSize);
+    last_use_[i] = wanted ? ++tick_ : 0;
+}
+
+std::vector<uint32_t> PageFile::take_wanted() {
+    std::vector<uint32_t> w;
+    w.swap(wanted_);
+    for (uint32_t b : w)
+        if (b < flags_.size()) flags_[b] &= (uint8_t)~kWanted;
+    return w;
+}
+
+void PageFile::set_memory_limit(uint64_t bytes) { limit_blocks_ = bytes / kBlockSize; }
+
+// Drops the least recently used clean blocks down to 90 % of the limit, in
+// one pass (a scan and a partial sort), so the cost is spread over the many
+// blocks that arrive before the next trim. A block that is written and not
+// yet stored, page 1 and interior pages are never dropped. Only called
+// between statements: a scan that misses again and again runs again from
+// its start, and must find there the blocks its earlier runs brought.
+void PageFile::trim() {
+    if (!limit_blocks_ || resident_ <= limit_blocks_) return;
+    std::vector<uint32_t> in_flight = in_flight_blocks_;
+    std::sort(in_flight.begin(), in_flight.end());
+    std::vector<std::pair<uint32_t, uint32_t>> candidates;   // (last use, block)
+    for (uint32_t b = 0; b < blocks_.size() && b < flags_.size(); b++) {
+        if (!blocks_[b] || is_pinned_page(b, blocks_[b].get())) continue;
+        if (b < dirty_flag_.size() && dirty_flag_[b]) continue;
+        if (pending_.count(b) || std::binary_search(in_flight.begin(), in_flight.end(), b)) continue;
+        candidates.push_back({last_use_[b], b});
+    }
+    uint64_t target = limit_blocks_ - limit_blocks_ / 10;
+    size_t drop = resident_ > target ? (size_t)std::min<uint64_t>(resident_ - target, candidates.size()) : 0;
+    if (drop == 0) return;
+    std::nth_element(candidates.begin(), candidates.begin() + (drop - 1), candidates.end());
+    for (size_t k = 0; k < drop; k++) {
+        uint32_t b = candidates[k].second;
+        blocks_[b].reset();
+        flags_[b] |= kAbsent;
+        absent_count_++;
+        resident_--;
+        evictions_++;
+    }
+}
+
+uint32_t PageFile::pinned_blocks() const {
+    uint32_t n = 0;
+    for (uint32_t b = 0; b < blocks_.size(); b++)
+        if (blocks_[b] && is_pinned_page(b, blocks_[b].get())) n++;
+    return n;
+}
+
+std::vector<uint32_t> PageFile::hot_blocks(size_t max_blocks) const {
+    std::vector<uint32_t> hot, recent;
+    for (uint32_t b = 0; b < blocks_.size(); b++) {
+        if (!blocks_[b]) continue;
+        if (is_pinned_page(b, blocks_[b].get())) hot.push_back(b);
+        else if (b < last_use_.size() && last_use_[b]) recent.push_back(b);
+    }
+    if (hot.size() > max_blocks) hot.resize(max_blocks);
+    size_t room = max_blocks - hot.size();
+    if (recent.size() > room) {
+        std::nth_element(recent.begin(), recent.begin() + room, recent.end(),
+                         [&](uint32_t a, uint32_t b) { return last_use_[a] > last_use_[b]; });
+        recent.resize(room);
+    }
+    hot.insert(hot.end(), recent.begin(), recent.end());
+    std::sort(hot.begin(), hot.end());
+    return hot;
+}
+
+int PageFile::read(void* buf, int amount, int64_t offset) {
     uint8_t* out = (uint8_t*)buf;
     int64_t avail = std::max<int64_t>(0, std::min<int64_t>(amount, (int64_t)size_ - offset));
+    // A miss answers before copying anything: SQLite drops the page.
+    bool missed = false;
+    for (int64_t pos = offset; pos < offset + avail; pos = (pos / kBlockSize + 1) * kBlockSize) {
+        uint32_t b = (uint32_t)(pos / kBlockSize);
+        if (absent(b)) {
+            missed = true;
+            if (!(flags_[b] & kWanted)) {
+                flags_[b] |= kWanted;
+                wanted_.push_back(b);
+            }
+        } else if (b < last_use_.size()) {
+            last_use_[b] = ++tick_;
+        }
+    }
+    if (missed) {
+        misses_++;
+        g_page_missed = true;
+        return SQLITE_BUSY;
+    }
     int64_t done = 0;
     while (done < avail) {
         uint64_t pos = (uint64_t)(offset + done);
@@ -46,14 +184,29 @@ int PageFile::read(void* buf, int amount, int64_t offset) const {
     return SQLITE_OK;
 }
 
-void PageFile::write(const void* buf, int amount, int64_t offset) {
+int PageFile::write(const void* buf, int amount, int64_t offset) {
     const uint8_t* in = (const uint8_t*)buf;
+    // Part of a block not here cannot be written (the rest is unknown): a miss.
+    for (int64_t pos = offset; pos < offset + amount; pos = (pos / kBlockSize + 1) * kBlockSize) {
+        uint32_t b = (uint32_t)(pos / kBlockSize);
+        bool whole = pos % kBlockSize == 0 && offset + amount - pos >= kBlockSize;
+        if (absent(b) && !whole) {
+            if (!(flags_[b] & kWanted)) {
+                flags_[b] |= kWanted;
+                wanted_.push_back(b);
+            }
+            misses_++;
+            g_page_missed = true;
+            return SQLITE_BUSY;
+        }
+    }
     int64_t done = 0;
     while (done < amount) {
         uint64_t pos = (uint64_t)(offset + done);
         uint32_t b = (uint32_t)(pos / kBlockSize), within = (uint32_t)(pos % kBlockSize);
         int64_t n = std::min<int64_t>(amount - done, kBlockSize - within);
         memcpy(load_block(b) + within, in + done, (size_t)n);
+        if (b < last_use_.size()) last_use_[b] = ++tick_;
         if (dirty_flag_.size() <= b) dirty_flag_.resize((size_t)b + 1);
         if (!dirty_flag_[b]) {
             dirty_flag_[b] = true;
@@ -62,11 +215,20 @@ void PageFile::write(const void* buf, int amount, int64_t offset) {
         done += n;
     }
     size_ = std::max<uint64_t>(size_, (uint64_t)(offset + amount));
+    return SQLITE_OK;
 }
 
 void PageFile::truncate(int64_t size) {
     uint64_t nblocks = ((uint64_t)size + kBlockSize - 1) / kBlockSize;
+    for (size_t b = nblocks; b < blocks_.size(); b++)
+        if (blocks_[b]) resident_--;
     if (blocks_.size() > nblocks) blocks_.resize((size_t)nblocks);
+    for (size_t b = nblocks; b < flags_.size(); b++)
+        if (flags_[b] & kAbsent) absent_count_--;
+    if (flags_.size() > nblocks) {
+        flags_.resize((size_t)nblocks);
+        last_use_.resize((size_t)nblocks);
+    }
     size_ = (uint64_t)size;
 }
 
@@ -159,8 +321,7 @@ int x_close(sqlite3_file* f) {
 }
 int x_read(sqlite3_file* f, void* buf, int amount, sqlite3_int64 offset) { return ((Handle*)f)->file->read(buf, amount, offset); }
 int x_write(sqlite3_file* f, const void* buf, int amount, sqlite3_int64 offset) {
-    ((Handle*)f)->file->write(buf, amount, offset);
-    return SQLITE_OK;
+    return ((Handle*)f)->file->write(buf, amount, offset);
 }
 int x_truncate(sqlite3_file* f, sqlite3_int64 size) {
     ((Handle*)f)->file->truncate(size);

@@ -20,6 +20,22 @@
 // The store is an interface so the native tests run this same VFS over an
 // in-memory store that fails writes and "crashes" mid-batch, as SQLite's own
 // test_vfs.c injects faults. Shape and comments follow SQLite's os_kv.c.
+//
+// Demand paging. A large database is not read whole before it opens: the
+// file starts lazy (open_lazy: its size known, no block in memory), the
+// platform provides blocks as they arrive (a small "hot" set first, the rest
+// in the background), and a read of a block not yet here is a miss: xRead
+// records the block and answers SQLITE_BUSY, and the Database layer turns the
+// failed statement into a PageMiss exception. BUSY rather than an I/O error
+// because SQLite treats it gently: a read statement just ends, a write
+// statement is undone to its statement savepoint (the Transaction object
+// then rolls back the rest), other statements are not aborted and the pager
+// keeps working (a failed read is dropped from its cache, nothing else).
+// The caller shows what it had and runs the statement again once the
+// blocks came (take_wanted() says which). Clean blocks beyond a memory limit
+// are dropped least recently used first and fetched again if needed; page 1
+// and b-tree interior pages stay (they are ~1 % of a file and every lookup
+// passes through them), and so does every block not yet stored.
 #pragma once
 
 #include <cstdint>
@@ -62,6 +78,34 @@ public:
     void set_size(uint64_t size);
     uint64_t size() const { return size_; }
 
+    //-- Demand paging (see the header comment)
+    // The stored file has `size` bytes and only its first block is in memory.
+    // Block 0 must be given: SQLite reads page 1 while taking its lock, where
+    // a BUSY would send it to the busy handler (a sleep) instead of back to us.
+    void open_lazy(uint64_t size, const uint8_t* block0);
+    bool absent(uint32_t i) const { return i < flags_.size() && (flags_[i] & kAbsent); }
+    // A block read from the store. Ignored unless absent (memory is as new or
+    // newer). `wanted` (a miss asked for it) counts as just used; a prefetched
+    // block is the first to go when memory is short.
+    void provide(uint32_t i, const uint8_t* data, bool wanted);
+    // The blocks reads missed since the last call, each once, in miss order.
+    std::vector<uint32_t> take_wanted();
+    uint32_t absent_blocks() const { return absent_count_; }
+    uint64_t misses() const { return misses_; }
+    // Bytes of clean blocks kept in memory (0: no limit, the default), and
+    // dropping the least recently used beyond it: call trim() when no
+    // statement waits for a block (a scan's blocks must stay till it ends).
+    void set_memory_limit(uint64_t bytes);
+    uint64_t memory_limit() const { return limit_blocks_ * kBlockSize; }
+    void trim();
+    uint64_t resident_bytes() const { return (uint64_t)resident_ * kBlockSize; }
+    uint64_t evictions() const { return evictions_; }
+    uint32_t pinned_blocks() const;   // page 1 and interior pages in memory (kept whatever the limit)
+    // Page 1, the b-tree interior pages here, then the most recently read
+    // blocks, at most `max_blocks` in all: what the next start should read first.
+    std::vector<uint32_t> hot_blocks(size_t max_blocks) const;
+    const uint8_t* block(uint32_t i) const { return i < blocks_.size() ? blocks_[i].get() : nullptr; }
+
     //-- Persistence
     void attach(PageStore* store) { store_ = store; }
     void batch_done(bool ok, const std::string& error = {});
@@ -77,14 +121,16 @@ public:
     uint64_t batches_written() const { return batches_ok_; }
 
     //-- Used by the VFS
-    int read(void* buf, int amount, int64_t offset) const;   // SQLite status
-    void write(const void* buf, int amount, int64_t offset);
+    int read(void* buf, int amount, int64_t offset);   // SQLite status
+    int write(const void* buf, int amount, int64_t offset);
     void truncate(int64_t size);
     void commit();   // a transaction committed: what it wrote becomes pending
     int open_handles = 0;
 
 private:
+    enum : uint8_t { kAbsent = 1, kWanted = 2 };
     void start_batch();
+    uint8_t* alloc_block(uint32_t i);
 
     std::string name_;
     std::vector<std::unique_ptr<uint8_t[]>> blocks_;
@@ -99,7 +145,18 @@ private:
     std::string error_;
     uint64_t last_batch_bytes_ = 0, batches_ok_ = 0;
     uint32_t last_batch_blocks_ = 0;
+    // Demand paging: per block flags and last use (0: never read), counters.
+    std::vector<uint8_t> flags_;
+    std::vector<uint32_t> last_use_;
+    std::vector<uint32_t> wanted_;
+    uint32_t tick_ = 0, absent_count_ = 0;
+    bool lazy_ = false;
+    uint64_t resident_ = 0, limit_blocks_ = 0, misses_ = 0, evictions_ = 0;
 };
+
+// A read missed a block (some file opened lazily): true once per miss, then
+// false until the next. Database turns the error it caused into PageMiss.
+bool take_page_miss();
 
 // Registers the VFS with SQLite (once) and returns the file of that name,
 // creating it empty. Open it with OpenOptions::vfs = kPageVfsName.
