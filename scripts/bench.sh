@@ -47,6 +47,7 @@ echo "== search as you type in Chromium, $CONTACTS contacts: the list's search b
 (cd wasm-tests && node bench.search.mjs "$CONTACTS") | tee "$OUT/search.txt"
 echo "== start-up in Chromium: navigation to the first frame, a new user's empty database and a reload"
 (cd wasm-tests && node bench.start.mjs) | tee "$OUT/start.txt"
+(cd wasm-tests && node bench.open.mjs "$CONTACTS") | tee "$OUT/open.txt"
 
 echo "== sync over HTTP on loopback, $CONTACTS contacts: crm-server on SQLite and on PostgreSQL"
 cmake --build --preset native --target bench_sync crm crm-server | tail -n 1

@@ -97,6 +97,7 @@ node_stage() {
   failed=$((failed + $(echo "$line" | cut -d' ' -f3)))
 }
 node_stage app.test.mjs
+node_stage lazy.test.mjs
 node_stage workflows.test.mjs
 node_stage analytics.test.mjs
 node_stage rules.test.mjs

@@ -41,6 +41,16 @@
     return r.arrayBuffer();
   }).then((b) => [name, new Uint8Array(b)])));
 
+  // The stored file's record, block 0 and the hot snapshot are read while
+  // the module downloads and compiles too (used if no other tab held the data).
+  const earlyRead = (async () => {
+    const db = await openIdb();
+    const tx = db.transaction(['meta', 'blocks', 'hot'], 'readonly');
+    const [meta, block0, hot] = await Promise.all([request(tx.objectStore('meta').get('file')), request(tx.objectStore('blocks').get(0)),
+                                                   request(tx.objectStore('hot').getAll())]);
+    return {db, meta, block0, hot};
+  })().catch(() => null);
+
   const channel = 'BroadcastChannel' in window ? new BroadcastChannel('crm-writer') : null;
   let releaseLock = null;   // resolves the held Web Lock: hands the data to another tab
   let started = false;
@@ -84,7 +94,7 @@
   //--- One writer: a Web Lock held for the life of the page -----------------
   function holdLock() { return new Promise((r) => { releaseLock = r; }); }
   function acquireWriterLock() {
-    if (!navigator.locks) return Promise.resolve();
+    if (!navigator.locks) return Promise.resolve(false);
     return new Promise((resolve) => {
       navigator.locks.request('crm-writer', {ifAvailable: true}, (lock) => {
         if (!lock) {
@@ -94,7 +104,7 @@
           window.crmOneWriterState = 'other-tab';
           return;
         }
-        resolve();
+        resolve(false);
         return holdLock();
       });
     });
@@ -102,7 +112,7 @@
   function takeOver(resolve) {
     show('Moving your CRM to this tab...', 'The other tab saves its last changes first.', [], true);
     if (channel) channel.postMessage({type: 'release'});
-    navigator.locks.request('crm-writer', () => { window.crmOneWriterState = 'writer'; resolve(); return holdLock(); });
+    navigator.locks.request('crm-writer', () => { window.crmOneWriterState = 'writer'; resolve(true); return holdLock(); });
   }
   async function waitSaved(ms) {
     const until = performance.now() + ms;
@@ -136,27 +146,46 @@
   }
   function openIdb() {
     return new Promise((resolve, reject) => {
-      const req = indexedDB.open('crm', 1);
+      const req = indexedDB.open('crm', 2);
       req.onupgradeneeded = () => {
-        req.result.createObjectStore('blocks');
-        req.result.createObjectStore('meta');
+        const names = req.result.objectStoreNames;
+        if (!names.contains('blocks')) req.result.createObjectStore('blocks');
+        if (!names.contains('meta')) req.result.createObjectStore('meta');
+        if (!names.contains('hot')) req.result.createObjectStore('hot');   // version 2: the hot snapshot
       };
       req.onsuccess = () => resolve(req.result);
       req.onerror = () => reject(new Error('IndexedDB could not be opened: ' + (req.error && req.error.message)));
       req.onblocked = () => reject(new Error('IndexedDB is blocked by another tab of this site.'));
     });
   }
-  async function loadBlocks(db) {
-    const meta = await request(db.transaction('meta').objectStore('meta').get('file'));
+  // What the page VFS needs of a block: its bytes in the wasm buffer, then provide.
+  function provide(index, bytes, wanted) {
+    const buf = Module._crm_block_buffer();
+    if (bytes) Module.HEAPU8.set(new Uint8Array(bytes, 0, 4096), buf);
+    else Module.HEAPU8.fill(0, buf, buf + 4096);
+    Module._crm_provide(index, wanted ? 1 : 0);
+  }
+  // Files up to this size are read whole before main(); larger ones open on
+  // demand (?lazy=1 or ?lazy=0 force either, for tests and benchmarks).
+  const LAZY_FROM = 48 << 20;
+  const lazyParam = new URLSearchParams(location.search).get('lazy');
+  Module.crmHot = {gen: 0, stale: new Set()};
+  let fileBlocks = 0;
+  async function loadBlocks(db, early) {
+    const meta = early ? early.meta : await request(db.transaction('meta').objectStore('meta').get('file'));
     if (!meta) {
       // No file record but blocks stored: something removed half of the data.
       // Starting empty would overwrite the rest, so stop and say so.
       const stored = await request(db.transaction('blocks').objectStore('blocks').count());
       if (stored > 0) throw new Error('The stored database is incomplete (' + stored + ' blocks without their file record). ' +
                                       'Nothing was changed; export what you can from a backup before clearing this site\'s data.');
-      return 0;
+      return {size: 0, lazy: false};
     }
-    const n = Math.ceil(meta.size / 4096), CHUNK = 4096;
+    Module.crmHot = {gen: meta.hotGen || 0, stale: new Set(meta.stale || [])};
+    const n = fileBlocks = Math.ceil(meta.size / 4096);
+    const lazy = lazyParam === '1' || (lazyParam !== '0' && meta.size > LAZY_FROM);
+    if (lazy) return openLazy(db, meta, early);
+    const CHUNK = 4096;
     for (let lo = 0; lo < n; lo += CHUNK) {
       const store = db.transaction('blocks').objectStore('blocks');
       const range = IDBKeyRange.bound(lo, Math.min(n, lo + CHUNK) - 1);
@@ -168,7 +197,134 @@
       if (n > CHUNK) show('Opening your data...', Math.round(100 * Math.min(n, lo + CHUNK) / n) + '%', [], true);
     }
     Module._crm_load_size(meta.size);
-    return meta.size;
+    return {size: meta.size, lazy: false};
+  }
+
+  //--- Demand paging: a large file opens on block 0 and the hot snapshot ------
+  async function openLazy(db, meta, early) {
+    let block0, hot;
+    if (early) ({block0, hot} = early);
+    else {
+      const tx = db.transaction(['blocks', 'hot'], 'readonly');
+      [block0, hot] = await Promise.all([request(tx.objectStore('blocks').get(0)), request(tx.objectStore('hot').getAll())]);
+    }
+    provide(0, block0, false);   // into the buffer first: open_lazy takes block 0 from it
+    Module._crm_open_lazy(meta.size);
+    let hotBlocks = 0;
+    for (const rec of hot) {
+      if (!(rec instanceof ArrayBuffer) || rec.byteLength < 4096) continue;
+      const head = new Uint32Array(rec, 0, 1024);   // gen, count, the blocks' indexes
+      if (head[0] !== Module.crmHot.gen || !Module.crmHot.gen || rec.byteLength !== 4096 * (head[1] + 1)) continue;   // an older snapshot
+      for (let k = 0; k < head[1]; k++) {
+        if (Module.crmHot.stale.has(head[2 + k])) continue;   // saved since: read it from the blocks
+        provide(head[2 + k], rec.slice(4096 * (k + 1), 4096 * (k + 2)), false);
+        hotBlocks++;
+      }
+    }
+    window.crmLazyStats = {hotBlocks: hotBlocks, fileBlocks: fileBlocks, fetches: 0, fetched: 0};
+    return {size: meta.size, lazy: true};
+  }
+  // Blocks the frame's reads missed, each with the next few, and their
+  // siblings in the b-tree (a scan reads them next): one getAll per run of
+  // consecutive blocks, all in one transaction.
+  const AHEAD = 8, inFlight = new Set();
+  Module.crmFetchBlocks = (ptr, n, m) => {
+    const wanted = new Set(), all = new Set();
+    for (let i = 0; i < n + m; i++) {
+      const b = Module.HEAPU32[(ptr >> 2) + i];
+      if (inFlight.has(b)) continue;
+      all.add(b);
+      if (i < n) {
+        wanted.add(b);
+        for (let k = 1; k < AHEAD && b + k < fileBlocks; k++) if (!inFlight.has(b + k)) all.add(b + k);
+      }
+    }
+    if (!wanted.size) return;
+    const runs = [];
+    for (const b of [...all].sort((x, y) => x - y)) {
+      if (runs.length && b === runs[runs.length - 1][1] + 1) runs[runs.length - 1][1] = b;
+      else runs.push([b, b]);
+    }
+    for (const b of all) inFlight.add(b);
+    const stats = window.crmLazyStats;
+    if (stats) stats.fetches++;
+    readRuns(runs, wanted).catch((e) => console.warn('blocks not read: ' + e)).finally(() => {
+      for (const b of all) inFlight.delete(b);
+      Module._crm_blocks_arrived();   // a failed read misses again and is asked for again
+    });
+  };
+  async function readRuns(runs, wanted) {
+    const store = Module.crmIdb.transaction('blocks').objectStore('blocks');
+    await Promise.all(runs.map(async ([lo, hi]) => {
+      const range = IDBKeyRange.bound(lo, hi);
+      const [keys, values] = await Promise.all([request(store.getAllKeys(range)), request(store.getAll(range))]);
+      let k = 0;
+      for (let b = lo; b <= hi; b++) {
+        // A block never written is zeros (the store drops nothing below the size).
+        const bytes = keys[k] === b ? values[k++] : null;
+        provide(b, bytes, wanted.has(b));
+      }
+      if (window.crmLazyStats) window.crmLazyStats.fetched += hi - lo + 1;
+    }));
+  }
+  // The rest of the file, in the background, 128 blocks a request, as far as
+  // the memory limit allows; the blocks a screen waits for go first.
+  async function prefetch() {
+    // The first screen's blocks first: the background starts once it shows its data.
+    await new Promise((r) => { Module.crmFirstData = r; if (performance.getEntriesByName('crm-first-data').length) r(); });
+    Module._crm_mark_start();   // what the first screen read: the next start's hot set
+    const t0 = performance.now();
+    let from = 0;
+    for (;;) {
+      while (inFlight.size) await new Promise((r) => setTimeout(r, 20));   // a screen waits for blocks: they go first
+      if (Module._crm_prefetch_room() <= 0) break;
+      const a = Module._crm_next_absent(from);
+      if (a < 0) break;
+      const hi = Math.min(a + 127, fileBlocks - 1);
+      try {
+        await readRuns([[a, hi]], new Set());
+      } catch (e) {
+        await new Promise((r) => setTimeout(r, 500));
+        continue;
+      }
+      from = hi + 1;
+      await new Promise((r) => setTimeout(r, 0));
+    }
+    window.crmLazyStats.prefetchMs = performance.now() - t0;
+    window.crmLazyStats.resident = Module._crm_resident_bytes();
+    setTimeout(writeHot, 2000);
+  }
+  // The hot snapshot: page 1, the interior pages and the blocks read last,
+  // for the next start to read first. Written when everything is stored.
+  async function writeHot() {
+    const n = Module._crm_hot_prepare(3072);
+    if (!n) return setTimeout(writeHot, 5000);   // a save is on its way: later
+    const list = Module.HEAPU32.slice(Module._crm_hot_list() >> 2, (Module._crm_hot_list() >> 2) + n);
+    const gen = (Module.crmHot.gen % 2000000000) + 1;
+    // Records of 1 MiB: Chromium keeps values over 64 KiB as files of their
+    // own, read at 80-100 MiB/s here (4 KiB records: 35-45).
+    const records = [];
+    for (let at = 0; at < n; at += 255) {
+      const count = Math.min(255, n - at), rec = new ArrayBuffer(4096 * (count + 1));
+      const head = new Uint32Array(rec, 0, 1024), bytes = new Uint8Array(rec);
+      head[0] = gen;
+      head[1] = count;
+      for (let k = 0; k < count; k++) {
+        head[2 + k] = list[at + k];
+        const p = Module._crm_block_data(list[at + k]);
+        bytes.set(Module.HEAPU8.subarray(p, p + 4096), 4096 * (k + 1));
+      }
+      records.push(rec);
+    }
+    // From here on, saves count their blocks against this snapshot.
+    Module.crmHot = {gen: gen, stale: new Set()};
+    const tx = Module.crmIdb.transaction(['hot', 'meta'], 'readwrite');
+    const hot = tx.objectStore('hot'), meta = tx.objectStore('meta');
+    hot.clear();
+    records.forEach((r, i) => hot.put(r, i));
+    const m = await request(meta.get('file'));
+    if (m) meta.put(Object.assign(m, {hotGen: gen, stale: []}), 'file');
+    tx.oncomplete = () => { if (window.crmLazyStats) window.crmLazyStats.hotWritten = n; };
   }
 
   //--- Files: downloads, the picker, drag and drop --------------------------------
@@ -328,19 +484,23 @@
     const fonts = await fontsReady;
     Module.FS.mkdir('/fonts');
     for (const [name, bytes] of fonts) Module.FS.writeFile('/fonts/' + name, bytes);
-    await acquireWriterLock();
+    const waited = await acquireWriterLock();
     window.crmOneWriterState = 'writer';
     show('Opening your data...', '', [], true);
-    Module.crmIdb = await openIdb();
+    // After waiting for another tab, what was read early may be old: read again.
+    const early = waited ? null : await earlyRead;
+    if (waited) earlyRead.then((e) => e && e.db.close());
+    Module.crmIdb = early ? early.db : await openIdb();
     const t0 = performance.now();
-    const size = await loadBlocks(Module.crmIdb);
-    window.crmLoadStats = {bytes: size, ms: performance.now() - t0};
+    const opened = await loadBlocks(Module.crmIdb, early);
+    window.crmLoadStats = {bytes: opened.size, ms: performance.now() - t0, lazy: opened.lazy};
     performance.mark('crm-blocks-read');
     if (navigator.storage && navigator.storage.persist) navigator.storage.persist().then(() => Module.crmStorageRefresh());
     installInput();
     started = true;
     Module.callMain([]);
-    performance.mark('crm-main-done');   // the database opened, the app set up; the first frame follows
+    performance.mark('crm-main-done');   // the app set up; the database opens in the first frames
+    if (opened.lazy) prefetch();
     if (window.crmUpdateAvailable) Module._crm_update_available();
     // An invite link (…#join=…): the app asks before joining; the token leaves the address bar.
     if (location.hash.startsWith('#join=')) {

@@ -4,6 +4,7 @@
 #include "app/app.h"
 
 #include <imgui.h>
+#include <imgui_internal.h>
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
@@ -27,6 +28,23 @@ AppState g;
 void data_changed() {
     g.data_version++;
     sync_after_change();
+}
+
+bool waiting_for_data(const std::exception& e) {
+    if (!dynamic_cast<const PageMiss*>(&e)) return false;
+    g.waiting_for_data = true;
+    return true;
+}
+
+std::string error_text(const std::exception& e) {
+    if (dynamic_cast<const PageMiss*>(&e)) return "Part of your data is still loading: nothing was changed. Try again in a moment.";
+    return e.what();
+}
+
+void blocks_arrived() {
+    if (!g.waiting_for_data) return;
+    g.waiting_for_data = false;
+    g.data_version++;   // every screen reads again
 }
 
 void notify(const std::string& text) {
@@ -302,7 +320,7 @@ static void draw_first_run() {
                 }
             } catch (const std::exception& e) {
                 g.demo.reset();
-                g.demo_error = e.what();
+                g.demo_error = error_text(e);
             }
         }
     } else {
@@ -321,7 +339,7 @@ static void draw_first_run() {
                 g.demo = std::make_unique<DemoRun>(*g.store, o);
                 g.demo_error.clear();
             } catch (const std::exception& e) {
-                g.demo_error = e.what();
+                g.demo_error = error_text(e);
             }
         }
         ImGui::TextUnformatted("Demo size:");
@@ -414,9 +432,13 @@ static void draw_status_bar() {
     static uint64_t counted_at = 0;
     static int64_t contacts = 0, accounts = 0;
     if (counted_at != g.data_version) {   // counting 100k rows each frame would cost a millisecond a frame
-        contacts = g.store->count(kContacts);
-        accounts = g.store->count(kAccounts);
-        counted_at = g.data_version;
+        try {
+            contacts = g.store->count(kContacts);
+            accounts = g.store->count(kAccounts);
+            counted_at = g.data_version;
+        } catch (const std::exception& e) {
+            if (!waiting_for_data(e)) throw;   // the last counts stay until the blocks come
+        }
     }
     ImGui::Text("%lld contacts  %lld accounts", (long long)contacts, (long long)accounts);
     if (g.undo_entity) {
@@ -469,7 +491,22 @@ static void retry_failed_save() {
     g_retry_at = now + g_retry_backoff;
 }
 
+static void draw_frame();
+
+// An exception that escaped a screen's own handling (a read that missed a
+// block outside the screens' content, say) ends the frame's drawing early:
+// the open Begin/End pairs are closed as ImGui's recovery does, and the next
+// frame draws everything again.
 void frame() {
+    try {
+        draw_frame();
+    } catch (const std::exception& e) {
+        ImGui::ErrorCheckEndFrameRecover(nullptr);
+        if (!waiting_for_data(e)) g.last_error = error_text(e);
+    }
+}
+
+static void draw_frame() {
     test_hooks_end_frame();   // publishes the previous frame's items
     retry_failed_save();
     sync_tick();
@@ -489,6 +526,7 @@ void frame() {
     ImGui::SameLine();
     ImGui::BeginChild("content", ImVec2(0, -status_h), ImGuiChildFlags_Border);
     if (!g.demo) {   // while demo data is written, only its progress is drawn
+        const int window_depth = ImGui::GetCurrentContext()->CurrentWindowStack.Size;
         try {
             if (g.record.entity) draw_record_view();
             else switch (g.screen) {
@@ -504,7 +542,16 @@ void frame() {
                 case Screen::Settings: draw_settings_screen(); break;
             }
         } catch (const std::exception& e) {
-            g.last_error = e.what();
+            // The exception left Begin/End pairs open (a table half drawn):
+            // close them down to the content pane, as ImGui's own recovery does.
+            ImGuiContext& c = *ImGui::GetCurrentContext();
+            while (c.CurrentWindowStack.Size > window_depth) {
+                ImGui::ErrorCheckEndWindowRecover(nullptr);
+                if (c.CurrentWindow->Flags & ImGuiWindowFlags_ChildWindow) ImGui::EndChild();
+                else ImGui::End();
+            }
+            ImGui::ErrorCheckEndWindowRecover(nullptr);
+            if (!waiting_for_data(e)) g.last_error = error_text(e);
         }
     }
     ImGui::EndChild();
@@ -517,6 +564,14 @@ void frame() {
     }
     draw_sync_dialogs();
     ImGui::End();
+}
+
+bool showing_data() {
+    if (g.first_run) return true;   // the welcome dialog is what there is to show
+    if (g.record.entity) return g.record.rec.has_value();
+    ListView* lv = g.screen == Screen::Contacts ? &g.contacts : g.screen == Screen::Accounts ? &g.accounts : g.screen == Screen::Leads ? &g.leads
+                 : g.screen == Screen::Cases ? &g.cases : g.screen == Screen::Campaigns ? &g.campaigns : nullptr;
+    return !lv || lv->count == 0 || !lv->rows.empty();
 }
 
 bool crunching() { return g.demo != nullptr || data_import_running(); }
@@ -554,9 +609,18 @@ std::string test_state_json() {
     j["first_run"] = g.first_run;
     j["demo_running"] = g.demo != nullptr;
     if (g.demo) j["demo_fraction"] = g.demo->fraction();
-    j["contacts"] = g.store->count(kContacts);
-    j["file_size"] = g.db->file_size_bytes();
-    j["accounts"] = g.store->count(kAccounts);
+    // Read from the database: -1 while the blocks they need are still loading.
+    auto read = [](auto f) -> int64_t {
+        try {
+            return f();
+        } catch (const PageMiss&) {
+            return -1;
+        }
+    };
+    j["contacts"] = read([] { return g.store->count(kContacts); });
+    j["file_size"] = read([] { return g.db->file_size_bytes(); });
+    j["accounts"] = read([] { return g.store->count(kAccounts); });
+    j["waiting_for_data"] = g.waiting_for_data;
     j["notice"] = platform::now_ms() < g.notice_until ? g.notice : "";
     j["analytics"] = json::parse(analytics_test_state());
     if (g.file) {

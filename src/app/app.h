@@ -16,7 +16,8 @@ namespace crm::app {
 
 void init(Database& db, Store& store, PageFile* file);
 void frame();                          // builds this frame's UI (between NewFrame and Render)
-bool busy();                           // wants frames without input (demo data running, saving)
+bool busy();
+bool showing_data();                   // the screen shows its data (a list its rows): for the start-up figure                           // wants frames without input (demo data running, saving)
 bool crunching();                      // a long job in frame slices (demo data, an import): frames may run back to back
 int next_timer_ms();                   // when a timed redraw is due (SLA clocks, save retry); -1 none
 void set_scale(float scale);           // devicePixelRatio: rebuilds fonts and style
@@ -25,6 +26,7 @@ void after_render(const ImDrawData* draw_data);   // notes a missing glyph drawn
 void clear_color(float out[4]);        // the background of the current theme
 std::string test_state_json();         // what the screens show, for the browser tests
 std::string test_health();
+void blocks_arrived();                 // blocks a read missed have come (demand paging): the screens read again
 void file_arrived(const std::string& path, const std::string& name);   // picked or dropped
 // Sync (sync_ui.cpp): answers to platform::http_request, the network coming
 // back, and an invite link the page was opened with.

@@ -127,6 +127,9 @@ struct AppState {
     std::string notice;
     double notice_until = 0;
     std::string last_error;
+    // Demand paging: a read found part of the data still loading (PageMiss);
+    // the screens keep what they show and read again when the blocks come.
+    bool waiting_for_data = false;
     // Names of referenced records, cached per data version.
     std::map<std::string, std::string> titles;
     uint64_t titles_version = 0;
@@ -139,6 +142,14 @@ extern AppState g;
 // Helpers (app.cpp)
 void data_changed();                             // after a write: lists and views refresh
 void notify(const std::string& text);
+// A read that failed only because part of the data is still loading (the
+// page VFS is fetching it): true, and the screen keeps what it shows; the
+// blocks' arrival bumps data_version, so every screen reads again. Any
+// other error: false, for the caller to show.
+bool waiting_for_data(const std::exception& e);
+// The text for an error; a write that met a block still loading says so
+// (nothing of it was applied: its transaction rolled back).
+std::string error_text(const std::exception& e);
 std::string ref_title(const EntitySpec& e, const std::string& id);
 void open_record(const EntitySpec& e, const std::string& id);
 const char* choice_label(const char* code);      // "decision_maker" -> "Decision maker"

@@ -100,7 +100,7 @@ void save_edit() {
         if (in_form) d.errors[ex.field] = ex.message();
         else d.general_error = ex.what();
     } catch (const std::exception& ex) {
-        d.general_error = ex.what();
+        d.general_error = error_text(ex);
     }
 }
 
@@ -204,7 +204,7 @@ void draw_delete_confirm() {
             }
             data_changed();
         } catch (const std::exception& e) {
-            g.last_error = e.what();
+            g.last_error = error_text(e);
         }
     }
     if (yes || no) {
@@ -244,7 +244,7 @@ void save_activity() {
         a = ActivityDialog{};
         ImGui::CloseCurrentPopup();
     } catch (const std::exception& e) {
-        a.error = e.what();
+        a.error = error_text(e);
     }
 }
 
@@ -381,7 +381,7 @@ bool ref_picker(const char* label, const EntitySpec& target, std::string& id, st
                 ImGui::PopID();
             }
         } catch (const std::exception& e) {
-            ImGui::TextDisabled("%s", e.what());
+            ImGui::TextDisabled("%s", error_text(e).c_str());
         }
         ImGui::EndCombo();
     }
@@ -432,7 +432,7 @@ void undo_delete() {
         notify("Restored " + g.undo_title);
         data_changed();
     } catch (const std::exception& e) {
-        g.last_error = e.what();
+        g.last_error = error_text(e);
     }
     g.undo_entity = nullptr;
     g.undo_id.clear();

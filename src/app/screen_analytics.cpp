@@ -95,7 +95,12 @@ void pump() {
     double t0 = clock_ms();
     double budget = std::clamp(last > 0 ? (t0 - last) * 0.5 : 8.0, 8.0, 30.0);
     last = t0;
-    bool done = S.loader->step(budget);
+    bool done = false;
+    try {
+        done = S.loader->step(budget);
+    } catch (const PageMiss&) {
+        return;   // it reads by rowid ranges: the next frame goes on where this one stopped
+    }
     S.worst_slice_ms = std::max(S.worst_slice_ms, clock_ms() - t0);
     if (done) {
         S.facts = S.loader->result();
@@ -124,7 +129,7 @@ Period current_period() {
         try {
             return make_period(S.from, S.to, today);
         } catch (const std::exception& e) {
-            S.period_error = e.what();
+            S.period_error = error_text(e);
             return {today - 364, today};
         }
     default: return {today - 364, today};
@@ -175,7 +180,7 @@ const Table* report(const char* name, const ReportArgs& a) {
         } catch (const std::exception& e) {
             c.table = Table{};
             c.table.name = name;
-            c.table.notes.push_back(e.what());
+            c.table.notes.push_back(error_text(e));
         }
         c.ms = clock_ms() - t0;
         c.facts_serial = S.facts_serial;
@@ -405,7 +410,7 @@ void draw_drill() {
                 data_changed();
                 notify("Segment saved: use it in a campaign's target segment");
             } catch (const std::exception& e) {
-                S.notice = e.what();
+                S.notice = error_text(e);
             }
         }
     }

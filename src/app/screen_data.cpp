@@ -79,7 +79,7 @@ void export_file(const char* what) {
         }
         platform::download_file(path, name, mime.c_str());
     } catch (const std::exception& e) {
-        g_transfer_error = e.what();
+        g_transfer_error = error_text(e);
     }
 }
 
@@ -100,7 +100,7 @@ void refresh_preview() {
         g_in.error.clear();
     } catch (const std::exception& e) {
         g_in.preview = CsvPreview{};
-        g_in.error = e.what();
+        g_in.error = error_text(e);
     }
     g_in.preview_stale = false;
 }
@@ -130,7 +130,7 @@ void draw_csv_step() {
         } catch (const std::exception& e) {
             g_in.run.reset();
             g_in.in.reset();
-            g_in.error = std::string(e.what()) + " - nothing was imported";
+            g_in.error = error_text(e) + " - nothing was imported";
         }
         return;
     }
@@ -237,7 +237,7 @@ void draw_csv_step() {
             g_in.run = std::make_unique<CsvImport>(*g.store, *g_in.in, o);
             g_in.error.clear();
         } catch (const std::exception& e) {
-            g_in.error = e.what();
+            g_in.error = error_text(e);
         }
     }
 }
@@ -266,7 +266,7 @@ void draw_incoming() {
                 g_in.error.clear();
                 data_changed();
             } catch (const std::exception& e) {
-                g_in.error = std::string(e.what()) + " - nothing was changed";
+                g_in.error = error_text(e) + " - nothing was changed";
             }
         };
         if (ImGui::Button("Merge")) run(ImportMode::Merge);
@@ -287,7 +287,7 @@ void draw_incoming() {
                 g_in.error.clear();
                 data_changed();
             } catch (const std::exception& e) {
-                g_in.error = std::string(e.what()) + " - nothing was changed";
+                g_in.error = error_text(e) + " - nothing was changed";
             }
         }
         ImGui::EndDisabled();
@@ -369,7 +369,7 @@ void draw_data_screen() {
             g_transfer_error.clear();
             data_changed();
         } catch (const std::exception& e) {
-            g_transfer_error = e.what();
+            g_transfer_error = error_text(e);
         }
     }
     ImGui::Separator();

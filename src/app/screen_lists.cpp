@@ -232,7 +232,7 @@ void draw_list_screen(ListView& lv, const EntitySpec& e) {
             }
             platform::download_file(path, std::string(e.table) + "-" + format_date(g.store->now_ms()) + ".csv", "text/csv");
         } catch (const std::exception& ex) {
-            g.last_error = ex.what();
+            g.last_error = error_text(ex);
         }
     }
     if (changed || lv.count < 0) {
@@ -244,7 +244,7 @@ void draw_list_screen(ListView& lv, const EntitySpec& e) {
             lv.count = list_count(*g.db, lv.query);
         } catch (const std::exception& ex) {
             lv.count = 0;
-            g.last_error = ex.what();
+            if (!waiting_for_data(ex)) g.last_error = error_text(ex);
         }
     }
 
@@ -284,11 +284,24 @@ void draw_list_screen(ListView& lv, const EntitySpec& e) {
 
     ImGuiListClipper clipper;
     clipper.Begin((int)std::max<int64_t>(0, lv.count));
-    while (clipper.Step()) {
-        if (clipper.DisplayEnd > clipper.DisplayStart) ensure_rows(lv, clipper.DisplayStart, clipper.DisplayEnd);
+    // Rows missing (their blocks still loading, or the list shrank under us:
+    // the next frame recounts) end the clipper: stepping on without rows, it
+    // would measure item by item through the whole list.
+    bool rows_missing = false;
+    while (!rows_missing && clipper.Step()) {
+        if (clipper.DisplayEnd > clipper.DisplayStart) {
+            try {
+                ensure_rows(lv, clipper.DisplayStart, clipper.DisplayEnd);
+            } catch (const std::exception& ex) {
+                if (!waiting_for_data(ex)) throw;   // the rows it had stay until the blocks come
+            }
+        }
         for (int row = clipper.DisplayStart; row < clipper.DisplayEnd; row++) {
             int64_t k = row - lv.cache_start;
-            if (k < 0 || k >= (int64_t)lv.rows.size()) break;   // the list shrank under us: next frame recounts
+            if (k < 0 || k >= (int64_t)lv.rows.size()) {
+                rows_missing = true;
+                break;
+            }
             const Record& r = lv.rows[(size_t)k];
             ImGui::TableNextRow();
             ImGui::PushID(r.id.c_str());
@@ -309,6 +322,7 @@ void draw_list_screen(ListView& lv, const EntitySpec& e) {
             ImGui::PopID();
         }
     }
+    if (rows_missing) clipper.End();   // keeps the list's height, so the scroll bar stays
     ImGui::EndTable();
     ImGui::TextDisabled("%lld %s%s - click a row to open it", (long long)std::max<int64_t>(0, lv.count),
                         lv.count == 1 ? e.singular : e.label, lv.search[0] ? " matching" : "");

@@ -34,7 +34,7 @@ void move(const std::string& id, const std::string& to) {
         notify(std::string("Moved to ") + choice_label(to.c_str()));
         g.last_error.clear();
     } catch (const std::exception& e) {
-        g.last_error = e.what();
+        g.last_error = error_text(e);
     }
 }
 

@@ -65,7 +65,7 @@ void save_field(RecordView& rv, const FieldSpec& f, const Value& v) {
     } catch (const ValidationError& e) {
         rv.errors[f.name] = e.message();
     } catch (const std::exception& e) {
-        rv.errors[f.name] = e.what();
+        rv.errors[f.name] = error_text(e);
     }
 }
 

@@ -41,7 +41,8 @@ void draw_search_popup() {
             std::string match = fts_prefix_query(g.search_text);
             matches = match.empty() ? 0 : search_match_count(*g.db, match, -1);
         } catch (const std::exception& e) {
-            error = e.what();
+            if (waiting_for_data(e)) hits_changes = -1;   // searched again when the blocks come
+            else error = error_text(e);
         }
     }
     if (!error.empty()) ImGui::TextDisabled("%s", error.c_str());

@@ -31,7 +31,7 @@ template <class F> bool step(F&& f, const char* done) {
         g.last_error.clear();
         return true;
     } catch (const std::exception& e) {
-        g.last_error = e.what();
+        g.last_error = error_text(e);
         return false;
     }
 }
@@ -155,7 +155,7 @@ void contact_actions(const Record& r) {
             platform::download_file(path, "person-" + name + ".json", "application/json");
             notify("Personal data exported");
         } catch (const std::exception& e) {
-            g.last_error = e.what();
+            g.last_error = error_text(e);
         }
     }
     ImGui::SameLine();
@@ -305,7 +305,7 @@ void draw_workflow_dialog() {
                 for (auto& [why, n] : r.skipped) w.result += "\n  " + std::to_string(n) + " " + why;
                 w.error.clear();
             } catch (const std::exception& e) {
-                w.error = e.what();
+                w.error = error_text(e);
             }
         }
         ImGui::SameLine();
@@ -318,7 +318,7 @@ void draw_workflow_dialog() {
                 w.error.clear();
                 data_changed();
             } catch (const std::exception& e) {
-                w.error = e.what();
+                w.error = error_text(e);
             }
         }
         if (!w.result.empty()) ImGui::TextUnformatted(w.result.c_str());

@@ -23,6 +23,26 @@ bool is_pinned_page(uint32_t i, const uint8_t* data) {
     uint8_t type = data[i == 0 ? 100 : 0];
     return i == 0 || type == 2 || type == 5;
 }
+
+// The child pages an interior b-tree page points to, as 0-based blocks: each
+// cell starts with its left child's page number, and the header ends with
+// the right-most child (SQLite file format, section 1.6).
+template <class F> void for_each_child(uint32_t i, const uint8_t* data, F&& f) {
+    const uint8_t* h = data + (i == 0 ? 100 : 0);
+    if (h[0] != 2 && h[0] != 5) return;
+    auto u16 = [](const uint8_t* p) { return (uint32_t)p[0] << 8 | p[1]; };
+    auto u32 = [](const uint8_t* p) { return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3]; };
+    uint32_t cells = u16(h + 3);
+    const uint8_t* ptrs = h + 12;
+    for (uint32_t c = 0; c < cells; c++) {
+        uint32_t off = u16(ptrs + 2 * c);
+        if (off + 4 > kBlockSize) return;   // not a page we understand: no hints
+        uint32_t page = u32(data + off);
+        if (page) f(page - 1);
+    }
+    uint32_t right = u32(h + 8);
+    if (right) f(right - 1);
+}
 }  // namespace
 
 bool take_page_miss() {
@@ -67,6 +87,7 @@ void PageFile::open_lazy(uint64_t size, const uint8_t* block0) {
     uint32_t n = (uint32_t)((size + kBlockSize - 1) / kBlockSize);
     flags_.assign(n, kAbsent);
     last_use_.assign(n, 0);
+    parent_of_.assign(n, 0);
     absent_count_ = n;
     wanted_.clear();
     if (n) provide(0, block0, true);
@@ -76,6 +97,18 @@ void PageFile::provide(uint32_t i, const uint8_t* data, bool wanted) {
     if (!absent(i)) return;
     memcpy(load_block(i), data, kBlockSize);
     last_use_[i] = wanted ? ++tick_ : 0;
+    // An interior page: remember whose parent it is, so that a miss on one
+    // leaf fetches its siblings too (a scan reads them next).
+    for_each_child(i, data, [&](uint32_t child) {
+        if (child < parent_of_.size()) parent_of_[child] = i + 1;
+    });
+}
+
+int64_t PageFile::next_absent(uint32_t from) const {
+    if (!absent_count_) return -1;
+    for (size_t b = from; b < flags_.size(); b++)
+        if (flags_[b] & kAbsent) return (int64_t)b;
+    return -1;
 }
 
 std::vector<uint32_t> PageFile::take_wanted() {
@@ -84,6 +117,25 @@ std::vector<uint32_t> PageFile::take_wanted() {
     for (uint32_t b : w)
         if (b < flags_.size()) flags_[b] &= (uint8_t)~kWanted;
     return w;
+}
+
+std::vector<uint32_t> PageFile::siblings(const std::vector<uint32_t>& blocks, size_t per_block) const {
+    std::vector<uint32_t> out;
+    for (uint32_t b : blocks) {
+        uint32_t p = b < parent_of_.size() ? parent_of_[b] : 0;
+        if (!p || p - 1 >= blocks_.size() || !blocks_[p - 1]) continue;
+        // The children after b, in key order: where a scan goes next.
+        bool after = false;
+        size_t taken = 0;
+        for_each_child(p - 1, blocks_[p - 1].get(), [&](uint32_t child) {
+            if (child == b) after = true;
+            else if (after && taken < per_block && absent(child) && std::find(out.begin(), out.end(), child) == out.end()) {
+                out.push_back(child);
+                taken++;
+            }
+        });
+    }
+    return out;
 }
 
 void PageFile::set_memory_limit(uint64_t bytes) { limit_blocks_ = bytes / kBlockSize; }
@@ -126,6 +178,12 @@ uint32_t PageFile::pinned_blocks() const {
     return n;
 }
 
+void PageFile::mark_start() {
+    start_blocks_.clear();
+    for (uint32_t b = 0; b < last_use_.size(); b++)
+        if (last_use_[b]) start_blocks_.push_back(b);
+}
+
 std::vector<uint32_t> PageFile::hot_blocks(size_t max_blocks) const {
     std::vector<uint32_t> hot, recent;
     for (uint32_t b = 0; b < blocks_.size(); b++) {
@@ -133,8 +191,13 @@ std::vector<uint32_t> PageFile::hot_blocks(size_t max_blocks) const {
         if (is_pinned_page(b, blocks_[b].get())) hot.push_back(b);
         else if (b < last_use_.size() && last_use_[b]) recent.push_back(b);
     }
+    for (uint32_t b : start_blocks_)
+        if (b < blocks_.size() && blocks_[b] && !is_pinned_page(b, blocks_[b].get())) hot.push_back(b);
+    std::sort(hot.begin(), hot.end());
+    hot.erase(std::unique(hot.begin(), hot.end()), hot.end());
     if (hot.size() > max_blocks) hot.resize(max_blocks);
     size_t room = max_blocks - hot.size();
+    recent.erase(std::remove_if(recent.begin(), recent.end(), [&](uint32_t b) { return std::binary_search(hot.begin(), hot.end(), b); }), recent.end());
     if (recent.size() > room) {
         std::nth_element(recent.begin(), recent.begin() + room, recent.end(),
                          [&](uint32_t a, uint32_t b) { return last_use_[a] > last_use_[b]; });

@@ -90,7 +90,15 @@ public:
     void provide(uint32_t i, const uint8_t* data, bool wanted);
     // The blocks reads missed since the last call, each once, in miss order.
     std::vector<uint32_t> take_wanted();
+    // The absent siblings that follow each of these blocks under its b-tree
+    // parent (when the parent is here), at most `per_block` each: a scan that
+    // missed one leaf reads the next ones, so they are fetched with it; a
+    // lookup that missed costs a few blocks more, not the parent's hundreds.
+    std::vector<uint32_t> siblings(const std::vector<uint32_t>& blocks, size_t per_block) const;
     uint32_t absent_blocks() const { return absent_count_; }
+    int64_t next_absent(uint32_t from) const;   // the first absent block at or after `from`, or -1
+    // Nothing written that is not stored yet: the blocks in memory are the stored ones.
+    bool quiet() const { return dirty_.empty() && pending_.empty() && !in_flight_; }
     uint64_t misses() const { return misses_; }
     // Bytes of clean blocks kept in memory (0: no limit, the default), and
     // dropping the least recently used beyond it: call trim() when no
@@ -101,8 +109,12 @@ public:
     uint64_t resident_bytes() const { return (uint64_t)resident_ * kBlockSize; }
     uint64_t evictions() const { return evictions_; }
     uint32_t pinned_blocks() const;   // page 1 and interior pages in memory (kept whatever the limit)
-    // Page 1, the b-tree interior pages here, then the most recently read
-    // blocks, at most `max_blocks` in all: what the next start should read first.
+    // The blocks read so far are what a start needs (call when the first
+    // screen shows its data): the next hot set holds them.
+    void mark_start();
+    // Page 1, the b-tree interior pages here, the blocks the start read, then
+    // the most recently read, at most `max_blocks` in all: what the next start
+    // should read first.
     std::vector<uint32_t> hot_blocks(size_t max_blocks) const;
     const uint8_t* block(uint32_t i) const { return i < blocks_.size() ? blocks_[i].get() : nullptr; }
 
@@ -149,6 +161,8 @@ private:
     std::vector<uint8_t> flags_;
     std::vector<uint32_t> last_use_;
     std::vector<uint32_t> wanted_;
+    std::vector<uint32_t> parent_of_;
+    std::vector<uint32_t> start_blocks_;   // 1 + the block of a block's parent page, 0 unknown
     uint32_t tick_ = 0, absent_count_ = 0;
     bool lazy_ = false;
     uint64_t resident_ = 0, limit_blocks_ = 0, misses_ = 0, evictions_ = 0;

@@ -3,13 +3,22 @@
 // stored is always one whole commit. web/shell.js opened the database
 // (Module.crmIdb) and read the blocks back into the file before main().
 //
-// IndexedDB layout (database "crm", version 1):
+// A large file opens lazily (pagevfs.h): shell.js gives block 0 and the
+// "hot" snapshot of the last start, main() opens as soon as that suffices,
+// blocks a read missed are fetched at the end of the frame (with neighbours,
+// one getAll per run) and the rest arrive in the background.
+//
+// IndexedDB layout (database "crm", version 2):
 //   blocks: key = block index (0-based), value = ArrayBuffer of 4096 bytes
-//   meta:   key "file" -> { size, blockSize, savedAt }
+//   meta:   key "file" -> { size, blockSize, savedAt, hotGen, stale }
+//   hot:    key 0.. -> ArrayBuffer of 1 MiB at most: a 4096-byte head (gen,
+//           count, up to 255 block indexes as uint32), then the blocks.
+//           Valid when gen = meta.hotGen; blocks saved since are in meta.stale.
 #include <emscripten.h>
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "app/platform.h"
 #include "storage/pagevfs.h"
@@ -41,7 +50,11 @@ EM_JS(void, js_idb_write, (const uint32_t* blocks, const uint8_t* const* data, i
         const store = tx.objectStore('blocks');
         for (let i = 0; i < n; i++) store.put(copies[i][1], copies[i][0]);
         store.delete(IDBKeyRange.lowerBound(Math.ceil(size / 4096)));
-        tx.objectStore('meta').put({size: size, blockSize: 4096, savedAt: Date.now()}, 'file');
+        // The hot snapshot's copies of these blocks are now old; too many: drop it.
+        const hot = Module.crmHot;
+        if (hot.gen) for (let i = 0; i < n; i++) hot.stale.add(copies[i][0]);
+        if (hot.stale.size > 4096) { hot.gen = 0; hot.stale.clear(); }
+        tx.objectStore('meta').put({size: size, blockSize: 4096, savedAt: Date.now(), hotGen: hot.gen, stale: [...hot.stale]}, 'file');
     } catch (e) {
         fail((e && e.name ? e.name + ": " : "") + (e && e.message ? e.message : String(e)));
         return;
@@ -89,6 +102,34 @@ EMSCRIPTEN_KEEPALIVE void crm_idb_done(int ok, const char* error, double ms, dou
 
 // pagehide / visibilitychange: send anything still pending now.
 EMSCRIPTEN_KEEPALIVE void crm_flush() { crm::page_file(crm::web::kDbFile).retry(); }
+
+//-- Demand paging: shell.js puts a block's bytes in crm_block_buffer() and
+// hands it over with crm_provide.
+alignas(8) uint8_t g_block[crm::kBlockSize];
+std::vector<uint32_t> g_hot;
+EMSCRIPTEN_KEEPALIVE uint8_t* crm_block_buffer() { return g_block; }
+EMSCRIPTEN_KEEPALIVE void crm_open_lazy(double size) { crm::page_file(crm::web::kDbFile).open_lazy((uint64_t)size, g_block); }
+EMSCRIPTEN_KEEPALIVE void crm_provide(uint32_t i, int wanted) { crm::page_file(crm::web::kDbFile).provide(i, g_block, wanted != 0); }
+EMSCRIPTEN_KEEPALIVE double crm_next_absent(uint32_t from) { return (double)crm::page_file(crm::web::kDbFile).next_absent(from); }
+EMSCRIPTEN_KEEPALIVE double crm_absent_blocks() { return crm::page_file(crm::web::kDbFile).absent_blocks(); }
+// How many more blocks the background may bring (the memory limit).
+EMSCRIPTEN_KEEPALIVE double crm_prefetch_room() {
+    crm::PageFile& f = crm::page_file(crm::web::kDbFile);
+    if (!f.memory_limit()) return f.absent_blocks();
+    return f.memory_limit() > f.resident_bytes() ? (double)((f.memory_limit() - f.resident_bytes()) / crm::kBlockSize) : 0;
+}
+// The hot snapshot to write: 0 while something is not stored yet (the
+// blocks in memory must be the stored ones), else the count; then the list.
+EMSCRIPTEN_KEEPALIVE int crm_hot_prepare(int max_blocks) {
+    crm::PageFile& f = crm::page_file(crm::web::kDbFile);
+    g_hot.clear();
+    if (f.quiet()) g_hot = f.hot_blocks((size_t)max_blocks);
+    return (int)g_hot.size();
+}
+EMSCRIPTEN_KEEPALIVE const uint32_t* crm_hot_list() { return g_hot.data(); }
+EMSCRIPTEN_KEEPALIVE const uint8_t* crm_block_data(uint32_t i) { return crm::page_file(crm::web::kDbFile).block(i); }
+EMSCRIPTEN_KEEPALIVE void crm_mark_start() { crm::page_file(crm::web::kDbFile).mark_start(); }
+EMSCRIPTEN_KEEPALIVE double crm_resident_bytes() { return (double)crm::page_file(crm::web::kDbFile).resident_bytes(); }
 
 // For the one-writer hand-over: is everything stored?
 EMSCRIPTEN_KEEPALIVE int crm_all_saved() {

@@ -17,7 +17,9 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <memory>
 #include <string>
+#include <vector>
 
 #include "app/app.h"
 #include "app/platform.h"
@@ -61,6 +63,7 @@ EM_JS(void, js_set_canvas_size, (int w, int h), {
     Module.canvas.height = h;
 });
 EM_JS(void, js_first_frame, (), { if (Module.crmFirstFrame) Module.crmFirstFrame(); });
+EM_JS(void, js_first_data, (), { performance.mark('crm-first-data'); if (Module.crmFirstData) Module.crmFirstData(); });
 EM_JS(void, js_fatal, (const char* msg), { Module.crmFatal(UTF8ToString(msg)); });
 EM_JS(void, js_write_clipboard, (const char* text), {
     // Outside a copy event (a "Copy" button): the async Clipboard API.
@@ -74,6 +77,10 @@ EM_JS(void, js_set_cursor, (int kind), {
     const names = ['default', 'text', 'pointer', 'col-resize', 'row-resize', 'grab', 'not-allowed'];
     Module.canvas.style.cursor = names[kind] || 'default';
 });
+
+// Demand paging: the blocks a frame's reads missed, fetched by shell.js.
+// The first n were missed (wanted now), the next m are their siblings.
+EM_JS(void, js_fetch_blocks, (const uint32_t* blocks, int n, int m), { Module.crmFetchBlocks(blocks, n, m); });
 
 void schedule_timer(int ms);
 
@@ -142,6 +149,51 @@ uint64_t draw_hash(const ImDrawData* dd) {
     return h;
 }
 
+// After a frame: if its reads missed blocks (a lazily opened file), ask
+// shell.js for them (their arrival wakes the loop); if none missed, drop
+// what the memory limit says (no statement waits on a block now).
+void request_missed_blocks() {
+    PageFile& f = page_file(web::kDbFile);
+    static uint64_t seen = 0;
+    if (f.misses() == seen) {
+        f.trim();
+        return;
+    }
+    seen = f.misses();
+    std::vector<uint32_t> wanted = f.take_wanted();
+    if (wanted.empty()) return;
+    std::vector<uint32_t> siblings = f.siblings(wanted, 32);
+    size_t n = wanted.size();
+    wanted.insert(wanted.end(), siblings.begin(), siblings.end());
+    js_fetch_blocks(wanted.data(), (int)n, (int)siblings.size());
+}
+
+// Opens the database and sets the app up. A lazily opened file may miss a
+// block of the schema or the settings: false, and it runs again when the
+// blocks came (nothing is kept of a failed try).
+bool g_open = false;
+bool try_open() {
+    PageFile& file = page_file(web::kDbFile);
+    file.attach(&web::idb_store());
+    OpenOptions oo;
+    oo.vfs = kPageVfsName;
+    oo.journal_mode = "MEMORY";
+    auto db = std::make_unique<Database>();
+    std::unique_ptr<Store> store;
+    try {
+        db->open(web::kDbFile, oo);
+        store = std::make_unique<Store>(*db);
+        app::init(*db, *store, &file);
+    } catch (const PageMiss&) {
+        request_missed_blocks();
+        return false;
+    }
+    // Both live as long as the page.
+    db.release();
+    store.release();
+    return true;
+}
+
 bool has_callbacks(const ImDrawData* dd) {
     for (int n = 0; dd && n < dd->CmdListsCount; n++)
         for (const ImDrawCmd& c : dd->CmdLists[n]->CmdBuffer)
@@ -149,7 +201,38 @@ bool has_callbacks(const ImDrawData* dd) {
     return false;
 }
 
+void frame_body();
+
+// A read outside the app's own handling that missed a block (a lazily
+// opened file) ends this frame early; the blocks' arrival draws it again.
 void frame() {
+    try {
+        frame_body();
+    } catch (const std::exception& e) {
+        if (!dynamic_cast<const PageMiss*>(&e)) printf("frame: %s\n", e.what());
+        if (ImGui::GetCurrentContext()->WithinFrameScope) {
+            ImGui::ErrorCheckEndFrameRecover(nullptr);
+            ImGui::EndFrame();
+        }
+        request_missed_blocks();
+    }
+}
+
+void frame_body() {
+    if (!g_open) {
+        try {
+            g_open = try_open();
+        } catch (const std::exception& e) {
+            js_fatal((std::string("The stored database could not be opened: ") + e.what()).c_str());
+            emscripten_cancel_main_loop();
+            return;
+        }
+        if (!g_open) {   // the blocks' arrival wakes the loop
+            g_paused = true;
+            emscripten_pause_main_loop();
+            return;
+        }
+    }
     double t_start = emscripten_get_now();
     double m[3];
     js_canvas_metrics(m);
@@ -196,11 +279,21 @@ void frame() {
         g_first_frame = false;
         js_first_frame();
     }
+    static bool first_data = false;
+    if (!first_data && app::showing_data()) {
+        first_data = true;
+        js_first_data();
+    }
     double took = emscripten_get_now() - t_start;
     g_stat_count += 1;
     g_stat_sum += took;
     g_stat_max = std::max(g_stat_max, took);
-    int timer = app::next_timer_ms();
+    int timer = -1;
+    try {
+        timer = app::next_timer_ms();
+    } catch (const PageMiss&) {
+        timer = 100;   // it reads the next reminder: again once the block came
+    }
     if (timer >= 0) schedule_timer(std::max(timer, 16));
     // Busy work (demo data, a save in flight) keeps the loop going. So does
     // input ImGui has not taken in yet: it trickles fast input over several
@@ -223,6 +316,7 @@ void frame() {
         g_crunching = crunching;
         emscripten_set_main_loop_timing(crunching ? EM_TIMING_SETIMMEDIATE : EM_TIMING_RAF, crunching ? 0 : 1);
     }
+    request_missed_blocks();
     if (--g_frames_left <= 0 && !g_paused) {
         g_paused = true;
         emscripten_pause_main_loop();
@@ -332,8 +426,14 @@ EMSCRIPTEN_KEEPALIVE const char* crm_test_items() {
     return s.c_str();
 }
 EMSCRIPTEN_KEEPALIVE const char* crm_test_state() {
-    static std::string s;
-    s = app::test_state_json();
+    static std::string s = "{}";
+    if (!g_open) return "{}";
+    try {
+        s = app::test_state_json();
+    } catch (const PageMiss&) {
+        // What it reads is still loading: the last state, asked again later.
+    }
+    request_missed_blocks();   // its reads may have missed
     return s.c_str();
 }
 EMSCRIPTEN_KEEPALIVE const char* crm_test_health() {
@@ -351,6 +451,12 @@ EMSCRIPTEN_KEEPALIVE const char* crm_frame_stats(int reset) {
 EMSCRIPTEN_KEEPALIVE int crm_input_pending() { return ImGui::GetCurrentContext()->InputEventsQueue.Size; }
 EMSCRIPTEN_KEEPALIVE double crm_frame_count() { return (double)ImGui::GetFrameCount(); }
 EMSCRIPTEN_KEEPALIVE int crm_paused() { return g_paused ? 1 : 0; }   // idle: the picture has settled
+
+// Blocks a read missed have arrived: read again.
+EMSCRIPTEN_KEEPALIVE void crm_blocks_arrived() {
+    if (g_open) app::blocks_arrived();
+    web::wake();
+}
 
 EMSCRIPTEN_KEEPALIVE void crm_storage_info(double used, double quota, int persisted) {
     g_storage = {used, quota, persisted != 0};
@@ -399,20 +505,6 @@ int main() {
         return 1;
     }
 
-    try {
-        PageFile& file = page_file(web::kDbFile);
-        file.attach(&web::idb_store());
-        OpenOptions oo;
-        oo.vfs = kPageVfsName;
-        oo.journal_mode = "MEMORY";
-        // Lives as long as the page.
-        Database* db = new Database(web::kDbFile, oo);
-        Store* store = new Store(*db);
-        app::init(*db, *store, &file);
-    } catch (const std::exception& e) {
-        js_fatal((std::string("The stored database could not be opened: ") + e.what()).c_str());
-        return 1;
-    }
     emscripten_set_main_loop(frame, 0, false);
     return 0;
 }
