@@ -241,7 +241,10 @@ export class App {
     let s;
     for (;;) {
       s = await this.state();
-      if (pred(s)) return s;
+      // A part of the state still loading is null (a database opened on demand): not yet.
+      let ok = false;
+      try { ok = pred(s); } catch (e) { if (!(e instanceof TypeError)) throw e; }
+      if (ok) return s;
       if (Date.now() > until) {
         const shot = await this.screenshot('failed-' + what.replace(/[^a-z0-9]+/gi, '-') + '.png').catch(() => '');
         throw new Error(`timed out waiting for ${what} (screenshot ${shot}); state: ${JSON.stringify(s).slice(0, 600)}`);

@@ -433,6 +433,7 @@ void undo_delete() {
         data_changed();
     } catch (const std::exception& e) {
         g.last_error = error_text(e);
+        if (dynamic_cast<const PageMiss*>(&e)) return;   // nothing was restored: the Undo stays to be clicked again
     }
     g.undo_entity = nullptr;
     g.undo_id.clear();
