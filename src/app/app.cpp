@@ -566,11 +566,22 @@ static void draw_frame() {
     ImGui::End();
 }
 
+// The list the current screen shows, if it is a list screen.
+static ListView* current_list() {
+    switch (g.screen) {
+        case Screen::Contacts: return &g.contacts;
+        case Screen::Accounts: return &g.accounts;
+        case Screen::Leads: return &g.leads;
+        case Screen::Cases: return &g.cases;
+        case Screen::Campaigns: return &g.campaigns;
+        default: return nullptr;
+    }
+}
+
 bool showing_data() {
     if (g.first_run) return true;   // the welcome dialog is what there is to show
     if (g.record.entity) return g.record.rec.has_value();
-    ListView* lv = g.screen == Screen::Contacts ? &g.contacts : g.screen == Screen::Accounts ? &g.accounts : g.screen == Screen::Leads ? &g.leads
-                 : g.screen == Screen::Cases ? &g.cases : g.screen == Screen::Campaigns ? &g.campaigns : nullptr;
+    ListView* lv = current_list();
     return !lv || lv->count == 0 || !lv->rows.empty();
 }
 
@@ -645,8 +656,7 @@ std::string test_state_json() {
         j["record"] = {{"entity", g.record.entity->table}, {"id", g.record.id}, {"title", record_title(r)}, {"fields", fields},
                        {"timeline", g.record.timeline.size()}, {"conflict_lines", g.record.conflict_lines}};
     }
-    ListView* lv = g.screen == Screen::Contacts ? &g.contacts : g.screen == Screen::Accounts ? &g.accounts : g.screen == Screen::Leads ? &g.leads
-                 : g.screen == Screen::Cases ? &g.cases : g.screen == Screen::Campaigns ? &g.campaigns : nullptr;
+    ListView* lv = current_list();
     if (lv && !g.record.entity) {
         json rows = json::array();
         for (const Record& r : lv->rows) rows.push_back({{"id", r.id}, {"title", record_title(r)}});
