@@ -12,7 +12,9 @@
 # versions before an issue is called done: the sync convergence property
 # through the server with 20 seeds x 1,000 operations per device on SQLite
 # and PostgreSQL (instead of 3 x 150), the browser CSV import with 1,000,000
-# rows (instead of 200,000), and each fuzzer for 5 minutes.
+# rows (instead of 200,000), the crash-safety property with 1,000 workloads
+# (instead of 200), 24 renderer kills mid-save in Chromium (instead of 8),
+# and each fuzzer for 5 minutes.
 set -uo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
@@ -51,8 +53,9 @@ build wasm || { echo "total: $passed passed, $((failed + 1)) failed"; exit 1; }
 
 if [ "${FULL:-0}" = 1 ]; then
   export CRM_SERVER_SEEDS=20 CRM_SERVER_OPS=1000 FUZZ_SECONDS="${FUZZ_SECONDS:-300}" CRM_MILLION_ROWS=1000000
+  export CRM_CRASH_WORKLOADS=1000 CRM_KILLS=24
 else
-  export CRM_MILLION_ROWS="${CRM_MILLION_ROWS:-200000}"
+  export CRM_MILLION_ROWS="${CRM_MILLION_ROWS:-200000}" CRM_KILLS="${CRM_KILLS:-8}"
 fi
 echo "== native tests (ctest)"
 # The convergence property natively: 100 seeds x 3 replicas x 1,000 operations.

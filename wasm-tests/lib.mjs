@@ -253,7 +253,7 @@ export class App {
     }
   }
 
-  async waitSaved() { return this.waitState((s) => s.save && s.save.state === 'saved', 'the save'); }
+  async waitSaved() { return this.waitState((s) => s.save && s.save.state === 'saved' && !s.changes_waiting, 'the save'); }
 
   async screenshot(name) {
     fs.mkdirSync(OUT, { recursive: true });

@@ -159,16 +159,23 @@
     });
   }
   // What the page VFS needs of a block: its bytes in the wasm buffer, then provide.
-  function provide(index, bytes, wanted) {
+  // `token`: Module._crm_fetch_token() when the reading transaction began,
+  // so that a copy older than a save made meanwhile is not taken (-1: now).
+  function provide(index, bytes, wanted, token = -1) {
     const buf = Module._crm_block_buffer();
     if (bytes) Module.HEAPU8.set(new Uint8Array(bytes, 0, 4096), buf);
     else Module.HEAPU8.fill(0, buf, buf + 4096);
-    Module._crm_provide(index, wanted ? 1 : 0);
+    Module._crm_provide(index, wanted ? 1 : 0, token);
   }
   // Files up to this size are read whole before main(); larger ones open on
   // demand (?lazy=1 or ?lazy=0 force either, for tests and benchmarks).
   const LAZY_FROM = 48 << 20;
   const lazyParam = new URLSearchParams(location.search).get('lazy');
+  // Blocks kept in memory beyond those a statement or a save needs: about
+  // 128 MiB, so the page stays near 200 MiB at any database size (a laptop
+  // or a phone); ?memlimit=MiB sets it (0: none), for tests and benchmarks.
+  const memParam = new URLSearchParams(location.search).get('memlimit');
+  const MEMORY_LIMIT = (memParam === null ? 128 : Number(memParam)) * 1048576;
   Module.crmHot = {gen: 0, stale: new Set()};
   let fileBlocks = 0;
   async function loadBlocks(db, early) {
@@ -210,6 +217,7 @@
     }
     provide(0, block0, false);   // into the buffer first: open_lazy takes block 0 from it
     Module._crm_open_lazy(meta.size);
+    Module._crm_set_memory_limit(MEMORY_LIMIT);
     let hotBlocks = 0;
     for (const rec of hot) {
       if (!(rec instanceof ArrayBuffer) || rec.byteLength < 4096) continue;
@@ -255,6 +263,7 @@
   };
   async function readRuns(runs, wanted) {
     const store = Module.crmIdb.transaction('blocks').objectStore('blocks');
+    const token = Module._crm_fetch_token();   // it sees every save begun before it
     await Promise.all(runs.map(async ([lo, hi]) => {
       const range = IDBKeyRange.bound(lo, hi);
       const [keys, values] = await Promise.all([request(store.getAllKeys(range)), request(store.getAll(range))]);
@@ -262,23 +271,38 @@
       for (let b = lo; b <= hi; b++) {
         // A block never written is zeros (the store drops nothing below the size).
         const bytes = keys[k] === b ? values[k++] : null;
-        provide(b, bytes, wanted.has(b));
+        provide(b, bytes, wanted.has(b), token);
       }
       if (window.crmLazyStats) window.crmLazyStats.fetched += hi - lo + 1;
     }));
   }
   // The rest of the file, in the background, 128 blocks a request, as far as
-  // the memory limit allows; the blocks a screen waits for go first.
-  async function prefetch() {
+  // the memory limit allows; the blocks a screen waits for go first. A job
+  // that needs the whole file (an export) asks for the rest beyond the limit
+  // (crmLoadAll), and each request wakes the loop (its progress shows).
+  let prefetching = false, wantAll = false, prefetchDone = false;
+  async function startBackground() {
     // The first screen's blocks first: the background starts once it shows its data.
     await new Promise((r) => { Module.crmFirstData = r; if (performance.getEntriesByName('crm-first-data').length) r(); });
     Module._crm_mark_start();   // what the first screen read: the next start's hot set
+    await prefetch();
+    prefetchDone = true;
+    setTimeout(writeHot, 2000);
+  }
+  Module.crmLoadAll = () => {
+    wantAll = true;
+    prefetch();
+  };
+  async function prefetch() {
+    if (prefetching) return;
+    prefetching = true;
     const t0 = performance.now();
     let from = 0;
     for (;;) {
       while (inFlight.size) await new Promise((r) => setTimeout(r, 20));   // a screen waits for blocks: they go first
-      if (Module._crm_prefetch_room() <= 0) break;
-      const a = Module._crm_next_absent(from);
+      if (!wantAll && Module._crm_prefetch_room() <= 0) break;
+      let a = Module._crm_next_absent(from);
+      if (a < 0 && from > 0) a = Module._crm_next_absent(from = 0);   // dropped meanwhile: once more from the start
       if (a < 0) break;
       const hi = Math.min(a + 127, fileBlocks - 1);
       try {
@@ -288,11 +312,18 @@
         continue;
       }
       from = hi + 1;
+      if (wantAll) Module._crm_blocks_arrived();
       await new Promise((r) => setTimeout(r, 0));
     }
-    window.crmLazyStats.prefetchMs = performance.now() - t0;
-    window.crmLazyStats.resident = Module._crm_resident_bytes();
-    setTimeout(writeHot, 2000);
+    prefetching = false;
+    if (wantAll) {
+      wantAll = false;
+      Module._crm_blocks_arrived();
+    }
+    if (!prefetchDone) {
+      window.crmLazyStats.prefetchMs = performance.now() - t0;
+      window.crmLazyStats.resident = Module._crm_resident_bytes();
+    }
   }
   // The hot snapshot: page 1, the interior pages and the blocks read last,
   // for the next start to read first. Written when everything is stored.
@@ -500,7 +531,7 @@
     started = true;
     Module.callMain([]);
     performance.mark('crm-main-done');   // the app set up; the database opens in the first frames
-    if (opened.lazy) prefetch();
+    if (opened.lazy) startBackground();
     if (window.crmUpdateAvailable) Module._crm_update_available();
     // An invite link (…#join=…): the app asks before joining; the token leaves the address bar.
     if (location.hash.startsWith('#join=')) {
@@ -518,7 +549,14 @@
     pending: () => Module._crm_input_pending(),
     paused: () => Module._crm_paused() === 1,
     frameStats: (reset) => JSON.parse(Module.UTF8ToString(Module._crm_frame_stats(reset ? 1 : 0))),
-    health: () => Module.UTF8ToString(Module._crm_test_health()),
+    // Waits while the rest of a lazily opened file is read (the check reads all of it).
+    health: async () => {
+      for (;;) {
+        const r = Module.UTF8ToString(Module._crm_test_health());
+        if (r !== '\x01loading') return r;
+        await new Promise((ok) => setTimeout(ok, 50));
+      }
+    },
   };
 
   const s = document.createElement('script');

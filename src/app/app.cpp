@@ -47,6 +47,74 @@ void blocks_arrived() {
     g.data_version++;   // every screen reads again
 }
 
+bool perform(std::function<void()> action, std::function<void(const std::exception&)> on_error) {
+    if (!g.deferred.empty()) {   // behind the changes still waiting: the user's order is kept
+        g.deferred.push_back({std::move(action), std::move(on_error)});
+        return false;
+    }
+    try {
+        action();
+        return true;
+    } catch (const PageMiss&) {
+        g.waiting_for_data = true;
+        g.waits_for_data++;
+        g.deferred.push_back({std::move(action), std::move(on_error)});
+    } catch (const std::exception& e) {
+        on_error(e);
+    }
+    return false;
+}
+
+bool change(std::function<void()> f, const std::string& done, std::function<void()> then) {
+    g.last_error.clear();
+    perform(
+        [=] {
+            f();
+            data_changed();
+            if (!done.empty()) notify(done);
+            if (then) then();
+        },
+        [](const std::exception& e) { g.last_error = error_text(e); });
+    return g.last_error.empty();
+}
+
+bool perform_on_all_data(std::function<void()> action, std::function<void(const std::exception&)> on_error) {
+    if (g.deferred.empty() && !pages_may_miss()) return perform(std::move(action), std::move(on_error));
+    g.deferred.push_back({std::move(action), std::move(on_error), true});
+    platform::load_all_blocks();
+    return false;
+}
+
+static bool g_health_waits = false;   // test_health() waits for the whole file
+bool holding_all_blocks() {
+    if (g_health_waits) return true;
+    for (const AppState::Deferred& d : g.deferred)
+        if (d.whole_file) return true;
+    return false;
+}
+
+// At the start of a frame after blocks came: the waiting changes, oldest
+// first, until one misses again (or needs the whole file, not all here).
+void run_deferred() {
+    while (!g.deferred.empty() && !g.waiting_for_data) {
+        AppState::Deferred& d = g.deferred.front();
+        if (d.whole_file && pages_may_miss()) {
+            platform::load_all_blocks();
+            return;
+        }
+        try {
+            d.action();
+        } catch (const PageMiss&) {
+            g.waiting_for_data = true;
+            g.waits_for_data++;
+            return;
+        } catch (const std::exception& e) {
+            d.on_error(e);
+        }
+        g.deferred.pop_front();
+    }
+}
+
 void notify(const std::string& text) {
     g.notice = text;
     g.notice_until = platform::now_ms() + 4000;
@@ -363,7 +431,7 @@ static void draw_first_run() {
 static void set_theme(bool dark) {
     g.dark = dark;
     apply_theme();
-    g.store->set_setting("ui.theme", dark ? "dark" : "light");
+    change([dark] { g.store->set_setting("ui.theme", dark ? "dark" : "light"); });
 }
 
 static void draw_menu_bar() {
@@ -421,12 +489,25 @@ static void draw_status_bar() {
                 break;
         }
     }
+    if (!g.deferred.empty()) {   // not applied yet: it waits for blocks still loading
+        state = "Waiting...";
+        color = ImVec4(0.8f, 0.6f, 0.1f, 1);
+        detail = std::to_string(g.deferred.size()) + (g.deferred.size() == 1 ? " task waits" : " tasks wait") + " for part of your data to load";
+        if (g.deferred.front().whole_file && g.file && g.file->size()) {
+            char pct[64];
+            double here = 1.0 - (double)g.file->absent_blocks() * kBlockSize / (double)g.file->size();
+            snprintf(pct, sizeof pct, " (%.0f %% here)", 100.0 * std::max(0.0, here));
+            detail += pct;
+        }
+    }
     ImGui::TextColored(color, "%s", state);
     if (!detail.empty()) {
         ImGui::SameLine();
         ImGui::TextUnformatted(detail.c_str());
-        ImGui::SameLine();
-        if (ImGui::SmallButton("Retry now")) g.file->retry();
+        if (g.file && g.file->state() == SaveState::Failed) {
+            ImGui::SameLine();
+            if (ImGui::SmallButton("Retry now")) g.file->retry();
+        }
     }
     ImGui::SameLine(0, 24 * g.scale);
     static uint64_t counted_at = 0;
@@ -508,6 +589,7 @@ void frame() {
 
 static void draw_frame() {
     test_hooks_end_frame();   // publishes the previous frame's items
+    run_deferred();
     retry_failed_save();
     sync_tick();
     const ImGuiViewport* vp = ImGui::GetMainViewport();
@@ -610,7 +692,16 @@ int next_timer_ms() {
 // For the browser tests: what the screens show
 //-----------------------------------------------------------------------------
 
-std::string test_health() { return health_check(*g.db); }
+// The full check reads every block: with part of the file not here, the
+// rest is read first (and kept) and the caller asks again.
+std::string test_health() {
+    g_health_waits = pages_may_miss();
+    if (g_health_waits) {
+        platform::load_all_blocks();
+        return "\x01loading";
+    }
+    return health_check(*g.db);
+}
 
 std::string test_state_json() {
     using nlohmann::json;
@@ -640,6 +731,8 @@ std::string test_state_json() {
     j["file_size"] = read([] { return g.db->file_size_bytes(); });
     j["accounts"] = read([] { return g.store->count(kAccounts); });
     j["waiting_for_data"] = g.waiting_for_data;
+    j["changes_waiting"] = g.deferred.size();
+    j["waits_for_data"] = g.waits_for_data;
     j["notice"] = platform::now_ms() < g.notice_until ? g.notice : "";
     j["analytics"] = part(analytics_test_state);
     if (g.file) {

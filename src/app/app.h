@@ -16,8 +16,8 @@ namespace crm::app {
 
 void init(Database& db, Store& store, PageFile* file);
 void frame();                          // builds this frame's UI (between NewFrame and Render)
-bool busy();
-bool showing_data();                   // the screen shows its data (a list its rows): for the start-up figure                           // wants frames without input (demo data running, saving)
+bool busy();                           // wants frames without input (demo data running, saving)
+bool showing_data();                   // the screen shows its data (a list its rows): for the start-up figure
 bool crunching();                      // a long job in frame slices (demo data, an import): frames may run back to back
 int next_timer_ms();                   // when a timed redraw is due (SLA clocks, save retry); -1 none
 void set_scale(float scale);           // devicePixelRatio: rebuilds fonts and style
@@ -27,6 +27,7 @@ void clear_color(float out[4]);        // the background of the current theme
 std::string test_state_json();         // what the screens show, for the browser tests
 std::string test_health();
 void blocks_arrived();                 // blocks a read missed have come (demand paging): the screens read again
+bool holding_all_blocks();             // a job waits for the whole file: the memory limit drops nothing meanwhile
 void file_arrived(const std::string& path, const std::string& name);   // picked or dropped
 // Sync (sync_ui.cpp): answers to platform::http_request, the network coming
 // back, and an invite link the page was opened with.

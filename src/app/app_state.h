@@ -4,6 +4,8 @@
 
 #include <imgui.h>
 
+#include <deque>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -62,6 +64,8 @@ struct EditDialog {
     std::map<std::string, std::string> errors;
     std::string general_error;
     std::map<std::string, std::string> ref_filter;   // ref picker search text per field
+    int save_serial = 0;                         // the save asked last (it may wait for data still loading)
+    bool saving = false, saved = false;          // saved: it went through, the dialog closes
 };
 
 // A workflow step that asks for text or choices first: disqualify (reason),
@@ -130,6 +134,16 @@ struct AppState {
     // Demand paging: a read found part of the data still loading (PageMiss);
     // the screens keep what they show and read again when the blocks come.
     bool waiting_for_data = false;
+    // Changes the user made that met part of the data still loading: nothing
+    // of each was applied; they run again, whole and in order, when the
+    // blocks come (perform()).
+    struct Deferred {
+        std::function<void()> action;
+        std::function<void(const std::exception&)> on_error;
+        bool whole_file = false;   // runs once every block is here (perform_on_all_data)
+    };
+    std::deque<Deferred> deferred;
+    int64_t waits_for_data = 0;                  // changes and import steps that waited so far (tests print it)
     // Names of referenced records, cached per data version.
     std::map<std::string, std::string> titles;
     uint64_t titles_version = 0;
@@ -147,6 +161,23 @@ void notify(const std::string& text);
 // blocks' arrival bumps data_version, so every screen reads again. Any
 // other error: false, for the caller to show.
 bool waiting_for_data(const std::exception& e);
+// Runs a change the user asked for. If it meets part of the data still
+// loading (a lazily opened database), nothing of it was applied (its
+// transaction rolled back): it runs again, whole, when the blocks come, and
+// so does every change asked after it, in order. `action` must not draw
+// (it may run at the start of a later frame): it sets state the screen
+// reads. on_error gets any other failure. True if it ran now.
+bool perform(std::function<void()> action, std::function<void(const std::exception&)> on_error);
+// A change through perform(), then data_changed(), the notice `done` (if
+// any) and `then` (it must not draw either); an error goes to the status
+// bar. False only when it failed now (a dialog keeps the error and stays open).
+bool change(std::function<void()> f, const std::string& done = "", std::function<void()> then = {});
+// The same for a job that reads the whole database (an export, a full
+// check, an import that replaces or merges everything): with part of a
+// lazily opened file not here yet it waits for all of it (read beyond the
+// memory limit, kept until the job ran) instead of running again at every
+// arrival, which would read the file over and over.
+bool perform_on_all_data(std::function<void()> action, std::function<void(const std::exception&)> on_error);
 // The text for an error; a write that met a block still loading says so
 // (nothing of it was applied: its transaction rolled back).
 std::string error_text(const std::exception& e);

@@ -64,44 +64,57 @@ void close_edit() {
 
 void save_edit() {
     EditDialog& d = g.edit;
-    const EntitySpec& e = *d.entity;
+    const EntitySpec* e = d.entity;
     Fields fields;
-    for (const char* name : form_fields(e)) {
-        const FieldSpec* f = e.field(name);
+    for (const char* name : form_fields(*e)) {
+        const FieldSpec* f = e->field(name);
         if (!f) continue;
         fields.push_back({name, field_value(*f, d.values[name])});
     }
     d.errors.clear();
     d.general_error.clear();
-    try {
-        if (&e == &kSegments) check_segment_rules(d.values["rules"]);
-        if (&e == &kEmailTemplates)
-            for (const char* f : {"subject", "body"})
-                if (auto unknown = unknown_merge_fields(d.values[f]); !unknown.empty())
-                    throw ValidationError("email_templates", f, "{" + unknown[0] + "} is not a merge field");
-        if (d.id.empty()) {
-            // Cases and leads are opened through their workflow: routing, SLA clock, assignment, score.
-            std::string id = &e == &kCases ? open_case(*g.store, fields) : &e == &kLeads ? capture_lead(*g.store, fields) : g.store->create(e, fields);
-            data_changed();
-            notify(std::string("Created ") + e.singular + " " + record_title(*g.store, e, id));
-            close_edit();
-            ImGui::CloseCurrentPopup();
-            open_record(e, id);
-        } else {
-            g.store->update(e, d.id, fields);
-            data_changed();
-            notify(std::string("Saved ") + e.singular);
-            close_edit();
-            ImGui::CloseCurrentPopup();
-        }
-    } catch (const ValidationError& ex) {
-        bool in_form = false;
-        for (const char* name : form_fields(e)) in_form |= ex.field == name;
-        if (in_form) d.errors[ex.field] = ex.message();
-        else d.general_error = ex.what();
-    } catch (const std::exception& ex) {
-        d.general_error = error_text(ex);
-    }
+    static int serial = 0;
+    d.save_serial = ++serial;
+    d.saving = true;
+    std::string id = d.id, rules = d.values["rules"], subject = d.values["subject"], body = d.values["body"];
+    int mine = d.save_serial;
+    auto current = [mine] { return g.edit.open && g.edit.save_serial == mine; };
+    perform(
+        [=] {
+            if (e == &kSegments) check_segment_rules(rules);
+            if (e == &kEmailTemplates)
+                for (auto [f, text] : {std::pair<const char*, const std::string*>{"subject", &subject}, {"body", &body}})
+                    if (auto unknown = unknown_merge_fields(*text); !unknown.empty())
+                        throw ValidationError("email_templates", f, "{" + unknown[0] + "} is not a merge field");
+            if (id.empty()) {
+                // Cases and leads are opened through their workflow: routing, SLA clock, assignment, score.
+                std::string made = e == &kCases ? open_case(*g.store, fields) : e == &kLeads ? capture_lead(*g.store, fields) : g.store->create(*e, fields);
+                data_changed();
+                notify(std::string("Created ") + e->singular + " " + record_title(*g.store, *e, made));
+                if (current()) open_record(*e, made);
+            } else {
+                g.store->update(*e, id, fields);
+                data_changed();
+                notify(std::string("Saved ") + e->singular);
+            }
+            if (current()) g.edit.saved = true;
+        },
+        [=](const std::exception& ex) {
+            if (!current()) {
+                g.last_error = error_text(ex);
+                return;
+            }
+            EditDialog& d = g.edit;
+            d.saving = false;
+            if (auto* v = dynamic_cast<const ValidationError*>(&ex)) {
+                bool in_form = false;
+                for (const char* name : form_fields(*e)) in_form |= v->field == name;
+                if (in_form) d.errors[v->field] = v->message();
+                else d.general_error = v->what();
+            } else {
+                d.general_error = error_text(ex);
+            }
+        });
 }
 
 void draw_edit_dialog() {
@@ -169,8 +182,17 @@ void draw_edit_dialog() {
         ImGui::EndTable();
     }
     if (!d.general_error.empty()) ImGui::TextColored(kErrorColor, "%s", d.general_error.c_str());
+    if (d.saving && !d.saved) ImGui::TextDisabled("Saving: part of your data is still loading...");
     ImGui::Separator();
-    if (ImGui::Button("Save", ImVec2(120 * s, 0)) || enter) save_edit();
+    ImGui::BeginDisabled(d.saving);
+    if ((ImGui::Button("Save", ImVec2(120 * s, 0)) || enter) && !d.saving) save_edit();
+    ImGui::EndDisabled();
+    if (d.saved) {
+        close_edit();
+        ImGui::CloseCurrentPopup();
+        ImGui::EndPopup();
+        return;
+    }
     ImGui::SameLine();
     if (ImGui::Button("Cancel", ImVec2(120 * s, 0)) || ImGui::IsKeyPressed(ImGuiKey_Escape)) {
         close_edit();
@@ -193,19 +215,21 @@ void draw_delete_confirm() {
     ImGui::SameLine();
     bool no = ImGui::Button("Cancel", ImVec2(120 * g.scale, 0)) || ImGui::IsKeyPressed(ImGuiKey_Escape);
     if (yes) {
-        try {
-            g.store->remove(*g.confirm_delete_entity, g.confirm_delete_id);
-            g.undo_entity = g.confirm_delete_entity;
-            g.undo_id = g.confirm_delete_id;
-            g.undo_title = g.confirm_delete_title;
-            if (g.record.id == g.confirm_delete_id) {
-                g.record = RecordView{};
-                g.back.clear();
-            }
-            data_changed();
-        } catch (const std::exception& e) {
-            g.last_error = error_text(e);
-        }
+        const EntitySpec* e = g.confirm_delete_entity;
+        std::string id = g.confirm_delete_id, title = g.confirm_delete_title;
+        perform(
+            [=] {
+                g.store->remove(*e, id);
+                g.undo_entity = e;
+                g.undo_id = id;
+                g.undo_title = title;
+                if (g.record.id == id) {
+                    g.record = RecordView{};
+                    g.back.clear();
+                }
+                data_changed();
+            },
+            [](const std::exception& ex) { g.last_error = error_text(ex); });
     }
     if (yes || no) {
         g.confirm_delete_entity = nullptr;
@@ -237,14 +261,20 @@ void save_activity() {
     l.owner_id = r.spec->field("owner_id") ? r.text("owner_id") : "";
     if (a.follow_up) l.follow_up_title = a.follow_up_title.empty() ? "Follow up: " + (a.subject.empty() ? a.type : a.subject) : a.follow_up_title;
     l.follow_up_days = a.follow_up_days;
-    try {
-        log_activity(*g.store, l);
-        data_changed();
-        notify(std::string(a.type == "note" ? "Note added" : "Activity logged") + (a.follow_up ? ", follow-up task created" : ""));
+    std::string done = std::string(a.type == "note" ? "Note added" : "Activity logged") + (a.follow_up ? ", follow-up task created" : "");
+    a.error.clear();
+    // Closes at once, also when the change waits for data still loading (the
+    // status bar says so); an error after the dialog closed goes there too.
+    perform(
+        [=] {
+            log_activity(*g.store, l);
+            data_changed();
+            notify(done);
+        },
+        [](const std::exception& e) { (g.activity.open ? g.activity.error : g.last_error) = error_text(e); });
+    if (a.error.empty()) {
         a = ActivityDialog{};
         ImGui::CloseCurrentPopup();
-    } catch (const std::exception& e) {
-        a.error = error_text(e);
     }
 }
 
@@ -427,17 +457,18 @@ void ask_delete(const EntitySpec& e, const std::string& id) {
 
 void undo_delete() {
     if (!g.undo_entity) return;
-    try {
-        g.store->restore(*g.undo_entity, g.undo_id);
-        notify("Restored " + g.undo_title);
-        data_changed();
-    } catch (const std::exception& e) {
-        g.last_error = error_text(e);
-        if (dynamic_cast<const PageMiss*>(&e)) return;   // nothing was restored: the Undo stays to be clicked again
-    }
+    const EntitySpec* e = g.undo_entity;
+    std::string id = g.undo_id, title = g.undo_title;
     g.undo_entity = nullptr;
     g.undo_id.clear();
     g.undo_title.clear();
+    perform(
+        [=] {
+            g.store->restore(*e, id);
+            notify("Restored " + title);
+            data_changed();
+        },
+        [](const std::exception& ex) { g.last_error = error_text(ex); });
 }
 
 void open_activity_dialog(const char* type) {

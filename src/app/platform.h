@@ -45,6 +45,11 @@ void http_request(int id, const HttpRequest& request);
 // y scale). False where it cannot be: the chart draws the points itself.
 bool draw_points(ImDrawList* list, int key, uint64_t version, const float* xy, size_t count, const float map[4], float size, uint32_t color);
 
+// A job needs the whole database here (an export, a full check): the rest of
+// a lazily opened file is read, beyond the memory limit, waking the loop as
+// it comes.
+void load_all_blocks();
+
 void wake_after_ms(int ms);          // draw a frame then, even with no input
 double now_ms();                     // wall clock
 

@@ -403,15 +403,12 @@ void draw_drill() {
         if (ImGui::InputText("##segname", buf, sizeof buf)) S.segment_name = buf;
         ImGui::SameLine();
         if (ImGui::SmallButton("Save as campaign segment")) {
-            try {
-                save_accounts_as_segment(*g.store, S.segment_name, drill_ids(*g.store, S.drill),
+            auto save = [name = S.segment_name, drill = S.drill] {
+                save_accounts_as_segment(*g.store, name, drill_ids(*g.store, drill),
                                          "Saved from Analytics on " + format_date(g.store->now_ms()) + ": the contacts of " +
-                                             std::to_string(S.drill.rowids.size()) + " customers");
-                data_changed();
-                notify("Segment saved: use it in a campaign's target segment");
-            } catch (const std::exception& e) {
-                S.notice = error_text(e);
-            }
+                                             std::to_string(drill.rowids.size()) + " customers");
+            };
+            if (!change(save, "Segment saved: use it in a campaign's target segment")) S.notice = g.last_error;
         }
     }
     if (ImGui::BeginTable("drill_rows", 1, ImGuiTableFlags_RowBg | ImGuiTableFlags_ScrollY)) {
@@ -929,8 +926,7 @@ void draw_analytics_settings() {
         ImGui::SetNextItemWidth(width);
         ImGui::InputTextWithHint(label, hint, buf, sizeof buf);
         if (ImGui::IsItemDeactivatedAfterEdit()) {
-            g.store->set_setting(key, buf);
-            data_changed();
+            change([k = std::string(key), v = std::string(buf)] { g.store->set_setting(k, v); });
         }
     };
     text_setting("Base currency", "analytics.currency", "EUR", 80 * s, "EUR");

@@ -54,33 +54,38 @@ std::string bytes_text(double b) {
 
 std::string today() { return format_date(g.store->now_ms()); }
 
+// Reads the whole database: it may wait for the rest of a lazily opened
+// file (perform_on_all_data), the status bar showing how much is here.
 void export_file(const char* what) {
     g_transfer_error.clear();
-    try {
-        std::string w = what, path = "/tmp/export-" + w, name, mime;
-        if (w == "json") {
-            std::ofstream out(path, std::ios::binary);
-            ExportSummary s = export_json(*g.store, out);
-            name = "crm-" + today() + ".json";
-            mime = "application/json";
-            g_transfer_result = "Exported " + std::to_string(s.records) + " records as JSON";
-        } else if (w == "sqlite") {
-            save_database_file(*g.db, path);
-            name = "crm-" + today() + ".sqlite";
-            mime = "application/vnd.sqlite3";
-            g_transfer_result = "Database file ready: it opens in the sqlite3 tool and in sql.js";
-        } else {
-            const EntitySpec& e = entity(w);
-            std::ofstream out(path, std::ios::binary);
-            int64_t n = export_csv(*g.store, ListQuery{&e, ""}, out);
-            name = std::string(e.table) + "-" + today() + ".csv";
-            mime = "text/csv";
-            g_transfer_result = "Exported " + std::to_string(n) + " " + e.table + " as CSV";
-        }
-        platform::download_file(path, name, mime.c_str());
-    } catch (const std::exception& e) {
-        g_transfer_error = error_text(e);
-    }
+    g_transfer_result.clear();
+    perform_on_all_data(
+        [w = std::string(what)] {
+            std::string path = "/tmp/export-" + w, name, mime, result;
+            if (w == "json") {
+                std::ofstream out(path, std::ios::binary);
+                ExportSummary s = export_json(*g.store, out);
+                name = "crm-" + today() + ".json";
+                mime = "application/json";
+                result = "Exported " + std::to_string(s.records) + " records as JSON";
+            } else if (w == "sqlite") {
+                save_database_file(*g.db, path);
+                name = "crm-" + today() + ".sqlite";
+                mime = "application/vnd.sqlite3";
+                result = "Database file ready: it opens in the sqlite3 tool and in sql.js";
+            } else {
+                const EntitySpec& e = entity(w);
+                std::ofstream out(path, std::ios::binary);
+                int64_t n = export_csv(*g.store, ListQuery{&e, ""}, out);
+                name = std::string(e.table) + "-" + today() + ".csv";
+                mime = "text/csv";
+                result = "Exported " + std::to_string(n) + " " + e.table + " as CSV";
+            }
+            platform::download_file(path, name, mime.c_str());
+            g_transfer_result = result;
+        },
+        [](const std::exception& e) { g_transfer_error = error_text(e); });
+    if (!g.deferred.empty()) g_transfer_result = "The export starts once all your data is loaded (see the status bar)";
 }
 
 void close_incoming() {
@@ -99,6 +104,7 @@ void refresh_preview() {
         g_in.mapping = g_in.preview.mapping;
         g_in.error.clear();
     } catch (const std::exception& e) {
+        if (waiting_for_data(e)) return;   // stays stale: made again when the blocks come
         g_in.preview = CsvPreview{};
         g_in.error = error_text(e);
     }
@@ -128,6 +134,12 @@ void draw_csv_step() {
                 g_in.result = "Import cancelled: nothing was imported";
             }
         } catch (const std::exception& e) {
+            if (waiting_for_data(e)) {   // the row undone runs again once its blocks come
+                g.waits_for_data++;
+                ImGui::ProgressBar(g_in.total_bytes ? (float)g_in.run->bytes_read() / (float)g_in.total_bytes : 0.f, ImVec2(-1, 0),
+                                   "loading data...");
+                return;
+            }
             g_in.run.reset();
             g_in.in.reset();
             g_in.error = error_text(e) + " - nothing was imported";
@@ -257,17 +269,21 @@ void draw_incoming() {
     if (g_in.kind == "json" && g_in.result.empty()) {
         ImGui::TextWrapped("Merge adds the file's records and takes the newer version of records both have. Replace makes the file "
                            "the whole database: everything not in it is removed.");
-        auto run = [&](ImportMode mode) {
-            std::ifstream in(g_in.path, std::ios::binary);
-            try {
-                ImportSummary r = import_json(*g.store, in, g_in.name, mode);
-                g_in.result = "Imported: " + std::to_string(r.added) + " added, " + std::to_string(r.updated) + " updated, " +
-                              std::to_string(r.unchanged) + " unchanged, " + std::to_string(r.removed) + " removed";
-                g_in.error.clear();
-                data_changed();
-            } catch (const std::exception& e) {
-                g_in.error = error_text(e) + " - nothing was changed";
-            }
+        auto run = [](ImportMode mode) {
+            g_in.result = "Importing once all your data is loaded...";
+            perform_on_all_data(
+                [mode, path = g_in.path, name = g_in.name] {
+                    std::ifstream in(path, std::ios::binary);
+                    ImportSummary r = import_json(*g.store, in, name, mode);
+                    g_in.result = "Imported: " + std::to_string(r.added) + " added, " + std::to_string(r.updated) + " updated, " +
+                                  std::to_string(r.unchanged) + " unchanged, " + std::to_string(r.removed) + " removed";
+                    g_in.error.clear();
+                    data_changed();
+                },
+                [](const std::exception& e) {
+                    g_in.result.clear();
+                    g_in.error = error_text(e) + " - nothing was changed";
+                });
         };
         if (ImGui::Button("Merge")) run(ImportMode::Merge);
         ImGui::SameLine();
@@ -281,14 +297,18 @@ void draw_incoming() {
         ImGui::Checkbox("Replace all data with this file", &g_in.preview_stale);
         ImGui::BeginDisabled(!g_in.preview_stale);
         if (ImGui::Button("Open it")) {
-            try {
-                open_database_file(*g.store, g_in.path);
-                g_in.result = "The database file was opened";
-                g_in.error.clear();
-                data_changed();
-            } catch (const std::exception& e) {
-                g_in.error = error_text(e) + " - nothing was changed";
-            }
+            g_in.result = "Opening once all your data is loaded...";
+            perform_on_all_data(
+                [path = g_in.path] {
+                    open_database_file(*g.store, path);
+                    g_in.result = "The database file was opened";
+                    g_in.error.clear();
+                    data_changed();
+                },
+                [](const std::exception& e) {
+                    g_in.result.clear();
+                    g_in.error = error_text(e) + " - nothing was changed";
+                });
         }
         ImGui::EndDisabled();
     } else if (g_in.kind == "csv") {
@@ -362,15 +382,15 @@ void draw_data_screen() {
     ImGui::SameLine();
     ImGui::TextDisabled("or drop a file on the page: JSON from this app, CSV from a spreadsheet or another CRM, a .sqlite database file");
     if (ImGui::Button("Revert the last import")) {
-        try {
-            RevertSummary r = revert_last_import(*g.store);
-            g_transfer_result = "Reverted the import of " + r.file + ": " + std::to_string(r.removed) + " records removed, " +
-                                std::to_string(r.restored) + " restored";
-            g_transfer_error.clear();
-            data_changed();
-        } catch (const std::exception& e) {
-            g_transfer_error = error_text(e);
-        }
+        perform(
+            [] {
+                RevertSummary r = revert_last_import(*g.store);
+                g_transfer_result = "Reverted the import of " + r.file + ": " + std::to_string(r.removed) + " records removed, " +
+                                    std::to_string(r.restored) + " restored";
+                g_transfer_error.clear();
+                data_changed();
+            },
+            [](const std::exception& e) { g_transfer_error = error_text(e); });
     }
     ImGui::Separator();
     platform::StorageInfo si = platform::storage_info();
@@ -385,8 +405,13 @@ void draw_data_screen() {
         if (g.file->state() == SaveState::Failed) ImGui::TextColored(kErrorColor, "Last save failed: %s", g.file->error().c_str());
     }
     if (ImGui::Button("Check database")) {
-        std::string problems = health_check(*g.db);
-        g_check_result = problems.empty() ? "The database is healthy (integrity, references and search index checked)." : "Problems found:\n" + problems;
+        g_check_result = "Checking once all your data is loaded...";
+        perform_on_all_data(
+            [] {
+                std::string problems = health_check(*g.db);
+                g_check_result = problems.empty() ? "The database is healthy (integrity, references and search index checked)." : "Problems found:\n" + problems;
+            },
+            [](const std::exception& e) { g_check_result = error_text(e); });
     }
     if (!g_check_result.empty()) {
         ImGui::SameLine();

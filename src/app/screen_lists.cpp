@@ -223,17 +223,18 @@ void draw_list_screen(ListView& lv, const EntitySpec& e) {
     if (ImGui::Button(new_label.c_str())) open_create_dialog(e);
     same_line_if_fits(button_width("Export CSV"));
     if (ImGui::Button("Export CSV")) {   // this list, as filtered and sorted now
-        try {
-            std::string path = "/tmp/list-export.csv";
-            {
-                std::ofstream out(path, std::ios::binary);
-                int64_t n = export_csv(*g.store, lv.query, out);
-                notify("Exported " + std::to_string(n) + " " + e.table + " as CSV");
-            }
-            platform::download_file(path, std::string(e.table) + "-" + format_date(g.store->now_ms()) + ".csv", "text/csv");
-        } catch (const std::exception& ex) {
-            g.last_error = error_text(ex);
-        }
+        perform_on_all_data(
+            [q = lv.query, table = std::string(e.table)] {
+                std::string path = "/tmp/list-export.csv";
+                int64_t n;
+                {
+                    std::ofstream out(path, std::ios::binary);
+                    n = export_csv(*g.store, q, out);
+                }
+                platform::download_file(path, table + "-" + format_date(g.store->now_ms()) + ".csv", "text/csv");
+                notify("Exported " + std::to_string(n) + " " + table + " as CSV");
+            },
+            [](const std::exception& ex) { g.last_error = error_text(ex); });
     }
     if (changed || lv.count < 0) {
         if (changed) {

@@ -52,21 +52,11 @@ void draw_my_day() {
                 break;
             }
             ImGui::PushID(t.id.c_str());
-            if (ImGui::SmallButton("Done")) {
-                complete_task(*g.store, t.id);
-                data_changed();
-                notify("Task done");
-            }
+            if (ImGui::SmallButton("Done")) change([id = t.id] { complete_task(*g.store, id); }, "Task done");
             ImGui::SameLine();
-            if (ImGui::SmallButton("+1h")) {
-                snooze_task(*g.store, t.id, 60);
-                data_changed();
-            }
+            if (ImGui::SmallButton("+1h")) change([id = t.id] { snooze_task(*g.store, id, 60); });
             ImGui::SameLine();
-            if (ImGui::SmallButton("Tomorrow")) {
-                snooze_task(*g.store, t.id, 24 * 60);
-                data_changed();
-            }
+            if (ImGui::SmallButton("Tomorrow")) change([id = t.id] { snooze_task(*g.store, id, 24 * 60); });
             ImGui::SameLine();
             std::string who = !t.text("contact_id").empty() ? ref_title(kContacts, t.text("contact_id"))
                             : !t.text("lead_id").empty() ? ref_title(kLeads, t.text("lead_id")) : ref_title(kAccounts, t.text("account_id"));

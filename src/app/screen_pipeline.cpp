@@ -28,14 +28,14 @@ void move(const std::string& id, const std::string& to) {
         open_workflow_dialog("lost", id);
         return;
     }
-    try {
-        move_opportunity(*g.store, id, to);
-        data_changed();
-        notify(std::string("Moved to ") + choice_label(to.c_str()));
-        g.last_error.clear();
-    } catch (const std::exception& e) {
-        g.last_error = error_text(e);
-    }
+    perform(
+        [=] {
+            move_opportunity(*g.store, id, to);
+            data_changed();
+            notify(std::string("Moved to ") + choice_label(to.c_str()));
+            g.last_error.clear();
+        },
+        [](const std::exception& e) { g.last_error = error_text(e); });
 }
 
 void draw_board() {

@@ -53,20 +53,28 @@ void load(RecordView& rv) {
     if (!account.empty()) rv.people = related(kContacts, "account_id", account, "last_name", false, 200);
 }
 
-// Saves one field edited inline; a validation error stays at the field.
+// Saves one field edited inline; a validation error stays at the field. The
+// edit shows until it is saved (it may wait for data still loading).
 void save_field(RecordView& rv, const FieldSpec& f, const Value& v) {
-    try {
-        if (g.store->update(*rv.entity, rv.id, {{f.name, v}}) > 0) {
-            data_changed();
-            notify(std::string(f.label) + " saved");
-        }
-        rv.errors.erase(f.name);
-        rv.edit.erase(f.name);
-    } catch (const ValidationError& e) {
-        rv.errors[f.name] = e.message();
-    } catch (const std::exception& e) {
-        rv.errors[f.name] = error_text(e);
-    }
+    const EntitySpec* e = rv.entity;
+    std::string id = rv.id, name = f.name, label = f.label;
+    auto still_here = [=] { return g.record.entity == e && g.record.id == id; };
+    perform(
+        [=] {
+            if (g.store->update(*e, id, {{name, v}}) > 0) {
+                data_changed();
+                notify(label + " saved");
+            }
+            if (still_here()) {
+                g.record.errors.erase(name);
+                g.record.edit.erase(name);
+            }
+        },
+        [=](const std::exception& ex) {
+            std::string text = dynamic_cast<const ValidationError*>(&ex) ? static_cast<const ValidationError&>(ex).message() : error_text(ex);
+            if (still_here()) g.record.errors[name] = text;
+            else g.last_error = text;
+        });
 }
 
 void draw_field(RecordView& rv, const FieldSpec& f, size_t index) {

@@ -63,8 +63,7 @@ void setting_int(const char* label, const char* key, int fallback) {
     int v = std::atoi(g.store->setting(key, std::to_string(fallback)).c_str());
     ImGui::SetNextItemWidth(120 * g.scale);
     if (ImGui::InputInt(label, &v, 5, 10, ImGuiInputTextFlags_EnterReturnsTrue) || ImGui::IsItemDeactivatedAfterEdit()) {
-        g.store->set_setting(key, std::to_string(v));
-        data_changed();
+        change([k = std::string(key), v] { g.store->set_setting(k, std::to_string(v)); });
     }
 }
 
@@ -88,11 +87,7 @@ void draw_settings_screen() {
         ImGui::SameLine();
         setting_int("Warm from", "leads.warm_from", 40);
         ImGui::SameLine();
-        if (ImGui::Button("Rescore all open leads")) {
-            rescore_all_leads(*g.store);
-            data_changed();
-            notify("Leads rescored");
-        }
+        if (ImGui::Button("Rescore all open leads")) change([] { rescore_all_leads(*g.store); }, "Leads rescored");
         record_table(kScoringRules, "created_at", {"kind", "action", "field", "value", "points", "label"});
         ImGui::EndTabItem();
     }
@@ -119,8 +114,7 @@ void draw_settings_screen() {
             std::string key = std::string("cases.queue.") + t, q = g.store->setting(key), filter;
             std::string label = std::string(t) + "##tierqueue";
             if (ref_picker(label.c_str(), kQueues, q, filter, 240 * g.scale)) {
-                g.store->set_setting(key, q);
-                data_changed();
+                change([key, q] { g.store->set_setting(key, q); });
             }
         }
         record_table(kSlaTargets, "tier", {"tier", "priority", "response_minutes", "resolution_minutes"});

@@ -6,6 +6,8 @@
 
 #include <cstdlib>
 #include <fstream>
+#include <functional>
+#include <memory>
 
 #include "app/app_state.h"
 #include "app/platform.h"
@@ -22,19 +24,6 @@ namespace {
 
 const ImVec4 kErrorColor(0.85f, 0.2f, 0.2f, 1), kGood(0.2f, 0.6f, 0.3f, 1), kWarn(0.85f, 0.55f, 0.1f, 1);
 
-// Runs a workflow step; a validation error goes to the status bar.
-template <class F> bool step(F&& f, const char* done) {
-    try {
-        f();
-        data_changed();
-        notify(done);
-        g.last_error.clear();
-        return true;
-    } catch (const std::exception& e) {
-        g.last_error = error_text(e);
-        return false;
-    }
-}
 
 std::string duration_text(int64_t ms) {
     bool neg = ms < 0;
@@ -60,14 +49,14 @@ void lead_actions(const Record& r) {
     ImGui::Text("Status: %s", choice_label(st.c_str()));
     if (st == "converted" || st == "disqualified") return;
     ImGui::SameLine(0, 16 * g.scale);
-    if (st != "qualified" && ImGui::Button("Qualify")) step([&] { qualify_lead(*g.store, r.id); }, "Lead qualified");
+    if (st != "qualified" && ImGui::Button("Qualify")) change([id = r.id] { qualify_lead(*g.store, id); }, "Lead qualified");
     ImGui::SameLine();
     if (ImGui::Button("Disqualify...")) open_workflow_dialog("disqualify", r.id);
     ImGui::SameLine();
     if (ImGui::Button("Convert...")) open_workflow_dialog("convert", r.id);
     ImGui::SameLine();
     if (r.text("owner_id").empty() && ImGui::Button("Assign by rules"))
-        step([&] { if (assign_lead(*g.store, r.id).empty()) throw std::runtime_error("no assignment rule matches this lead"); }, "Lead assigned");
+        change([id = r.id] { if (assign_lead(*g.store, id).empty()) throw std::runtime_error("no assignment rule matches this lead"); }, "Lead assigned");
 }
 
 void opportunity_actions(const Record& r) {
@@ -79,7 +68,7 @@ void opportunity_actions(const Record& r) {
         std::string label = std::string("Move to ") + choice_label(s);
         if (!ImGui::Button(label.c_str())) continue;
         if (std::string(s) == "lost") open_workflow_dialog("lost", r.id);
-        else step([&] { move_opportunity(*g.store, r.id, s); }, "Stage changed");
+        else change([id = r.id, to = std::string(s)] { move_opportunity(*g.store, id, to); }, "Stage changed");
     }
 }
 
@@ -93,17 +82,17 @@ void case_actions(const Record& r) {
     if (!closed) {
         if (r.text("first_response_at").empty()) {
             ImGui::SameLine(0, 16 * g.scale);
-            if (ImGui::Button("Respond")) step([&] { respond_to_case(*g.store, r.id); }, "First response recorded");
+            if (ImGui::Button("Respond")) change([id = r.id] { respond_to_case(*g.store, id); }, "First response recorded");
         }
         if (r.integer("line") < 2) {
             ImGui::SameLine();
-            if (ImGui::Button("Escalate")) step([&] { escalate_case(*g.store, r.id); }, "Escalated to the second line");
+            if (ImGui::Button("Escalate")) change([id = r.id] { escalate_case(*g.store, id); }, "Escalated to the second line");
         }
         ImGui::SameLine();
         if (ImGui::Button("Resolve...")) open_workflow_dialog("resolve", r.id);
     } else {
         ImGui::SameLine(0, 16 * g.scale);
-        if (ImGui::Button("Reopen")) step([&] { reopen_case(*g.store, r.id); }, "Case reopened, back to its first owner");
+        if (ImGui::Button("Reopen")) change([id = r.id] { reopen_case(*g.store, id); }, "Case reopened, back to its first owner");
     }
     if (!closed) {
         // Knowledge base: articles that match the case, one click to resolve with one.
@@ -144,19 +133,19 @@ void contact_actions(const Record& r) {
     ImGui::TextDisabled("Personal data:");
     ImGui::SameLine();
     if (ImGui::SmallButton("Export (JSON)")) {
-        try {
-            std::string path = "/tmp/person.json";
-            std::ofstream out(path, std::ios::binary);
-            export_person(*g.store, r.id, out);
-            out.close();
-            std::string name = record_title(r);
-            for (char& c : name)
-                if (c == ' ' || c == '/') c = '-';
-            platform::download_file(path, "person-" + name + ".json", "application/json");
-            notify("Personal data exported");
-        } catch (const std::exception& e) {
-            g.last_error = error_text(e);
-        }
+        std::string name = record_title(r);
+        for (char& c : name)
+            if (c == ' ' || c == '/') c = '-';
+        perform(
+            [id = r.id, name] {
+                std::string path = "/tmp/person.json";
+                std::ofstream out(path, std::ios::binary);
+                export_person(*g.store, id, out);
+                out.close();
+                platform::download_file(path, "person-" + name + ".json", "application/json");
+                notify("Personal data exported");
+            },
+            [](const std::exception& e) { g.last_error = error_text(e); });
     }
     ImGui::SameLine();
     if (ImGui::SmallButton("Erase person...")) open_workflow_dialog("erase", r.id);
@@ -228,8 +217,8 @@ void draw_workflow_dialog() {
         text_field("Reason", w.text, false);
         ok = ImGui::Button("Confirm", ImVec2(140 * s, 0));
         if (ok) {
-            bool done = w.kind == "disqualify" ? step([&] { disqualify_lead(*g.store, w.id, w.text); }, "Lead disqualified")
-                                               : step([&] { move_opportunity(*g.store, w.id, "lost", w.text); }, "Opportunity lost");
+            bool done = w.kind == "disqualify" ? change([id = w.id, why = w.text] { disqualify_lead(*g.store, id, why); }, "Lead disqualified")
+                                               : change([id = w.id, why = w.text] { move_opportunity(*g.store, id, "lost", why); }, "Opportunity lost");
             if (!done) w.error = g.last_error;
             else { w = WorkflowDialog{}; ImGui::CloseCurrentPopup(); }
         }
@@ -248,13 +237,16 @@ void draw_workflow_dialog() {
             o.account_id = w.account_id;
             o.create_opportunity = w.create_opportunity;
             o.amount = (int64_t)(std::atof(w.amount) * 100.0 + 0.5);
-            ConvertResult r;
-            if (step([&] { r = convert_lead(*g.store, w.id, o); }, "Lead converted")) {
+            auto r = std::make_shared<ConvertResult>();
+            auto convert = [r, id = w.id, o] { *r = convert_lead(*g.store, id, o); };
+            auto show = [r] {
+                g.record = RecordView{};
+                if (!r->opportunity_id.empty()) open_record(kOpportunities, r->opportunity_id);
+                else open_record(kContacts, r->contact_id);
+            };
+            if (change(convert, "Lead converted", show)) {
                 w = WorkflowDialog{};
                 ImGui::CloseCurrentPopup();
-                g.record = RecordView{};
-                if (!r.opportunity_id.empty()) open_record(kOpportunities, r.opportunity_id);
-                else open_record(kContacts, r.contact_id);
             } else {
                 w.error = g.last_error;
             }
@@ -264,7 +256,7 @@ void draw_workflow_dialog() {
         if (!w.article_id.empty()) ImGui::Text("Solved by article: %s", ref_title(kKbArticles, w.article_id).c_str());
         ok = ImGui::Button("Resolve", ImVec2(140 * s, 0));
         if (ok) {
-            if (step([&] { resolve_case(*g.store, w.id, w.text, w.article_id); }, "Case resolved")) {
+            if (change([id = w.id, text = w.text, article = w.article_id] { resolve_case(*g.store, id, text, article); }, "Case resolved")) {
                 w = WorkflowDialog{};
                 ImGui::CloseCurrentPopup();
             } else {
@@ -282,11 +274,13 @@ void draw_workflow_dialog() {
         ImGui::EndDisabled();
         if (ok) {
             std::string id = w.id;
-            if (step([&] { erase_person(*g.store, id); }, "Person erased")) {
-                w = WorkflowDialog{};
-                ImGui::CloseCurrentPopup();
+            auto leave = [] {
                 g.record = RecordView{};
                 g.back.clear();
+            };
+            if (change([id] { erase_person(*g.store, id); }, "Person erased", leave)) {
+                w = WorkflowDialog{};
+                ImGui::CloseCurrentPopup();
             } else {
                 w.error = g.last_error;
             }
@@ -298,29 +292,33 @@ void draw_workflow_dialog() {
             ImGui::SameLine();
         }
         ImGui::NewLine();
-        if (ImGui::Button("Preview")) {
-            try {
-                SendReport r = preview_send(*g.store, w.id, w.text2);
-                w.result = "Would send " + std::to_string(r.sent) + ", skip " + std::to_string(r.skipped_total());
-                for (auto& [why, n] : r.skipped) w.result += "\n  " + std::to_string(n) + " " + why;
-                w.error.clear();
-            } catch (const std::exception& e) {
-                w.error = error_text(e);
-            }
-        }
+        // Both may wait for data still loading: the answer goes to this
+        // dialog if it is still open on the same campaign.
+        auto report = [id = w.id, category = w.text2](bool send) {
+            perform(
+                [=] {
+                    SendReport r = send ? send_campaign(*g.store, id, category) : preview_send(*g.store, id, category);
+                    std::string text = send ? "Sent " + std::to_string(r.sent) + " (logged on each contact's timeline), skipped "
+                                            : "Would send " + std::to_string(r.sent) + ", skip ";
+                    text += std::to_string(r.skipped_total());
+                    for (auto& [why, n] : r.skipped) text += "\n  " + std::to_string(n) + " " + why;
+                    if (send) data_changed();
+                    if (g.workflow.kind == "send" && g.workflow.id == id) {
+                        g.workflow.result = text;
+                        g.workflow.error.clear();
+                    } else if (send) {
+                        notify("Campaign sent");
+                    }
+                },
+                [id](const std::exception& e) {
+                    if (g.workflow.kind == "send" && g.workflow.id == id) g.workflow.error = error_text(e);
+                    else g.last_error = error_text(e);
+                });
+        };
+        if (ImGui::Button("Preview")) report(false);
         ImGui::SameLine();
         ok = ImGui::Button("Send now", ImVec2(140 * s, 0));
-        if (ok) {
-            try {
-                SendReport r = send_campaign(*g.store, w.id, w.text2);
-                w.result = "Sent " + std::to_string(r.sent) + " (logged on each contact's timeline), skipped " + std::to_string(r.skipped_total());
-                for (auto& [why, n] : r.skipped) w.result += "\n  " + std::to_string(n) + " " + why;
-                w.error.clear();
-                data_changed();
-            } catch (const std::exception& e) {
-                w.error = error_text(e);
-            }
-        }
+        if (ok) report(true);
         if (!w.result.empty()) ImGui::TextUnformatted(w.result.c_str());
     }
     if (!w.error.empty()) ImGui::TextColored(kErrorColor, "%s", w.error.c_str());

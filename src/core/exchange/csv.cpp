@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "records/views.h"
+#include "storage/pagevfs.h"
 
 namespace crm {
 
@@ -339,7 +340,12 @@ struct CsvImport::Impl {
     std::vector<std::string> header;
     std::optional<Transaction> tx;
     CsvImportSummary sum;
-    bool done = false;
+    bool done = false, started = false, at_end = false;
+    // A row whose reads missed a block of a lazily opened file (PageMiss):
+    // rolled back to its savepoint, it runs again, whole, at the next step.
+    std::vector<std::string> pending;
+    int64_t pending_line = 0;
+    bool has_pending = false;
 
     void journal(const EntitySpec& e, const std::string& id, const char* action, const std::string& before = "") {
         store.db().cached("INSERT INTO import_items(import_id, entity, record_id, action, before) VALUES (?1, ?2, ?3, ?4, ?5)")
@@ -348,6 +354,16 @@ struct CsvImport::Impl {
     }
 
     Impl(Store& s, std::istream& i, CsvImportOptions o) : store(s), in(i), opt(std::move(o)), reader(i) {}
+
+    // The import's own record, which the journal's rows refer to: written
+    // by the first step (a read it makes may miss, and runs again).
+    void start() {
+        if (started) return;
+        store.db().cached("INSERT INTO imports(id, at, file, entity) VALUES (?1, ?2, ?3, ?4)")
+            .bind_all(sum.import_id, format_datetime(store.now_ms()), opt.name, std::string(opt.entity->table))
+            .run();
+        started = true;
+    }
 
     [[noreturn]] void fail(int64_t line, const std::string& what) {
         throw CsvError(opt.name + ": line " + std::to_string(line) + ": " + what);
@@ -359,24 +375,38 @@ struct CsvImport::Impl {
     // where strings took 180 (a million-row import peaked at 440 MiB). A hit is
     // confirmed against the stored record, so a collision can never make two
     // people one; at worst (odds ~1e-8 at a million) it misses one duplicate.
+    // Read in rowid order and resumed after the last row read, so a scan a
+    // missed block interrupted goes on where it stopped.
     bool indexed = false;
+    int index_table = 0;          // 0: accounts, 1: the imported entity
+    int64_t index_after = 0;      // the last rowid read
     std::unordered_map<uint64_t, int64_t> by_email, by_name_phone, account_by_name;
     void build_index() {
         if (indexed) return;
-        indexed = true;
         Database& db = store.db();
-        {
-            Statement st = db.prepare("SELECT rowid, name FROM accounts WHERE deleted = 0");
-            while (st.step()) account_by_name.emplace(key_hash(ascii_lower(trim(st.column_text(1)))), st.column_int(0));
-        }
         const EntitySpec& e = *opt.entity;
-        if (&e == &kAccounts) return;
-        Statement st = db.prepare(std::string("SELECT rowid, email, first_name, last_name, phone FROM ") + e.table + " WHERE deleted = 0");
-        while (st.step()) {
-            DuplicateKeys k = DuplicateKeys::of(st.column_text(1), st.column_text(2), st.column_text(3), st.column_text(4), "");
-            if (!k.email.empty()) by_email.emplace(key_hash(k.email), st.column_int(0));
-            if (!k.name_phone.empty()) by_name_phone.emplace(key_hash(k.name_phone), st.column_int(0));
+        if (index_table == 0) {
+            Statement st = db.prepare("SELECT rowid, name FROM accounts WHERE deleted = 0 AND rowid > ? ORDER BY rowid");
+            st.bind(1, index_after);
+            while (st.step()) {
+                account_by_name.emplace(key_hash(ascii_lower(trim(st.column_text(1)))), st.column_int(0));
+                index_after = st.column_int(0);
+            }
+            index_table = 1;
+            index_after = 0;
         }
+        if (&e != &kAccounts) {
+            Statement st = db.prepare(std::string("SELECT rowid, email, first_name, last_name, phone FROM ") + e.table +
+                                      " WHERE deleted = 0 AND rowid > ? ORDER BY rowid");
+            st.bind(1, index_after);
+            while (st.step()) {
+                DuplicateKeys k = DuplicateKeys::of(st.column_text(1), st.column_text(2), st.column_text(3), st.column_text(4), "");
+                if (!k.email.empty()) by_email.emplace(key_hash(k.email), st.column_int(0));
+                if (!k.name_phone.empty()) by_name_phone.emplace(key_hash(k.name_phone), st.column_int(0));
+                index_after = st.column_int(0);
+            }
+        }
+        indexed = true;
     }
     // A record as stored: its rowid, id and duplicate keys, looked up by
     // rowid or by id. False if there is no live record.
@@ -457,8 +487,7 @@ struct CsvImport::Impl {
         return f;
     }
 
-    void row(const std::vector<std::string>& cells) {
-        int64_t line = reader.line();
+    void row(const std::vector<std::string>& cells, int64_t line) {
         const EntitySpec& e = *opt.entity;
         Fields f = fields_of(cells, line);
         sum.rows++;
@@ -520,22 +549,30 @@ CsvImport::CsvImport(Store& store, std::istream& in, CsvImportOptions options) :
     if (!any) throw CsvError(m.opt.name + ": line 1: no column matches a field of " + std::string(m.opt.entity->label) + " (map them by hand)");
     m.tx.emplace(store.db());
     m.sum.import_id = store.new_id();
-    store.db().cached("INSERT INTO imports(id, at, file, entity) VALUES (?1, ?2, ?3, ?4)")
-        .bind_all(m.sum.import_id, format_datetime(store.now_ms()), m.opt.name, std::string(m.opt.entity->table))
-        .run();
 }
 
 CsvImport::~CsvImport() = default;   // an unfinished transaction rolls back
 
+// Each row runs in its own savepoint inside the import's transaction (when
+// a lazily opened file has blocks still to come): a row that meets one of
+// them (PageMiss) is undone, with its counts,
+// and the PageMiss goes to the caller, who calls step() again once the
+// blocks came; the row then runs again, whole. Any other error ends the run.
 bool CsvImport::step(double budget_ms) {
     Impl& m = *impl_;
     if (m.done) return true;
     auto t0 = std::chrono::steady_clock::now();
-    std::vector<std::string> cells;
+    Database& db = m.store.db();
     try {
+        m.start();
         for (int n = 0;; n++) {
-            if (!m.reader.next(cells)) {
-                m.store.db().cached("UPDATE imports SET rows = ?2, created = ?3, updated = ?4 WHERE id = ?1")
+            if (!m.has_pending) {
+                if (!m.at_end && !m.reader.next(m.pending)) m.at_end = true;
+                m.has_pending = !m.at_end;
+                m.pending_line = m.reader.line();
+            }
+            if (m.at_end) {
+                db.cached("UPDATE imports SET rows = ?2, created = ?3, updated = ?4 WHERE id = ?1")
                     .bind_all(m.sum.import_id, m.sum.rows, m.sum.created + m.sum.accounts_created, m.sum.updated)
                     .run();
                 m.tx->commit();
@@ -543,10 +580,22 @@ bool CsvImport::step(double budget_ms) {
                 m.done = true;
                 return true;
             }
-            m.row(cells);
+            CsvImportSummary before = m.sum;
+            try {
+                std::optional<Transaction> row;   // a savepoint costs ~8 %: only when a read may miss
+                if (pages_may_miss()) row.emplace(db);
+                m.row(m.pending, m.pending_line);
+                if (row) row->commit();
+            } catch (const PageMiss&) {
+                m.sum = before;   // the row's savepoint is rolled back; it runs again
+                throw;
+            }
+            m.has_pending = false;
             if ((n & 255) == 255 && std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count() >= budget_ms)
                 return false;
         }
+    } catch (const PageMiss&) {
+        throw;   // nothing of the row was applied: step() again when the blocks came
     } catch (const CsvError& e) {
         m.tx.reset();
         m.done = true;
@@ -577,6 +626,7 @@ CsvPreview preview_csv(Store& store, std::istream& in, const CsvImportOptions& o
     // A savepoint that is always rolled back: the preview checks rows by writing them.
     CsvImport run(store, in, options);
     CsvImport::Impl& m = *run.impl_;
+    m.start();
     p.header = m.header;
     p.mapping = m.opt.mapping;
     p.delimiter = m.reader.delimiter();

@@ -56,6 +56,7 @@ uint8_t* PageFile::alloc_block(uint32_t i) {
     if (lazy_ && flags_.size() <= i) {   // the file grew: its new blocks are tracked too
         flags_.resize((size_t)i + 1, 0);
         last_use_.resize((size_t)i + 1, 0);
+        stored_in_.resize((size_t)i + 1, 0);
     }
     if (!blocks_[i]) {
         blocks_[i] = std::make_unique<uint8_t[]>(kBlockSize);
@@ -88,13 +89,15 @@ void PageFile::open_lazy(uint64_t size, const uint8_t* block0) {
     flags_.assign(n, kAbsent);
     last_use_.assign(n, 0);
     parent_of_.assign(n, 0);
+    stored_in_.assign(n, 0);
     absent_count_ = n;
     wanted_.clear();
     if (n) provide(0, block0, true);
 }
 
-void PageFile::provide(uint32_t i, const uint8_t* data, bool wanted) {
+void PageFile::provide(uint32_t i, const uint8_t* data, bool wanted, uint32_t token) {
     if (!absent(i)) return;
+    if (token != kReadNow && i < stored_in_.size() && stored_in_[i] > token) return;   // older than a save since: read again
     memcpy(load_block(i), data, kBlockSize);
     last_use_[i] = wanted ? ++tick_ : 0;
     // An interior page: remember whose parent it is, so that a miss on one
@@ -157,8 +160,11 @@ void PageFile::trim() {
         if (pending_.count(b) || std::binary_search(in_flight.begin(), in_flight.end(), b)) continue;
         candidates.push_back({last_use_[b], b});
     }
+    // The limit counts the clean blocks that may go: a long transaction's
+    // unsaved blocks stay whatever their number, and must not leave it no
+    // room to read (it would miss, fetch and lose its blocks forever).
     uint64_t target = limit_blocks_ - limit_blocks_ / 10;
-    size_t drop = resident_ > target ? (size_t)std::min<uint64_t>(resident_ - target, candidates.size()) : 0;
+    size_t drop = candidates.size() > target ? (size_t)(candidates.size() - target) : 0;
     if (drop == 0) return;
     std::nth_element(candidates.begin(), candidates.begin() + (drop - 1), candidates.end());
     for (size_t k = 0; k < drop; k++) {
@@ -291,6 +297,7 @@ void PageFile::truncate(int64_t size) {
     if (flags_.size() > nblocks) {
         flags_.resize((size_t)nblocks);
         last_use_.resize((size_t)nblocks);
+        stored_in_.resize((size_t)nblocks);
     }
     size_ = (uint64_t)size;
 }
@@ -324,6 +331,9 @@ void PageFile::start_batch() {
         batch.data.push_back(load_block(b));
     }
     pending_.clear();
+    batches_started_++;
+    for (uint32_t b : batch.blocks)
+        if (b < stored_in_.size()) stored_in_[b] = batches_started_;
     in_flight_blocks_ = batch.blocks;
     in_flight_ = true;
     state_ = SaveState::Saving;
@@ -364,6 +374,16 @@ std::map<std::string, std::unique_ptr<PageFile>>& files() {
     static std::map<std::string, std::unique_ptr<PageFile>> f;
     return f;
 }
+
+}  // namespace
+
+bool pages_may_miss() {
+    for (auto& [name, f] : files())
+        if (f->absent_blocks()) return true;
+    return false;
+}
+
+namespace {
 
 // An open handle: SQLite's sqlite3_file followed by our pointer.
 struct Handle {

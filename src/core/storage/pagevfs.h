@@ -86,8 +86,13 @@ public:
     bool absent(uint32_t i) const { return i < flags_.size() && (flags_[i] & kAbsent); }
     // A block read from the store. Ignored unless absent (memory is as new or
     // newer). `wanted` (a miss asked for it) counts as just used; a prefetched
-    // block is the first to go when memory is short.
-    void provide(uint32_t i, const uint8_t* data, bool wanted);
+    // block is the first to go when memory is short. `token` is fetch_token()
+    // when the store's read began: a block saved by a later batch may have
+    // been dropped since, and this older copy must not come back in its place
+    // (kReadNow: read after everything handed to the store).
+    static constexpr uint32_t kReadNow = ~0u;
+    void provide(uint32_t i, const uint8_t* data, bool wanted, uint32_t token = kReadNow);
+    uint32_t fetch_token() const { return batches_started_; }
     // The blocks reads missed since the last call, each once, in miss order.
     std::vector<uint32_t> take_wanted();
     // The absent siblings that follow each of these blocks under its b-tree
@@ -156,12 +161,13 @@ private:
     SaveState state_ = SaveState::Saved;
     std::string error_;
     uint64_t last_batch_bytes_ = 0, batches_ok_ = 0;
-    uint32_t last_batch_blocks_ = 0;
+    uint32_t last_batch_blocks_ = 0, batches_started_ = 0;
     // Demand paging: per block flags and last use (0: never read), counters.
     std::vector<uint8_t> flags_;
     std::vector<uint32_t> last_use_;
     std::vector<uint32_t> wanted_;
     std::vector<uint32_t> parent_of_;
+    std::vector<uint32_t> stored_in_;      // the batch (1-based count) that last stored each block
     std::vector<uint32_t> start_blocks_;   // 1 + the block of a block's parent page, 0 unknown
     uint32_t tick_ = 0, absent_count_ = 0;
     bool lazy_ = false;
@@ -171,6 +177,9 @@ private:
 // A read missed a block (some file opened lazily): true once per miss, then
 // false until the next. Database turns the error it caused into PageMiss.
 bool take_page_miss();
+// Some file has blocks not in memory: a read may miss. Work that must be
+// restartable row by row (an import's savepoint per row) pays for it only then.
+bool pages_may_miss();
 
 // Registers the VFS with SQLite (once) and returns the file of that name,
 // creating it empty. Open it with OpenOptions::vfs = kPageVfsName.

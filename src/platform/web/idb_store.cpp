@@ -109,7 +109,11 @@ alignas(8) uint8_t g_block[crm::kBlockSize];
 std::vector<uint32_t> g_hot;
 EMSCRIPTEN_KEEPALIVE uint8_t* crm_block_buffer() { return g_block; }
 EMSCRIPTEN_KEEPALIVE void crm_open_lazy(double size) { crm::page_file(crm::web::kDbFile).open_lazy((uint64_t)size, g_block); }
-EMSCRIPTEN_KEEPALIVE void crm_provide(uint32_t i, int wanted) { crm::page_file(crm::web::kDbFile).provide(i, g_block, wanted != 0); }
+// `token`: crm_fetch_token() when the read's transaction began (-1: the
+// hot snapshot, read before anything was saved).
+EMSCRIPTEN_KEEPALIVE void crm_provide(uint32_t i, int wanted, uint32_t token) { crm::page_file(crm::web::kDbFile).provide(i, g_block, wanted != 0, token); }
+EMSCRIPTEN_KEEPALIVE uint32_t crm_fetch_token() { return crm::page_file(crm::web::kDbFile).fetch_token(); }
+EMSCRIPTEN_KEEPALIVE void crm_set_memory_limit(double bytes) { crm::page_file(crm::web::kDbFile).set_memory_limit((uint64_t)bytes); }
 EMSCRIPTEN_KEEPALIVE double crm_next_absent(uint32_t from) { return (double)crm::page_file(crm::web::kDbFile).next_absent(from); }
 EMSCRIPTEN_KEEPALIVE double crm_absent_blocks() { return crm::page_file(crm::web::kDbFile).absent_blocks(); }
 // How many more blocks the background may bring (the memory limit).

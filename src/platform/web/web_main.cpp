@@ -156,7 +156,7 @@ void request_missed_blocks() {
     PageFile& f = page_file(web::kDbFile);
     static uint64_t seen = 0;
     if (f.misses() == seen) {
-        f.trim();
+        if (!app::holding_all_blocks()) f.trim();
         return;
     }
     seen = f.misses();
@@ -359,6 +359,8 @@ bool platform::draw_points(ImDrawList* list, int key, uint64_t version, const fl
 void platform::apply_update() { js_apply_update(); }
 platform::StorageInfo platform::storage_info() { return g_storage; }
 void platform::refresh_storage_info() { js_storage_refresh(); }
+EM_JS(void, js_load_all_blocks, (), { if (Module.crmLoadAll) Module.crmLoadAll(); });
+void platform::load_all_blocks() { js_load_all_blocks(); }
 void platform::wake_after_ms(int ms) { schedule_timer(ms); }
 double platform::now_ms() { return emscripten_date_now(); }
 
