@@ -506,6 +506,31 @@ TEST_CASE("crash safety: random workloads cut at a random point of a save reopen
                       << " cut after IndexedDB kept the save in flight, " << lost_in_flight << " with it lost");
 }
 
+TEST_CASE("a record's related rows are read through its reference index: a timeline costs a few blocks, not the table") {
+    auto timeline_blocks = [](bool of_parent, size_t& rows) {
+        LazyDb lazy(of_parent ? "dp-parent-1.db" : "dp-parent-0.db");
+        lazy.fail_rate = 0;
+        lazy.ahead = 0;
+        lazy.open_store();
+        std::string contact = lazy.retry([&] {
+            return lazy.db.query_text("SELECT contact_id FROM activities WHERE contact_id IS NOT NULL GROUP BY contact_id ORDER BY count(*) DESC LIMIT 1");
+        });
+        uint64_t before = lazy.fetched;
+        ListQuery q{&kActivities, "occurred_at", true};
+        q.of_parent = of_parent;
+        q.filters.push_back({"contact_id", contact});
+        rows = lazy.retry([&] { return list_page(lazy.db, q, std::nullopt, 50).rows.size(); });
+        return lazy.fetched - before;
+    };
+    size_t rows = 0, rows_walked = 0;
+    uint64_t by_parent = timeline_blocks(true, rows), walked = timeline_blocks(false, rows_walked);
+    MESSAGE("a contact's timeline of " << rows << " activities: " << by_parent << " blocks through its index, " << walked
+                                       << " walking the date index");
+    CHECK(rows > 0);
+    CHECK(rows == rows_walked);
+    CHECK(by_parent < 40);
+}
+
 TEST_CASE("the hot set of a lazily opened database is page 1, the interior pages and the blocks read last") {
     LazyDb lazy("dp-hot.db");
     lazy.fail_rate = 0;

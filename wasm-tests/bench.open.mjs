@@ -28,6 +28,7 @@ for (let i = 0; i < 4; i++) {
   await page.waitForFunction(() => window.crmLazyStats && window.crmLazyStats.hotWritten > 0, null, {timeout: 900000, polling: 250}).catch(() => {});
   r.background_s = (Date.now() - t0) / 1000;
   r.heap_after = await page.evaluate(() => Module.HEAPU8.length);
+  r.resident = await page.evaluate(() => Module._crm_resident_bytes());
   if (i > 0) runs.push(r);
 }
 console.log(`  opened on demand: ${runs.every((r) => r.lazy)}`);
@@ -38,4 +39,31 @@ report('open_hot_blocks', median(runs.map((r) => r.stats.hotBlocks || 0)), 'bloc
 report('open_file_blocks', median(runs.map((r) => r.stats.fileBlocks || 0)), 'blocks');
 report('open_fetches_before_first_data', median(runs.map((r) => r.stats.fetches || 0)), 'fetches');
 report('open_background_load', median(runs.map((r) => r.background_s)), 's');
+report('open_resident_blocks_after_background', median(runs.map((r) => r.resident)) / 1048576, 'MiB');
+// Then use: searches, records, a scroll to the middle of the list, every
+// analytics page (its working set reads every table): memory should stay
+// bounded by the cache limit plus what the screens themselves hold.
+await app.ready();   // the test hooks again, after the reloads
+const t0 = Date.now();
+for (const q of ['s', 'sch', 'mar', 'an', '']) {
+  await app.fill('##search', q);
+  await app.waitState((x) => x.list && x.list.search === q && (x.list.rows.length > 0 || x.list.count === 0), 'the search ' + q, 120000);
+}
+for (let i = 0; i < 5; i++) {
+  const s = await app.waitState((x) => x.list && x.list.rows.length > 10, 'the list', 120000);
+  const title = s.list.rows[3 + i].title;
+  await app.click(title);
+  await app.waitState((x) => x.record && x.record.title === title, 'the record', 120000);
+  await app.click('< Back');
+}
+await app.click('Analytics');
+await app.waitState((x) => x.analytics.ready && !x.analytics.loading && !x.analytics.computing, 'the analytics working set', 15 * 60 * 1000);
+for (const p of ['Value', 'Retention', 'RFM', 'Sales', 'Service', 'Cross-sell']) {
+  await app.click(p);
+  await app.waitState((x) => x.analytics.page === p && !x.analytics.computing, 'page ' + p, 120000);
+}
+const used = await page.evaluate(() => ({ heap: Module.HEAPU8.length, resident: Module._crm_resident_bytes() }));
+report('open_use_minutes', (Date.now() - t0) / 60000, 'min (searches, records, every analytics page)');
+report('open_heap_after_use', used.heap / 1048576, 'MiB');
+report('open_resident_blocks_after_use', used.resident / 1048576, 'MiB');
 await close();

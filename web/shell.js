@@ -256,12 +256,15 @@
     for (const b of all) inFlight.add(b);
     const stats = window.crmLazyStats;
     if (stats) stats.fetches++;
-    readRuns(runs, wanted).catch((e) => console.warn('blocks not read: ' + e)).finally(() => {
+    readRuns(runs, true).catch((e) => console.warn('blocks not read: ' + e)).finally(() => {
       for (const b of all) inFlight.delete(b);
       Module._crm_blocks_arrived();   // a failed read misses again and is asked for again
     });
   };
-  async function readRuns(runs, wanted) {
+  // `demand`: a screen or a change waits for these (the missed blocks, those
+  // after them and their siblings: what it reads next), so they count as
+  // just used; the background's blocks are the first the limit drops.
+  async function readRuns(runs, demand) {
     const store = Module.crmIdb.transaction('blocks').objectStore('blocks');
     const token = Module._crm_fetch_token();   // it sees every save begun before it
     await Promise.all(runs.map(async ([lo, hi]) => {
@@ -271,7 +274,7 @@
       for (let b = lo; b <= hi; b++) {
         // A block never written is zeros (the store drops nothing below the size).
         const bytes = keys[k] === b ? values[k++] : null;
-        provide(b, bytes, wanted.has(b), token);
+        provide(b, bytes, demand, token);
       }
       if (window.crmLazyStats) window.crmLazyStats.fetched += hi - lo + 1;
     }));
@@ -306,7 +309,7 @@
       if (a < 0) break;
       const hi = Math.min(a + 127, fileBlocks - 1);
       try {
-        await readRuns([[a, hi]], new Set());
+        await readRuns([[a, hi]], false);
       } catch (e) {
         await new Promise((r) => setTimeout(r, 500));
         continue;

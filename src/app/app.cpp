@@ -33,6 +33,7 @@ void data_changed() {
 bool waiting_for_data(const std::exception& e) {
     if (!dynamic_cast<const PageMiss*>(&e)) return false;
     g.waiting_for_data = true;
+    g.last_miss = e.what();
     return true;
 }
 
@@ -47,8 +48,17 @@ void blocks_arrived() {
     g.data_version++;   // every screen reads again
 }
 
+// A change waits behind the changes still waiting (the user's order is
+// kept), but not behind a job that waits for the whole file: that may take
+// a minute on a large database, and an edit should not.
+static bool change_waiting() {
+    for (const AppState::Deferred& d : g.deferred)
+        if (!d.whole_file) return true;
+    return false;
+}
+
 bool perform(std::function<void()> action, std::function<void(const std::exception&)> on_error) {
-    if (!g.deferred.empty()) {   // behind the changes still waiting: the user's order is kept
+    if (change_waiting()) {
         g.deferred.push_back({std::move(action), std::move(on_error)});
         return false;
     }
@@ -79,11 +89,13 @@ bool change(std::function<void()> f, const std::string& done, std::function<void
 }
 
 bool perform_on_all_data(std::function<void()> action, std::function<void(const std::exception&)> on_error) {
-    if (g.deferred.empty() && !pages_may_miss()) return perform(std::move(action), std::move(on_error));
+    if (!change_waiting() && !pages_may_miss()) return perform(std::move(action), std::move(on_error));
     g.deferred.push_back({std::move(action), std::move(on_error), true});
     platform::load_all_blocks();
     return false;
 }
+
+bool waiting_for_blocks() { return g.waiting_for_data || change_waiting(); }
 
 static bool g_health_waits = false;   // test_health() waits for the whole file
 bool holding_all_blocks() {
@@ -94,13 +106,15 @@ bool holding_all_blocks() {
 }
 
 // At the start of a frame after blocks came: the waiting changes, oldest
-// first, until one misses again (or needs the whole file, not all here).
+// first, until one misses again; a job waiting for the whole file stays
+// while the rest go on.
 void run_deferred() {
-    while (!g.deferred.empty() && !g.waiting_for_data) {
-        AppState::Deferred& d = g.deferred.front();
+    for (size_t i = 0; i < g.deferred.size() && !g.waiting_for_data;) {
+        AppState::Deferred& d = g.deferred[i];
         if (d.whole_file && pages_may_miss()) {
             platform::load_all_blocks();
-            return;
+            i++;
+            continue;
         }
         try {
             d.action();
@@ -111,7 +125,7 @@ void run_deferred() {
         } catch (const std::exception& e) {
             d.on_error(e);
         }
-        g.deferred.pop_front();
+        g.deferred.erase(g.deferred.begin() + (std::ptrdiff_t)i);
     }
 }
 
@@ -493,7 +507,7 @@ static void draw_status_bar() {
         state = "Waiting...";
         color = ImVec4(0.8f, 0.6f, 0.1f, 1);
         detail = std::to_string(g.deferred.size()) + (g.deferred.size() == 1 ? " task waits" : " tasks wait") + " for part of your data to load";
-        if (g.deferred.front().whole_file && g.file && g.file->size()) {
+        if (holding_all_blocks() && g.file && g.file->size()) {
             char pct[64];
             double here = 1.0 - (double)g.file->absent_blocks() * kBlockSize / (double)g.file->size();
             snprintf(pct, sizeof pct, " (%.0f %% here)", 100.0 * std::max(0.0, here));
@@ -733,6 +747,7 @@ std::string test_state_json() {
     j["waiting_for_data"] = g.waiting_for_data;
     j["changes_waiting"] = g.deferred.size();
     j["waits_for_data"] = g.waits_for_data;
+    j["last_miss"] = g.last_miss;
     j["notice"] = platform::now_ms() < g.notice_until ? g.notice : "";
     j["analytics"] = part(analytics_test_state);
     if (g.file) {

@@ -28,6 +28,7 @@ std::string test_state_json();         // what the screens show, for the browser
 std::string test_health();
 void blocks_arrived();                 // blocks a read missed have come (demand paging): the screens read again
 bool holding_all_blocks();             // a job waits for the whole file: the memory limit drops nothing meanwhile
+bool waiting_for_blocks();             // a screen or a change waits for blocks: nothing is dropped till they came and it ran
 void file_arrived(const std::string& path, const std::string& name);   // picked or dropped
 // Sync (sync_ui.cpp): answers to platform::http_request, the network coming
 // back, and an invite link the page was opened with.

@@ -144,6 +144,7 @@ struct AppState {
     };
     std::deque<Deferred> deferred;
     int64_t waits_for_data = 0;                  // changes and import steps that waited so far (tests print it)
+    std::string last_miss;                       // the statement that missed last (the test state tells it)
     // Names of referenced records, cached per data version.
     std::map<std::string, std::string> titles;
     uint64_t titles_version = 0;

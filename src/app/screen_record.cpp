@@ -17,6 +17,7 @@ const ImVec4 kErrorColor(0.85f, 0.2f, 0.2f, 1);
 std::vector<Record> related(const EntitySpec& e, const char* field, const std::string& id, const char* sort, bool desc, int limit,
                             std::vector<std::pair<std::string, Value>> more = {}) {
     ListQuery q{&e, sort, desc};
+    q.of_parent = true;
     q.filters.push_back({field, id});
     for (auto& f : more) q.filters.push_back(f);
     return list_page(*g.db, q, std::nullopt, limit).rows;

@@ -103,7 +103,7 @@ Sql build(const ListQuery& q, SearchJoin join = SearchJoin::Matches) {
         s.where += " AND account_id IN (SELECT id FROM accounts WHERE tier = ? AND deleted = 0)";
         s.params.push_back(q.account_tier);
     }
-    s.where.insert(0, from_matches ? " WHERE +deleted = 0" : " WHERE deleted = 0");
+    s.where.insert(0, from_matches || q.of_parent ? " WHERE +deleted = 0" : " WHERE deleted = 0");
     return s;
 }
 

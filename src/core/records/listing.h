@@ -25,6 +25,12 @@ struct ListQuery {
     std::string tag_id;               // only records carrying this tag ("" = any)
     std::string search;               // what the user typed: FTS5 prefix match (contacts, accounts, leads)
     std::string account_tier;         // contacts: only those whose account has this tier
+    // The rows of one parent record (a contact's activities, an account's
+    // people): read through the first filter's reference index and sorted,
+    // never by walking the sort index over every row of the table (SQLite
+    // has no statistics to tell; on a lazily opened file that walk read all
+    // 500,000 activities for a timeline of five).
+    bool of_parent = false;
 };
 
 struct PageKey {

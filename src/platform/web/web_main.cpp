@@ -150,13 +150,15 @@ uint64_t draw_hash(const ImDrawData* dd) {
 }
 
 // After a frame: if its reads missed blocks (a lazily opened file), ask
-// shell.js for them (their arrival wakes the loop); if none missed, drop
-// what the memory limit says (no statement waits on a block now).
-void request_missed_blocks() {
+// shell.js for them (their arrival wakes the loop). If none missed and no
+// screen or change still waits for blocks (a read that runs again must find
+// the blocks its earlier runs brought), drop what the memory limit says.
+// `may_trim` false: not a frame (a test hook's read), ask only.
+void request_missed_blocks(bool may_trim = true) {
     PageFile& f = page_file(web::kDbFile);
     static uint64_t seen = 0;
     if (f.misses() == seen) {
-        if (!app::holding_all_blocks()) f.trim();
+        if (may_trim && !app::holding_all_blocks() && !app::waiting_for_blocks()) f.trim();
         return;
     }
     seen = f.misses();
@@ -435,7 +437,7 @@ EMSCRIPTEN_KEEPALIVE const char* crm_test_state() {
     } catch (const PageMiss&) {
         // What it reads is still loading: the last state, asked again later.
     }
-    request_missed_blocks();   // its reads may have missed
+    request_missed_blocks(false);   // its reads may have missed
     return s.c_str();
 }
 EMSCRIPTEN_KEEPALIVE const char* crm_test_health() {
