@@ -23,18 +23,20 @@ using crm::testing::page_vfs_options;
 
 namespace {
 
-// The stored blocks of a demo database (built once), as a reload finds them.
-const MemoryStore& stored_demo() {
-    static MemoryStore* ms = [] {
-        PagedDb* p = new PagedDb("dp-source.db");
+// The stored blocks of a demo database (built once per size), as a reload finds them.
+const MemoryStore& stored_demo(int64_t contacts = 400) {
+    static std::map<int64_t, MemoryStore*> built;
+    MemoryStore*& ms = built[contacts];
+    if (!ms) {
+        PagedDb* p = new PagedDb("dp-source-" + std::to_string(contacts) + ".db");
         Store store(p->db);
         DemoOptions o;
-        o.contacts = 400;
+        o.contacts = contacts;
         o.now_ms = testing::kDemoNow;
         generate_demo(store, o);
         REQUIRE(p->file.state() == SaveState::Saved);
-        return &p->ms;
-    }();
+        ms = &p->ms;
+    }
     return *ms;
 }
 
@@ -322,20 +324,6 @@ TEST_CASE("a CSV import into a lazily opened database goes on through misses and
 // CRM_CRASH_WORKLOADS sets the number: 200 by default, 1,000 in the full run.
 namespace {
 
-const MemoryStore& stored_small() {
-    static MemoryStore* ms = [] {
-        PagedDb* p = new PagedDb("crash-source.db");
-        Store store(p->db);
-        DemoOptions o;
-        o.contacts = 60;
-        o.now_ms = testing::kDemoNow;
-        generate_demo(store, o);
-        REQUIRE(p->file.state() == SaveState::Saved);
-        return &p->ms;
-    }();
-    return *ms;
-}
-
 // IndexedDB with a transaction that completes when the test says: one batch
 // in flight at a time (the page VFS sends no other before it completes),
 // labelled with the last commit it holds.
@@ -378,7 +366,7 @@ std::string csv_rows(std::mt19937& rng, int n, int seed) {
 
 TEST_CASE("crash safety: random workloads cut at a random point of a save reopen whole, at the last stored commit") {
     int workloads = (int)std::max<int64_t>(1, testing::env_int("CRM_CRASH_WORKLOADS", 200));
-    const MemoryStore& base = stored_small();
+    const MemoryStore& base = stored_demo(60);
     std::mt19937 rng(20261201);
     int cut_mid_transaction = 0, cut_after_store = 0, lost_in_flight = 0, spilled = 0, rolled_back = 0, completed_inside = 0;
     for (int w = 0; w < workloads; w++) {
