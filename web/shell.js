@@ -244,7 +244,7 @@
       all.add(b);
       if (i < n) {
         wanted.add(b);
-        for (let k = 1; k < AHEAD && b + k < fileBlocks; k++) if (!inFlight.has(b + k)) all.add(b + k);
+        for (let k = 1; k < AHEAD && b + k < Module._crm_file_blocks(); k++) if (!inFlight.has(b + k)) all.add(b + k);
       }
     }
     if (!wanted.size) return;
@@ -307,7 +307,7 @@
       let a = Module._crm_next_absent(from);
       if (a < 0 && from > 0) a = Module._crm_next_absent(from = 0);   // dropped meanwhile: once more from the start
       if (a < 0) break;
-      const hi = Math.min(a + 127, fileBlocks - 1);
+      const hi = Math.max(a, Math.min(a + 127, Module._crm_file_blocks() - 1));   // the file may have grown since it opened
       try {
         await readRuns([[a, hi]], false);
       } catch (e) {

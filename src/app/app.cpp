@@ -57,16 +57,23 @@ static bool change_waiting() {
     return false;
 }
 
+// A miss after the change committed is in what it reads afterwards (a
+// title for the notice, the sync state): it is applied, and running it again
+// would apply it twice. The screens read again when the blocks come.
+static bool committed_since(uint64_t commits) { return g.file && g.file->commits() != commits; }
+
 bool perform(std::function<void()> action, std::function<void(const std::exception&)> on_error) {
     if (change_waiting()) {
         g.deferred.push_back({std::move(action), std::move(on_error)});
         return false;
     }
+    uint64_t commits = g.file ? g.file->commits() : 0;
     try {
         action();
         return true;
     } catch (const PageMiss&) {
         g.waiting_for_data = true;
+        if (committed_since(commits)) return true;
         g.waits_for_data++;
         g.deferred.push_back({std::move(action), std::move(on_error)});
     } catch (const std::exception& e) {
@@ -80,9 +87,10 @@ bool change(std::function<void()> f, const std::string& done, std::function<void
     perform(
         [=] {
             f();
-            data_changed();
-            if (!done.empty()) notify(done);
+            // Nothing that reads before data_changed (a miss after the commit ends the action, see perform).
             if (then) then();
+            if (!done.empty()) notify(done);
+            data_changed();
         },
         [](const std::exception& e) { g.last_error = error_text(e); });
     return g.last_error.empty();
@@ -116,12 +124,15 @@ void run_deferred() {
             i++;
             continue;
         }
+        uint64_t commits = g.file ? g.file->commits() : 0;
         try {
             d.action();
         } catch (const PageMiss&) {
             g.waiting_for_data = true;
-            g.waits_for_data++;
-            return;
+            if (!committed_since(commits)) {
+                g.waits_for_data++;
+                return;
+            }
         } catch (const std::exception& e) {
             d.on_error(e);
         }

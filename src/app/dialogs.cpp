@@ -81,6 +81,7 @@ void save_edit() {
     auto current = [mine] { return g.edit.open && g.edit.save_serial == mine; };
     perform(
         [=] {
+            if (!current()) return;   // the dialog was closed while its save waited: not saved
             if (e == &kSegments) check_segment_rules(rules);
             if (e == &kEmailTemplates)
                 for (auto [f, text] : {std::pair<const char*, const std::string*>{"subject", &subject}, {"body", &body}})
@@ -89,15 +90,20 @@ void save_edit() {
             if (id.empty()) {
                 // Cases and leads are opened through their workflow: routing, SLA clock, assignment, score.
                 std::string made = e == &kCases ? open_case(*g.store, fields) : e == &kLeads ? capture_lead(*g.store, fields) : g.store->create(*e, fields);
+                // Committed: what follows reads, and a miss there must not run this again (perform).
+                if (current()) {
+                    g.edit.saved = true;
+                    open_record(*e, made);
+                }
+                notify(std::string("Created ") + e->singular);   // with its title below, when that reads
                 data_changed();
                 notify(std::string("Created ") + e->singular + " " + record_title(*g.store, *e, made));
-                if (current()) open_record(*e, made);
             } else {
                 g.store->update(*e, id, fields);
-                data_changed();
+                if (current()) g.edit.saved = true;
                 notify(std::string("Saved ") + e->singular);
+                data_changed();
             }
-            if (current()) g.edit.saved = true;
         },
         [=](const std::exception& ex) {
             if (!current()) {
@@ -268,8 +274,8 @@ void save_activity() {
     perform(
         [=] {
             log_activity(*g.store, l);
-            data_changed();
             notify(done);
+            data_changed();
         },
         [](const std::exception& e) { (g.activity.open ? g.activity.error : g.last_error) = error_text(e); });
     if (a.error.empty()) {

@@ -31,9 +31,9 @@ void move(const std::string& id, const std::string& to) {
     perform(
         [=] {
             move_opportunity(*g.store, id, to);
-            data_changed();
             notify(std::string("Moved to ") + choice_label(to.c_str()));
             g.last_error.clear();
+            data_changed();
         },
         [](const std::exception& e) { g.last_error = error_text(e); });
 }

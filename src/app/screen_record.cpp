@@ -62,13 +62,14 @@ void save_field(RecordView& rv, const FieldSpec& f, const Value& v) {
     auto still_here = [=] { return g.record.entity == e && g.record.id == id; };
     perform(
         [=] {
-            if (g.store->update(*e, id, {{name, v}}) > 0) {
-                data_changed();
-                notify(label + " saved");
-            }
+            bool changed = g.store->update(*e, id, {{name, v}}) > 0;
             if (still_here()) {
                 g.record.errors.erase(name);
                 g.record.edit.erase(name);
+            }
+            if (changed) {
+                notify(label + " saved");
+                data_changed();
             }
         },
         [=](const std::exception& ex) {

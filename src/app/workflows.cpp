@@ -302,13 +302,13 @@ void draw_workflow_dialog() {
                                             : "Would send " + std::to_string(r.sent) + ", skip ";
                     text += std::to_string(r.skipped_total());
                     for (auto& [why, n] : r.skipped) text += "\n  " + std::to_string(n) + " " + why;
-                    if (send) data_changed();
                     if (g.workflow.kind == "send" && g.workflow.id == id) {
                         g.workflow.result = text;
                         g.workflow.error.clear();
                     } else if (send) {
                         notify("Campaign sent");
                     }
+                    if (send) data_changed();
                 },
                 [id](const std::exception& e) {
                     if (g.workflow.kind == "send" && g.workflow.id == id) g.workflow.error = error_text(e);

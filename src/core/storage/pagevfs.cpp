@@ -307,6 +307,7 @@ void PageFile::truncate(int64_t size) {
 //-----------------------------------------------------------------------------
 
 void PageFile::commit() {
+    commits_++;
     for (uint32_t b : dirty_) {
         pending_[b] = true;
         dirty_flag_[b] = false;

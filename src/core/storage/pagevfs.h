@@ -142,6 +142,7 @@ public:
     int write(const void* buf, int amount, int64_t offset);
     void truncate(int64_t size);
     void commit();   // a transaction committed: what it wrote becomes pending
+    uint64_t commits() const { return commits_; }
     int open_handles = 0;
 
 private:
@@ -171,7 +172,7 @@ private:
     std::vector<uint32_t> start_blocks_;   // 1 + the block of a block's parent page, 0 unknown
     uint32_t tick_ = 0, absent_count_ = 0;
     bool lazy_ = false;
-    uint64_t resident_ = 0, limit_blocks_ = 0, misses_ = 0, evictions_ = 0;
+    uint64_t resident_ = 0, limit_blocks_ = 0, misses_ = 0, evictions_ = 0, commits_ = 0;
 };
 
 // A read missed a block (some file opened lazily): true once per miss, then

@@ -115,6 +115,7 @@ EMSCRIPTEN_KEEPALIVE void crm_provide(uint32_t i, int wanted, uint32_t token) { 
 EMSCRIPTEN_KEEPALIVE uint32_t crm_fetch_token() { return crm::page_file(crm::web::kDbFile).fetch_token(); }
 EMSCRIPTEN_KEEPALIVE void crm_set_memory_limit(double bytes) { crm::page_file(crm::web::kDbFile).set_memory_limit((uint64_t)bytes); }
 EMSCRIPTEN_KEEPALIVE double crm_next_absent(uint32_t from) { return (double)crm::page_file(crm::web::kDbFile).next_absent(from); }
+EMSCRIPTEN_KEEPALIVE double crm_file_blocks() { return (double)((crm::page_file(crm::web::kDbFile).size() + crm::kBlockSize - 1) / crm::kBlockSize); }
 EMSCRIPTEN_KEEPALIVE double crm_absent_blocks() { return crm::page_file(crm::web::kDbFile).absent_blocks(); }
 // How many more blocks the background may bring (the memory limit).
 EMSCRIPTEN_KEEPALIVE double crm_prefetch_room() {
