@@ -57,28 +57,30 @@ static bool change_waiting() {
     return false;
 }
 
+// Runs a waiting or new change once: true when it is finished (applied, or
+// failed and told), false when it met a block still loading and must wait.
 // A miss after the change committed is in what it reads afterwards (a
-// title for the notice, the sync state): it is applied, and running it again
-// would apply it twice. The screens read again when the blocks come.
-static bool committed_since(uint64_t commits) { return g.file && g.file->commits() != commits; }
-
-bool perform(std::function<void()> action, std::function<void(const std::exception&)> on_error) {
-    if (change_waiting()) {
-        g.deferred.push_back({std::move(action), std::move(on_error)});
-        return false;
-    }
+// title for the notice, the sync state): it is applied, and running it
+// again would apply it twice. The screens read again when the blocks come.
+static bool attempt(const AppState::Deferred& d) {
     uint64_t commits = g.file ? g.file->commits() : 0;
     try {
-        action();
-        return true;
+        d.action();
     } catch (const PageMiss&) {
         g.waiting_for_data = true;
-        if (committed_since(commits)) return true;
+        if (g.file && g.file->commits() != commits) return true;
         g.waits_for_data++;
-        g.deferred.push_back({std::move(action), std::move(on_error)});
+        return false;
     } catch (const std::exception& e) {
-        on_error(e);
+        d.on_error(e);
     }
+    return true;
+}
+
+bool perform(std::function<void()> action, std::function<void(const std::exception&)> on_error) {
+    AppState::Deferred d{std::move(action), std::move(on_error)};
+    if (!change_waiting() && attempt(d)) return true;
+    g.deferred.push_back(std::move(d));
     return false;
 }
 
@@ -124,18 +126,7 @@ void run_deferred() {
             i++;
             continue;
         }
-        uint64_t commits = g.file ? g.file->commits() : 0;
-        try {
-            d.action();
-        } catch (const PageMiss&) {
-            g.waiting_for_data = true;
-            if (!committed_since(commits)) {
-                g.waits_for_data++;
-                return;
-            }
-        } catch (const std::exception& e) {
-            d.on_error(e);
-        }
+        if (!attempt(d)) return;
         g.deferred.erase(g.deferred.begin() + (std::ptrdiff_t)i);
     }
 }

@@ -167,7 +167,8 @@ bool waiting_for_data(const std::exception& e);
 // transaction rolled back): it runs again, whole, when the blocks come, and
 // so does every change asked after it, in order. `action` must not draw
 // (it may run at the start of a later frame): it sets state the screen
-// reads. on_error gets any other failure. True if it ran now.
+// reads. on_error gets any other failure. True if it ran now (applied,
+// or failed and told); false if it waits.
 bool perform(std::function<void()> action, std::function<void(const std::exception&)> on_error);
 // A change through perform(), then data_changed(), the notice `done` (if
 // any) and `then` (it must not draw either); an error goes to the status
