@@ -372,15 +372,16 @@ struct FactsLoader::Impl {
     bool step_lost(double deadline, const std::function<double()>& now) {
         Statement& s = store.db().cached("SELECT value FROM change_log WHERE record_id = ?1 AND field = 'stage'");
         while (lost_next < lost.size()) {
-            auto& [index, id] = lost[lost_next++];
+            auto& [index, id] = lost[lost_next];
             int32_t reached = 0;
             s.bind(1, id);
-            while (s.step()) {
+            while (s.step()) {   // a miss throws here: this one is read again, whole, next time
                 std::string_view v = s.column_view(0);
                 reached = std::max(reached, v == "develop" ? 1 : v == "propose" ? 2 : 0);
             }
             s.reset();
             f->opportunities[(size_t)index].reached = reached;
+            lost_next++;
             if (deadline > 0 && now() > deadline) return false;
         }
         return true;

@@ -146,10 +146,9 @@ void PageFile::set_memory_limit(uint64_t bytes) { limit_blocks_ = bytes / kBlock
 // Drops the least recently used clean blocks down to 90 % of the limit, in
 // one pass (a scan and a partial sort), so the cost is spread over the many
 // blocks that arrive before the next trim. A block that is written and not
-// yet stored, page 1 and interior pages are never dropped. Only called
-// between statements: a scan that misses again and again runs again from
-// its start, and must find there the blocks its earlier runs brought.
-void PageFile::trim() {
+// yet stored, page 1, interior pages and the blocks read since
+// `keep_used_since` are never dropped (see pagevfs.h).
+void PageFile::trim(uint32_t keep_used_since) {
     if (!limit_blocks_ || resident_ <= limit_blocks_) return;
     std::vector<uint32_t> in_flight = in_flight_blocks_;
     std::sort(in_flight.begin(), in_flight.end());
@@ -158,6 +157,7 @@ void PageFile::trim() {
         if (!blocks_[b] || is_pinned_page(b, blocks_[b].get())) continue;
         if (b < dirty_flag_.size() && dirty_flag_[b]) continue;
         if (pending_.count(b) || std::binary_search(in_flight.begin(), in_flight.end(), b)) continue;
+        if (last_use_[b] > keep_used_since) continue;
         candidates.push_back({last_use_[b], b});
     }
     // The limit counts the clean blocks that may go: a long transaction's

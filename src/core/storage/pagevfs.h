@@ -106,11 +106,15 @@ public:
     bool quiet() const { return dirty_.empty() && pending_.empty() && !in_flight_; }
     uint64_t misses() const { return misses_; }
     // Bytes of clean blocks kept in memory (0: no limit, the default), and
-    // dropping the least recently used beyond it: call trim() when no
-    // statement waits for a block (a scan's blocks must stay till it ends).
+    // dropping the least recently used beyond it. A statement that missed
+    // runs again from its start and must find there the blocks its earlier
+    // runs read: trim() between statements, or trim(t) after statements
+    // that resume where they stopped (a scan by rowid ranges) keeping every
+    // block read since use_tick() was t, whatever the limit.
     void set_memory_limit(uint64_t bytes);
     uint64_t memory_limit() const { return limit_blocks_ * kBlockSize; }
-    void trim();
+    void trim(uint32_t keep_used_since = ~0u);
+    uint32_t use_tick() const { return tick_; }
     uint64_t resident_bytes() const { return (uint64_t)resident_ * kBlockSize; }
     uint64_t evictions() const { return evictions_; }
     uint32_t pinned_blocks() const;   // page 1 and interior pages in memory (kept whatever the limit)

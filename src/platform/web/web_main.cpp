@@ -150,24 +150,28 @@ uint64_t draw_hash(const ImDrawData* dd) {
 }
 
 // After a frame: if its reads missed blocks (a lazily opened file), ask
-// shell.js for them (their arrival wakes the loop). If none missed and no
-// screen or change still waits for blocks (a read that runs again must find
-// the blocks its earlier runs brought), drop what the memory limit says.
-// `may_trim` false: not a frame (a test hook's read), ask only.
+// shell.js for them (their arrival wakes the loop). Then drop what the
+// memory limit says, keeping every block this frame read: a read that
+// resumes where it stopped (the analytics load, a slice of rows at a time)
+// finds its place again. Not while a screen or a change waits for blocks:
+// a statement that runs again from its start must find there the blocks
+// all its earlier runs brought. `may_trim` false: not a frame (a test
+// hook's read), ask only.
+uint32_t g_frame_tick = 0;   // the file's use tick when the frame began
 void request_missed_blocks(bool may_trim = true) {
     PageFile& f = page_file(web::kDbFile);
     static uint64_t seen = 0;
-    if (f.misses() == seen) {
-        if (may_trim && !app::holding_all_blocks() && !app::waiting_for_blocks()) f.trim();
-        return;
+    if (f.misses() != seen) {
+        seen = f.misses();
+        std::vector<uint32_t> wanted = f.take_wanted();
+        if (!wanted.empty()) {
+            std::vector<uint32_t> siblings = f.siblings(wanted, 32);
+            size_t n = wanted.size();
+            wanted.insert(wanted.end(), siblings.begin(), siblings.end());
+            js_fetch_blocks(wanted.data(), (int)n, (int)siblings.size());
+        }
     }
-    seen = f.misses();
-    std::vector<uint32_t> wanted = f.take_wanted();
-    if (wanted.empty()) return;
-    std::vector<uint32_t> siblings = f.siblings(wanted, 32);
-    size_t n = wanted.size();
-    wanted.insert(wanted.end(), siblings.begin(), siblings.end());
-    js_fetch_blocks(wanted.data(), (int)n, (int)siblings.size());
+    if (may_trim && !app::holding_all_blocks() && !app::waiting_for_blocks()) f.trim(g_frame_tick);
 }
 
 // Opens the database and sets the app up. A lazily opened file may miss a
@@ -259,6 +263,7 @@ void frame_body() {
     io.DisplaySize = ImVec2((float)fb_w, (float)fb_h);
     io.DisplayFramebufferScale = ImVec2(1, 1);
     ImGui::NewFrame();
+    g_frame_tick = page_file(web::kDbFile).use_tick();
     app::frame();
     ImGui::Render();
     app::after_render(ImGui::GetDrawData());
