@@ -11,6 +11,7 @@
 
 #include <cmath>
 #include <cstring>
+#include <optional>
 
 #include "app/app.h"
 #include "app/app_state.h"
@@ -41,6 +42,11 @@ struct SyncUi {
     SyncConfig offered;                 // from an invite link, until Join or Not now
     bool offer = false;
     std::string message;                // the last round's result in words
+    // An answer not taken yet, or a request not prepared yet: they read a
+    // block still loading (a lazily opened file), and go on at a frame after
+    // it came (sync_tick).
+    std::optional<HttpResponse> untaken;
+    bool untaken_snapshot = false, stalled = false;
 };
 SyncUi S;
 
@@ -104,12 +110,45 @@ void send_next() {
     platform::http_request(++S.id, *r);
 }
 
+// Takes the answer waiting, then sends the next request. A block still
+// loading stops the round here till a frame after it came; whatever the
+// answer wrote was rolled back, and it is taken again.
+void go_on() {
+    S.stalled = false;
+    try {
+        if (S.untaken) {
+            int64_t received = S.session->report().received;
+            S.session->take(*S.untaken);
+            S.untaken.reset();
+            if (S.untaken_snapshot && S.session->report().snapshot) refresh_after_sync(true);
+            else if (S.session->report().received > received) refresh_after_sync(false);
+        }
+        send_next();
+    } catch (const PageMiss& e) {
+        waiting_for_data(e);
+        S.stalled = true;
+        platform::wake_after_ms(16);   // the frame asks for the blocks (this may be a network callback)
+    }
+}
+
 void start_now() {
     if (S.session || !configured()) return;
+    S.session = std::make_unique<SyncSession>(*g.store, kScratch);   // a miss: S.next_at stays, sync_tick starts it again
     S.next_at = 0;
     S.got = S.total = 0;
-    S.session = std::make_unique<SyncSession>(*g.store, kScratch);
-    send_next();
+    go_on();
+}
+
+// Sets where to sync (a change: through change(), so it waits for blocks
+// still loading) and starts a round at once. `tx`: the caller's
+// transaction, committed with it. Nothing is read after the commit: the
+// round starts from sync_tick().
+void connect_to(const SyncConfig& c, Transaction* tx = nullptr) {
+    set_sync_config(*g.store, c);
+    if (tx) tx->commit();
+    S.backoff = kFirstBackoff;
+    S.next_at = platform::now_ms();
+    platform::wake_after_ms(16);
 }
 
 const char* state_word() {
@@ -138,6 +177,7 @@ void sync_request(double delay_ms) {
 }
 
 void sync_tick() {
+    if (S.session && S.stalled) return go_on();
     if (S.session || !S.next_at || platform::now_ms() < S.next_at) return;
     if (g.demo || data_import_running()) {   // a long write holds the database: after it
         S.next_at = platform::now_ms() + kAfterChange;
@@ -154,14 +194,11 @@ int sync_timer_ms() {
 void http_done(int id, const HttpResponse& response) {
     if (id != S.id || !S.session) return;
     S.in_flight = false;
-    bool snapshot = S.downloading;
+    S.untaken_snapshot = S.downloading;
     S.downloading = false;
-    if (snapshot) S.download_ms = platform::now_ms() - S.sent_at;
-    int64_t received = S.session->report().received;
-    S.session->take(response);
-    if (snapshot && S.session->report().snapshot) refresh_after_sync(true);
-    else if (S.session->report().received > received) refresh_after_sync(false);
-    send_next();
+    if (S.untaken_snapshot) S.download_ms = platform::now_ms() - S.sent_at;
+    S.untaken = response;
+    go_on();
 }
 
 void http_progress(int id, double received, double total) {
@@ -251,10 +288,8 @@ void draw_sync_settings() {
         if (parse_invite(S.invite, ic)) {
             snprintf(S.server, sizeof S.server, "%s", ic.server.c_str());
             snprintf(S.token, sizeof S.token, "%s", ic.token.c_str());
-            set_sync_config(*g.store, ic);
             S.invite[0] = 0;
-            S.backoff = kFirstBackoff;
-            sync_request(0);
+            change([ic] { connect_to(ic); });
         } else {
             g.last_error = "That is not an invite link: it ends in #join=…";
         }
@@ -270,26 +305,27 @@ void draw_sync_settings() {
         n.server = S.server;
         n.token = S.token;
         if (n.server != c.server) n.workspace.clear();
-        set_sync_config(*g.store, n);
-        S.backoff = kFirstBackoff;
-        sync_request(0);
+        change([n] { connect_to(n); });
     }
     ImGui::EndDisabled();
     ImGui::SameLine();
     ImGui::BeginDisabled(!configured() || S.session != nullptr);
-    if (ImGui::Button("Sync now")) {
+    if (ImGui::Button("Sync now")) {   // started by sync_tick, which tries again if a block is still loading
         S.backoff = kFirstBackoff;
-        start_now();
+        S.next_at = platform::now_ms();
+        platform::wake_after_ms(16);
     }
     ImGui::EndDisabled();
     ImGui::SameLine();
     ImGui::BeginDisabled(!configured() || S.session != nullptr);
     if (ImGui::Button("Stop syncing")) {
-        set_sync_config(*g.store, {"", "", c.workspace});
         S.server[0] = S.token[0] = 0;
-        S.next_at = 0;
-        S.ran = false;
-        S.message.clear();
+        change([workspace = c.workspace] {
+            set_sync_config(*g.store, {"", "", workspace});
+            S.next_at = 0;
+            S.ran = false;
+            S.message.clear();
+        });
     }
     ImGui::EndDisabled();
 
@@ -335,14 +371,15 @@ void draw_sync_dialogs() {
         bool has_data = g.store->count(kContacts) > 0 || g.store->count(kAccounts) > 0;
         if (has_data) ImGui::TextWrapped("The data already in this browser will be shared with the workspace too.");
         if (ImGui::Button("Join")) {
-            set_sync_config(*g.store, S.offered);
             snprintf(S.server, sizeof S.server, "%s", S.offered.server.c_str());
             snprintf(S.token, sizeof S.token, "%s", S.offered.token.c_str());
-            g.store->set_setting("ui.started", "joined");
             g.first_run = false;
             S.offer = false;
-            S.backoff = kFirstBackoff;
-            sync_request(0);
+            change([offered = S.offered] {
+                Transaction tx(g.store->db());
+                g.store->set_setting("ui.started", "joined");
+                connect_to(offered, &tx);
+            });
             ImGui::CloseCurrentPopup();
         }
         ImGui::SameLine();

@@ -177,6 +177,8 @@ SyncSession::SyncSession(Store& store, std::string scratch) : store_(store), scr
     }
     try {
         report_.pending = apply_pending(store_).applied;
+    } catch (const PageMiss&) {
+        throw;   // a block still loading: the round starts again once it came
     } catch (const std::exception& e) {
         end(SyncState::Failed, std::string("Changes kept for a newer version could not be applied: ") + e.what(), false);
         return;
@@ -242,12 +244,14 @@ void SyncSession::prepare() {
         if (batch_.messages.empty()) {
             if (batch_.last_seq > setting_int(store_, "sync.pushed")) store_.set_setting("sync.pushed", std::to_string(batch_.last_seq));
             if (all) store_.set_setting("sync.push_all", "");
-            step_ = Step::Numbers;
+            std::vector<const EntitySpec*> low;   // read whole before the step moves on (a read may miss)
             for (const EntitySpec* e : {&kCases, &kOrders}) {
                 int64_t left = 0;
                 for (auto& [a, b] : store_.number_leases(*e)) left += b - a + 1;
-                if (left < kLeaseLow) lease_queue_.push_back(e);
+                if (left < kLeaseLow) low.push_back(e);
             }
+            lease_queue_ = low;
+            step_ = Step::Numbers;
             return prepare();
         }
         std::string body = "{\"messages\":[";
@@ -281,7 +285,14 @@ void SyncSession::prepare() {
 
 const HttpRequest* SyncSession::next() {
     if (state_ != SyncState::Running) return nullptr;
-    if (!have_request_) prepare();
+    if (!have_request_) {
+        try {
+            prepare();
+        } catch (const PageMiss&) {
+            have_request_ = false;   // prepared again, whole, once the blocks came
+            throw;
+        }
+    }
     return have_request_ ? &current_ : nullptr;
 }
 
@@ -387,8 +398,8 @@ void SyncSession::take(const HttpResponse& r) {
         }
         case Step::Numbers: {
             const EntitySpec* e = lease_queue_.back();
-            lease_queue_.pop_back();
             store_.add_number_lease(*e, j.value("first", int64_t(0)), j.value("last", int64_t(-1)));
+            lease_queue_.pop_back();
             return;
         }
         case Step::Pull: {
@@ -412,6 +423,12 @@ void SyncSession::take(const HttpResponse& r) {
         case Step::End:
             return;
         }
+    } catch (const PageMiss&) {
+        // A block still loading (a lazily opened file): what this answer
+        // wrote was one transaction, rolled back, or idempotent settings. The
+        // caller gives the same answer again once the blocks came.
+        have_request_ = true;
+        throw;
     } catch (const std::exception& e) {
         end(SyncState::Failed, std::string("Sync stopped: ") + e.what(), true);
     }

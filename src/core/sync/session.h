@@ -76,8 +76,11 @@ public:
     SyncSession(Store& store, std::string scratch);
     // The next request to send, or nullptr once the round has ended.
     const HttpRequest* next();
-    // The answer to the request next() gave. Never throws: a problem ends the
-    // round (state() Offline or Failed, error() in words).
+    // The answer to the request next() gave. A problem ends the round
+    // (state() Offline or Failed, error() in words). Only PageMiss is thrown
+    // (by these two and the constructor: a lazily opened file's block still
+    // loading): nothing is half done, and the same call is made again once
+    // the blocks came.
     void take(const HttpResponse& response);
 
     SyncState state() const { return state_; }
