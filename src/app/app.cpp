@@ -49,11 +49,11 @@ void blocks_arrived() {
 }
 
 // A change waits behind the changes still waiting (the user's order is
-// kept), but not behind a job that waits for the whole file: that may take
-// a minute on a large database, and an edit should not.
+// kept), but not behind a job that only reads the whole file (an export
+// may wait a minute on a large database, and an edit should not).
 static bool change_waiting() {
     for (const AppState::Deferred& d : g.deferred)
-        if (!d.whole_file) return true;
+        if (!d.whole_file || d.writes) return true;
     return false;
 }
 
@@ -98,9 +98,9 @@ bool change(std::function<void()> f, const std::string& done, std::function<void
     return g.last_error.empty();
 }
 
-bool perform_on_all_data(std::function<void()> action, std::function<void(const std::exception&)> on_error) {
+bool perform_on_all_data(std::function<void()> action, std::function<void(const std::exception&)> on_error, bool writes) {
     if (!change_waiting() && !pages_may_miss()) return perform(std::move(action), std::move(on_error));
-    g.deferred.push_back({std::move(action), std::move(on_error), true});
+    g.deferred.push_back({std::move(action), std::move(on_error), true, writes});
     platform::load_all_blocks();
     return false;
 }
@@ -116,13 +116,14 @@ bool holding_all_blocks() {
 }
 
 // At the start of a frame after blocks came: the waiting changes, oldest
-// first, until one misses again; a job waiting for the whole file stays
-// while the rest go on.
+// first, until one misses again; a job reading the whole file stays while
+// the rest go on, one writing it holds the rest behind it.
 void run_deferred() {
     for (size_t i = 0; i < g.deferred.size() && !g.waiting_for_data;) {
         AppState::Deferred& d = g.deferred[i];
         if (d.whole_file && pages_may_miss()) {
             platform::load_all_blocks();
+            if (d.writes) return;
             i++;
             continue;
         }
@@ -296,7 +297,8 @@ void after_render(const ImDrawData* dd) {
                 if (v.uv.x == corners[i].x && v.uv.y == corners[i].y) {
                     g.cjk_glyphs = true;
                     g.fonts_stale = true;
-                    if (g.store) g.store->set_setting("ui.cjk_glyphs", "1");
+                    // Remembered as a change (it may wait for blocks); failing to remember costs a box next start.
+                    if (g.store) perform([] { g.store->set_setting("ui.cjk_glyphs", "1"); }, [](const std::exception&) {});
                     return;
                 }
 }
@@ -396,9 +398,8 @@ static void draw_first_run() {
                 if (g.demo->step(12.0)) {
                     DemoSummary s = g.demo->summary();
                     g.demo.reset();
-                    g.store->set_setting("ui.started", "demo");
                     g.first_run = false;
-                    data_changed();
+                    change([] { g.store->set_setting("ui.started", "demo"); });
                     notify("Loaded " + std::to_string(s.total()) + " demo records");
                     ImGui::CloseCurrentPopup();
                 }
@@ -409,9 +410,8 @@ static void draw_first_run() {
         }
     } else {
         if (ImGui::Button("Start empty", ImVec2(220 * g.scale, 0))) {
-            g.store->set_setting("ui.started", "empty");
             g.first_run = false;
-            data_changed();
+            change([] { g.store->set_setting("ui.started", "empty"); });
             ImGui::CloseCurrentPopup();
         }
         ImGui::SameLine();

@@ -79,6 +79,7 @@ struct WorkflowDialog {
     std::string account_id, account_filter, article_id;
     char amount[32] = "";
     bool create_opportunity = true;
+    bool waiting = false;                        // a send or preview waits for data still loading: asked once
     std::string error, result;
 };
 
@@ -141,6 +142,7 @@ struct AppState {
         std::function<void()> action;
         std::function<void(const std::exception&)> on_error;
         bool whole_file = false;   // runs once every block is here (perform_on_all_data)
+        bool writes = false;       // a whole-file job that writes: changes asked after it wait behind it
     };
     std::deque<Deferred> deferred;
     int64_t waits_for_data = 0;                  // changes and import steps that waited so far (tests print it)
@@ -179,7 +181,10 @@ bool change(std::function<void()> f, const std::string& done = "", std::function
 // lazily opened file not here yet it waits for all of it (read beyond the
 // memory limit, kept until the job ran) instead of running again at every
 // arrival, which would read the file over and over.
-bool perform_on_all_data(std::function<void()> action, std::function<void(const std::exception&)> on_error);
+// `writes`: it changes the data (an import, opening a file): changes asked
+// after it wait behind it, so it cannot undo them; an export or a check
+// does not hold them up.
+bool perform_on_all_data(std::function<void()> action, std::function<void(const std::exception&)> on_error, bool writes = false);
 // The text for an error; a write that met a block still loading says so
 // (nothing of it was applied: its transaction rolled back).
 std::string error_text(const std::exception& e);

@@ -283,7 +283,8 @@ void draw_incoming() {
                 [](const std::exception& e) {
                     g_in.result.clear();
                     g_in.error = error_text(e) + " - nothing was changed";
-                });
+                },
+                true);
         };
         if (ImGui::Button("Merge")) run(ImportMode::Merge);
         ImGui::SameLine();
@@ -308,7 +309,8 @@ void draw_incoming() {
                 [](const std::exception& e) {
                     g_in.result.clear();
                     g_in.error = error_text(e) + " - nothing was changed";
-                });
+                },
+                true);
         }
         ImGui::EndDisabled();
     } else if (g_in.kind == "csv") {
@@ -366,6 +368,8 @@ void draw_data_screen() {
                        "Take it out any time, in formats other tools read.");
     ImGui::Spacing();
     bold_text("Export");
+    // While a job waits for the whole file, asking again would queue it twice.
+    ImGui::BeginDisabled(holding_all_blocks());
     if (ImGui::Button("Everything (JSON)")) export_file("json");
     same_line_if_fits(button_width("Database file (.sqlite)"));
     if (ImGui::Button("Database file (.sqlite)")) export_file("sqlite");
@@ -374,6 +378,7 @@ void draw_data_screen() {
         same_line_if_fits(button_width(label.c_str()));
         if (ImGui::Button(label.c_str())) export_file(e);
     }
+    ImGui::EndDisabled();
     if (!g_transfer_result.empty()) ImGui::TextDisabled("%s", g_transfer_result.c_str());
     if (!g_transfer_error.empty()) ImGui::TextColored(kErrorColor, "%s", g_transfer_error.c_str());
     ImGui::Spacing();
@@ -404,7 +409,10 @@ void draw_data_screen() {
         ImGui::Text("Saves: %llu, last one %s in %.1f ms", (unsigned long long)g.file->batches_written(), bytes_text(t.bytes).c_str(), t.ms);
         if (g.file->state() == SaveState::Failed) ImGui::TextColored(kErrorColor, "Last save failed: %s", g.file->error().c_str());
     }
-    if (ImGui::Button("Check database")) {
+    ImGui::BeginDisabled(holding_all_blocks());
+    bool check = ImGui::Button("Check database");
+    ImGui::EndDisabled();
+    if (check) {
         g_check_result = "Checking once all your data is loaded...";
         perform_on_all_data(
             [] {

@@ -8,6 +8,7 @@
 #include <cstring>
 #include <fstream>
 
+#include "app/app.h"
 #include "app/app_state.h"
 #include "app/platform.h"
 #include "app/test_hooks.h"
@@ -222,7 +223,10 @@ void draw_list_screen(ListView& lv, const EntitySpec& e) {
     same_line_if_fits(button_width(new_label.c_str()), 16 * s);
     if (ImGui::Button(new_label.c_str())) open_create_dialog(e);
     same_line_if_fits(button_width("Export CSV"));
-    if (ImGui::Button("Export CSV")) {   // this list, as filtered and sorted now
+    ImGui::BeginDisabled(holding_all_blocks());   // one waits for the whole file already
+    bool export_csv_now = ImGui::Button("Export CSV");
+    ImGui::EndDisabled();
+    if (export_csv_now) {   // this list, as filtered and sorted now
         perform_on_all_data(
             [q = lv.query, table = std::string(e.table)] {
                 std::string path = "/tmp/list-export.csv";

@@ -211,8 +211,9 @@ void draw_simple_table(const char* id, const std::vector<Record>& rows, const st
 
 void draw_record_view() {
     RecordView& rv = g.record;
-    if (rv.version != g.data_version) load(rv);
     float s = g.scale;
+    // Back before the record is read: a read that waits for blocks still
+    // loading ends the frame, and a click in that frame must not be lost.
     if (ImGui::Button("< Back")) {
         if (!g.back.empty()) {   // to the record before
             auto [e, id] = g.back.back();
@@ -225,6 +226,7 @@ void draw_record_view() {
         }
         return;
     }
+    if (rv.version != g.data_version) load(rv);
     if (rv.missing) {
         ImGui::TextUnformatted("This record was deleted.");
         return;

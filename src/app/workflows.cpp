@@ -295,8 +295,9 @@ void draw_workflow_dialog() {
         // Both may wait for data still loading: the answer goes to this
         // dialog if it is still open on the same campaign.
         auto report = [id = w.id, category = w.text2](bool send) {
-            perform(
+            bool ran = perform(
                 [=] {
+                    if (g.workflow.id == id) g.workflow.waiting = false;
                     SendReport r = send ? send_campaign(*g.store, id, category) : preview_send(*g.store, id, category);
                     std::string text = send ? "Sent " + std::to_string(r.sent) + " (logged on each contact's timeline), skipped "
                                             : "Would send " + std::to_string(r.sent) + ", skip ";
@@ -311,14 +312,21 @@ void draw_workflow_dialog() {
                     if (send) data_changed();
                 },
                 [id](const std::exception& e) {
+                    if (g.workflow.id == id) g.workflow.waiting = false;
                     if (g.workflow.kind == "send" && g.workflow.id == id) g.workflow.error = error_text(e);
                     else g.last_error = error_text(e);
                 });
+            if (!ran) {   // asked once: the buttons wait with it
+                g.workflow.waiting = true;
+                g.workflow.result = "Waiting for part of your data to load...";
+            }
         };
+        ImGui::BeginDisabled(w.waiting);
         if (ImGui::Button("Preview")) report(false);
         ImGui::SameLine();
         ok = ImGui::Button("Send now", ImVec2(140 * s, 0));
         if (ok) report(true);
+        ImGui::EndDisabled();
         if (!w.result.empty()) ImGui::TextUnformatted(w.result.c_str());
     }
     if (!w.error.empty()) ImGui::TextColored(kErrorColor, "%s", w.error.c_str());
