@@ -176,7 +176,7 @@ void Database::open(const std::string& path, const OpenOptions& opt) {
     sqlite3_create_function_v2(db_, "in_rowid_set", 1, SQLITE_UTF8 | SQLITE_DIRECTONLY, rowid_set_.get(), in_rowid_set, nullptr, nullptr, nullptr);
     try {
         // Reading the schema here turns "file is not a database" into an open error.
-        exec("PRAGMA foreign_keys = ON; PRAGMA temp_store = MEMORY; PRAGMA cache_size = -32000;");
+        exec("PRAGMA foreign_keys = ON; PRAGMA temp_store = MEMORY; PRAGMA cache_size = -" + std::to_string(opt.cache_kib) + ";");
         query_int("SELECT count(*) FROM sqlite_schema");
         if (!opt.read_only) {
             exec(std::string("PRAGMA journal_mode = ") + opt.journal_mode);

@@ -92,6 +92,10 @@ struct OpenOptions {
     // so both builds use a rollback journal: DELETE on a real file system,
     // MEMORY under the browser page-store VFS, whose commit is atomic by itself.
     const char* journal_mode = "DELETE";
+    // SQLite's page cache. Over the page VFS the blocks are in memory already
+    // and a read is a 4 KiB copy: the browser keeps it small (its heap never
+    // shrinks, and this cache would hold a second copy of the hottest pages).
+    int cache_kib = 32000;
 };
 
 class Database {

@@ -184,6 +184,7 @@ bool try_open() {
     OpenOptions oo;
     oo.vfs = kPageVfsName;
     oo.journal_mode = "MEMORY";
+    oo.cache_kib = 8000;
     auto db = std::make_unique<Database>();
     std::unique_ptr<Store> store;
     try {
