@@ -154,6 +154,57 @@ static std::map<std::string, double> parse_rates(const std::string& text) {
 // The loader: one phase per table, each read in rowid order a chunk at a time.
 //-----------------------------------------------------------------------------
 
+// Record id -> index while the facts load. Ids are nearly always UUIDs in
+// lowercase text: those are packed into 16 bytes, a third of the memory of
+// a text key (at the benchmark size these maps hold ~165k ids, and a wasm
+// heap keeps its peak); any other id is kept as text.
+struct IdMap {
+    struct Key {
+        uint64_t hi = 0, lo = 0;
+        bool operator==(const Key&) const = default;
+    };
+    struct KeyHash {
+        size_t operator()(const Key& k) const { return (size_t)((k.hi ^ (k.lo * 0x9E3779B97F4A7C15ull)) * 0xBF58476D1CE4E5B9ull >> 7); }
+    };
+    std::unordered_map<Key, int32_t, KeyHash> packed;
+    Facts::TextMap other;
+
+    static bool pack(std::string_view s, Key& k) {
+        if (s.size() != 36) return false;
+        uint64_t v[2] = {0, 0};
+        int n = 0;
+        for (size_t i = 0; i < 36; i++) {
+            char c = s[i];
+            if (i == 8 || i == 13 || i == 18 || i == 23) {
+                if (c != '-') return false;
+                continue;
+            }
+            int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;   // "A" is another id than "a"
+            if (d < 0) return false;
+            v[n / 16] = v[n / 16] << 4 | (uint64_t)d;
+            n++;
+        }
+        k = {v[0], v[1]};
+        return true;
+    }
+    void set(std::string_view id, int32_t index) {
+        Key k;
+        if (pack(id, k)) packed[k] = index;
+        else other[std::string(id)] = index;
+    }
+    // -1 when unknown.
+    int32_t find(std::string_view id) const {
+        Key k;
+        if (pack(id, k)) {
+            auto it = packed.find(k);
+            return it == packed.end() ? -1 : it->second;
+        }
+        auto it = other.find(id);
+        return it == other.end() ? -1 : it->second;
+    }
+    void reserve(size_t n) { packed.reserve(n); }
+};
+
 struct FactsLoader::Impl {
     Store& store;
     std::shared_ptr<Facts> f = std::make_shared<Facts>();
@@ -161,7 +212,7 @@ struct FactsLoader::Impl {
     size_t phase = 0;
     int64_t after = 0;                 // last rowid read in the phase
     int64_t rows_read = 0, rows_total = 1;
-    Facts::TextMap user, account, product, category, queue, campaign, order, opp, kase;
+    IdMap user, account, product, category, queue, campaign, order, opp, kase;
     std::vector<std::pair<int32_t, std::string>> lost;   // lost opportunities, for their furthest stage
     size_t lost_next = 0;
     std::vector<std::pair<int32_t, int32_t>> line_order; // (order, index in lines) to group lines
@@ -214,10 +265,9 @@ struct FactsLoader::Impl {
         opp.reserve((size_t)rows["opportunities"]);
         kase.reserve((size_t)rows["cases"]);
 
-        auto ref = [](Facts::TextMap& m, Statement& s, int col) -> int32_t {
+        auto ref = [](const IdMap& m, Statement& s, int col) -> int32_t {
             if (s.column_is_null(col)) return 0;
-            auto it = m.find(s.column_view(col));
-            return it == m.end() ? 0 : it->second;
+            return std::max(0, m.find(s.column_view(col)));
         };
         auto ms = [](Statement& s, int col) -> int64_t {
             auto v = parse_datetime(s.column_view(col));
@@ -227,28 +277,28 @@ struct FactsLoader::Impl {
             {"users", "id, name, team, territory, role", [](Impl& I, Statement& s) {
                  Facts& F = *I.f;
                  Facts::User u{s.column_int(0), s.column_text(1), s.column_text(2), F.code(s.column_view(3)), F.code(s.column_view(4)), F.code(s.column_view(5))};
-                 I.user[u.id] = (int32_t)F.users.size();
+                 I.user.set(u.id, (int32_t)F.users.size());
                  F.users.push_back(std::move(u));
              }},
             {"product_categories", "id, name", [](Impl& I, Statement& s) {
-                 I.category[s.column_text(1)] = I.f->code(s.column_view(2));
+                 I.category.set(s.column_text(1), I.f->code(s.column_view(2)));
              }},
             {"products", "id, name, category_id, cost, currency", [ref](Impl& I, Statement& s) {
                  Facts& F = *I.f;
                  Facts::Product p{s.column_int(0), s.column_text(2), ref(I.category, s, 3), s.column_int(4)};
                  if (!F.convert(s.column_text(5), p.cost)) p.cost = 0;
-                 I.product[s.column_text(1)] = (int32_t)F.products.size();
+                 I.product.set(s.column_text(1), (int32_t)F.products.size());
                  F.products.push_back(std::move(p));
              }},
             {"queues", "id, name", [](Impl& I, Statement& s) {
-                 I.queue[s.column_text(1)] = (int32_t)I.f->queues.size();
+                 I.queue.set(s.column_text(1), (int32_t)I.f->queues.size());
                  I.f->queues.push_back({s.column_text(2)});
              }},
             {"accounts", "id, name, tier, industry, country, owner_id, created_at", [ref](Impl& I, Statement& s) {
                  Facts& F = *I.f;
                  Facts::Account a{s.column_int(0), s.column_text(1), s.column_text(2), F.code(s.column_view(3)), F.code(s.column_view(4)),
                                   F.code(s.column_view(5)), ref(I.user, s, 6), day_of(s.column_view(7))};
-                 I.account[a.id] = (int32_t)F.accounts.size();
+                 I.account.set(a.id, (int32_t)F.accounts.size());
                  F.accounts.push_back(std::move(a));
              }},
             {"campaigns", "id, name, type, start_date, budget, actual_cost, currency, sent_count, suppressed_count", [](Impl& I, Statement& s) {
@@ -263,7 +313,7 @@ struct FactsLoader::Impl {
                      c.convertible = false;
                      c.cost = 0;
                  }
-                 I.campaign[c.id] = (int32_t)F.campaigns.size();
+                 I.campaign.set(c.id, (int32_t)F.campaigns.size());
                  F.campaigns.push_back(std::move(c));
              }},
             {"orders", "id, account_id, owner_id, ordered_at, total, currency, status", [ref](Impl& I, Statement& s) {
@@ -278,16 +328,13 @@ struct FactsLoader::Impl {
                      F.unconverted_by_currency[s.column_text(6)]++;
                      o.convertible = false;
                  }
-                 I.order[s.column_text(1)] = (int32_t)F.orders.size();
+                 I.order.set(s.column_text(1), (int32_t)F.orders.size());
                  F.orders.push_back(o);
              }},
             {"order_lines", "order_id, product_id, quantity, line_total", [ref](Impl& I, Statement& s) {
                  Facts& F = *I.f;
                  int32_t o = -1;
-                 if (!s.column_is_null(1)) {
-                     auto it = I.order.find(s.column_view(1));
-                     if (it != I.order.end()) o = it->second;
-                 }
+                 if (!s.column_is_null(1)) o = I.order.find(s.column_view(1));
                  if (o < 0) return;
                  // A line is in its order's currency: converted at the order's rate.
                  Facts::Line l{o, ref(I.product, s, 2), s.column_int(3), (int64_t)std::llround((double)s.column_int(4) * F.orders[(size_t)o].rate)};
@@ -319,7 +366,7 @@ struct FactsLoader::Impl {
                  int32_t index = (int32_t)F.opportunities.size();
                  std::string id = s.column_text(1);
                  if (stage == "lost") I.lost.push_back({index, id});
-                 I.opp[std::move(id)] = index;
+                 I.opp.set(id, index);
                  F.opportunities.push_back(o);
              }},
             {"leads", "owner_id, source, campaign_id, status, country, created_at, converted_at, converted_opportunity_id", [ref](Impl& I, Statement& s) {
@@ -349,19 +396,17 @@ struct FactsLoader::Impl {
                  c.first_response_ms = ms(s, 13);
                  c.resolved_ms = ms(s, 14);
                  c.satisfaction = (int32_t)s.column_int(15);
-                 I.kase[s.column_text(1)] = (int32_t)F.cases.size();
+                 I.kase.set(s.column_text(1), (int32_t)F.cases.size());
                  F.cases.push_back(c);
              }},
             {"activities", "owner_id, type, channel, account_id, occurred_at, campaign_id, duration_s, case_id", [ref](Impl& I, Statement& s) {
                  Facts& F = *I.f;
                  Facts::Activity a{s.column_int(0), ref(I.user, s, 1), F.code(s.column_view(2)), F.code(s.column_view(3)), ref(I.account, s, 4),
                                    day_of(s.column_view(5)), ref(I.campaign, s, 6), s.column_int(7)};
-                 if (!s.column_is_null(8)) {
-                     auto it = I.kase.find(s.column_view(8));
-                     if (it != I.kase.end()) {
-                         if (s.column_view(2) != "note") F.cases[(size_t)it->second].activities++;   // interactions, not internal notes
-                         F.cases[(size_t)it->second].handling_s += a.duration_s;
-                     }
+                 int32_t k = s.column_is_null(8) ? -1 : I.kase.find(s.column_view(8));
+                 if (k >= 0) {
+                     if (s.column_view(2) != "note") F.cases[(size_t)k].activities++;   // interactions, not internal notes
+                     F.cases[(size_t)k].handling_s += a.duration_s;
                  }
                  F.activities.push_back(a);
              }},
