@@ -171,11 +171,12 @@
   // demand (?lazy=1 or ?lazy=0 force either, for tests and benchmarks).
   const LAZY_FROM = 48 << 20;
   const lazyParam = new URLSearchParams(location.search).get('lazy');
-  // Blocks kept in memory beyond those a statement or a save needs: about
-  // 128 MiB, so the page stays near 200 MiB at any database size (a laptop
-  // or a phone); ?memlimit=MiB sets it (0: none), for tests and benchmarks.
+  // Blocks kept in memory beyond those a statement or a save needs: 96 MiB,
+  // so the page stays under 256 MiB at any database size with the analytics
+  // working set of 100k contacts on top (a laptop or a phone); ?memlimit=MiB
+  // sets it (0: none), for tests and benchmarks.
   const memParam = new URLSearchParams(location.search).get('memlimit');
-  const MEMORY_LIMIT = (memParam === null ? 128 : Number(memParam)) * 1048576;
+  const MEMORY_LIMIT = (memParam === null ? 96 : Number(memParam)) * 1048576;
   Module.crmHot = {gen: 0, stale: new Set()};
   let fileBlocks = 0;
   async function loadBlocks(db, early) {
