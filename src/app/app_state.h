@@ -79,7 +79,6 @@ struct WorkflowDialog {
     std::string account_id, account_filter, article_id;
     char amount[32] = "";
     bool create_opportunity = true;
-    bool waiting = false;                        // a send or preview waits for data still loading: asked once
     std::string error, result;
 };
 

@@ -8,6 +8,7 @@
 #include <fstream>
 #include <functional>
 #include <memory>
+#include <set>
 
 #include "app/app_state.h"
 #include "app/platform.h"
@@ -19,6 +20,9 @@
 #include "records/views.h"
 
 namespace crm::app {
+
+// Campaigns whose send or preview waits for blocks still loading (until it ran or failed).
+static std::set<std::string> g_send_waiting;
 
 namespace {
 
@@ -297,8 +301,8 @@ void draw_workflow_dialog() {
         auto report = [id = w.id, category = w.text2](bool send) {
             bool ran = perform(
                 [=] {
-                    if (g.workflow.id == id) g.workflow.waiting = false;
                     SendReport r = send ? send_campaign(*g.store, id, category) : preview_send(*g.store, id, category);
+                    g_send_waiting.erase(id);
                     std::string text = send ? "Sent " + std::to_string(r.sent) + " (logged on each contact's timeline), skipped "
                                             : "Would send " + std::to_string(r.sent) + ", skip ";
                     text += std::to_string(r.skipped_total());
@@ -312,16 +316,16 @@ void draw_workflow_dialog() {
                     if (send) data_changed();
                 },
                 [id](const std::exception& e) {
-                    if (g.workflow.id == id) g.workflow.waiting = false;
+                    g_send_waiting.erase(id);
                     if (g.workflow.kind == "send" && g.workflow.id == id) g.workflow.error = error_text(e);
                     else g.last_error = error_text(e);
                 });
-            if (!ran) {   // asked once: the buttons wait with it
-                g.workflow.waiting = true;
+            if (!ran) {   // asked once: the buttons wait with it, also in a dialog opened again
+                g_send_waiting.insert(id);
                 g.workflow.result = "Waiting for part of your data to load...";
             }
         };
-        ImGui::BeginDisabled(w.waiting);
+        ImGui::BeginDisabled(g_send_waiting.count(w.id) > 0);
         if (ImGui::Button("Preview")) report(false);
         ImGui::SameLine();
         ok = ImGui::Button("Send now", ImVec2(140 * s, 0));
