@@ -23,35 +23,44 @@ std::vector<Record> related(const EntitySpec& e, const char* field, const std::s
     return list_page(*g.db, q, std::nullopt, limit).rows;
 }
 
+// Reads the record and its related lists into locals first: a read that
+// meets a block still loading throws, and what the view shows stays whole
+// (its version unchanged, so it is read again).
 void load(RecordView& rv) {
-    rv.version = g.data_version;
-    std::optional<Record> before = std::move(rv.rec);
-    rv.rec = g.store->get(*rv.entity, rv.id);
-    rv.missing = !rv.rec;
-    if (!rv.rec) return;
+    std::optional<Record> rec = g.store->get(*rv.entity, rv.id);
+    const EntitySpec* e = rv.entity;
+    const char* key = e == &kContacts ? "contact_id" : e == &kAccounts ? "account_id" : e == &kLeads ? "lead_id"
+                    : e == &kCases ? "case_id" : e == &kOpportunities ? "opportunity_id" : e == &kCampaigns ? "campaign_id" : "";
+    std::vector<Record> timeline, tasks, opportunities, orders, cases, people;
+    if (rec) {
+        if (*key) {
+            timeline = related(kActivities, key, rv.id, "occurred_at", true, rv.timeline_limit);
+            if (e != &kCampaigns) tasks = related(kTasks, key, rv.id, "due_at", false, 100, {{"done", int64_t(0)}});
+        }
+        bool customer = e == &kContacts || e == &kAccounts;
+        if (customer || e == &kCampaigns) opportunities = related(kOpportunities, key, rv.id, "expected_close", true, 100);
+        if (customer) orders = related(kOrders, key, rv.id, "ordered_at", true, 100);
+        if (customer) cases = related(kCases, key, rv.id, "number", true, 100);
+        std::string account = e == &kAccounts ? rv.id : e == &kContacts ? rec->text("account_id") : "";
+        if (!account.empty()) people = related(kContacts, "account_id", account, "last_name", false, 200);
+    }
     // Changes may arrive from another device while the user types in a field:
     // a buffer that differs from the value it started from is theirs, and stays.
     for (auto it = rv.edit.begin(); it != rv.edit.end();) {
         const FieldSpec* f = rv.entity->field(it->first);
-        bool typed = f && before && before->id == rv.id && it->second != field_text(*f, before->get(it->first));
+        bool typed = f && rec && rv.rec && rv.rec->id == rv.id && it->second != field_text(*f, rv.rec->get(it->first));
         it = typed ? std::next(it) : rv.edit.erase(it);
     }
-    const EntitySpec* e = rv.entity;
-    const char* key = e == &kContacts ? "contact_id" : e == &kAccounts ? "account_id" : e == &kLeads ? "lead_id"
-                    : e == &kCases ? "case_id" : e == &kOpportunities ? "opportunity_id" : e == &kCampaigns ? "campaign_id" : "";
-    rv.timeline.clear(); rv.tasks.clear(); rv.opportunities.clear(); rv.orders.clear(); rv.cases.clear();
-    if (*key) {
-        rv.timeline = related(kActivities, key, rv.id, "occurred_at", true, rv.timeline_limit);
-        rv.tasks = e == &kCampaigns ? std::vector<Record>{} : related(kTasks, key, rv.id, "due_at", false, 100, {{"done", int64_t(0)}});
-    }
-    bool customer = e == &kContacts || e == &kAccounts;
-    if (customer || e == &kCampaigns) rv.opportunities = related(kOpportunities, key, rv.id, "expected_close", true, 100);
-    if (customer) rv.orders = related(kOrders, key, rv.id, "ordered_at", true, 100);
-    if (customer) rv.cases = related(kCases, key, rv.id, "number", true, 100);
-    rv.people.clear();
+    rv.version = g.data_version;
+    rv.rec = std::move(rec);
+    rv.missing = !rv.rec;
+    rv.timeline = std::move(timeline);
+    rv.tasks = std::move(tasks);
+    rv.opportunities = std::move(opportunities);
+    rv.orders = std::move(orders);
+    rv.cases = std::move(cases);
+    rv.people = std::move(people);
     rv.history.reset();
-    std::string account = rv.entity == &kAccounts ? rv.id : rv.entity == &kContacts ? rv.rec->text("account_id") : "";
-    if (!account.empty()) rv.people = related(kContacts, "account_id", account, "last_name", false, 200);
 }
 
 // Saves one field edited inline; a validation error stays at the field. The
@@ -231,6 +240,7 @@ void draw_record_view() {
         ImGui::TextUnformatted("This record was deleted.");
         return;
     }
+    if (!rv.rec) return;   // not read yet (a block still loading)
     const Record& r = *rv.rec;
     ImGui::SameLine();
     ImGui::PushFont(g.font_big);
