@@ -133,7 +133,12 @@ void go_on() {
 
 void start_now() {
     if (S.session || !configured()) return;
-    S.session = std::make_unique<SyncSession>(*g.store, kScratch);   // a miss: S.next_at stays, sync_tick starts it again
+    try {
+        S.session = std::make_unique<SyncSession>(*g.store, kScratch);
+    } catch (const PageMiss& e) {
+        waiting_for_data(e);   // S.next_at stays: sync_tick starts it once the blocks came
+        return;
+    }
     S.next_at = 0;
     S.got = S.total = 0;
     go_on();
@@ -177,7 +182,10 @@ void sync_request(double delay_ms) {
 }
 
 void sync_tick() {
-    if (S.session && S.stalled) return go_on();
+    if (S.session && S.stalled) {   // once the blocks it met came (their arrival clears the wait)
+        if (!g.waiting_for_data) go_on();
+        return;
+    }
     if (S.session || !S.next_at || platform::now_ms() < S.next_at) return;
     if (g.demo || data_import_running()) {   // a long write holds the database: after it
         S.next_at = platform::now_ms() + kAfterChange;
