@@ -23,7 +23,7 @@ fs.mkdirSync(dir, { recursive: true });
 const srv = await serve(undefined, Number(process.env.CRM_BIG_PORT || 39641));
 const MiB = (b) => (b / 1048576).toFixed(0) + ' MiB';
 let ctx, page, app;
-const stamp = `Bigtest${Date.now() % 100000}`;
+const stamp = `Bigtest${Date.now()}`;   // no earlier run's stamp is a prefix of it (the profile is kept)
 
 async function reload(query = '') {
   await page.goto(srv.url + query);
