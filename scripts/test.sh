@@ -8,12 +8,13 @@
 # Chromium. Ends with one line "total: N passed, M failed" and a non-zero
 # status if anything failed.
 #
-# The default is what CI runs (about 25 minutes here). FULL=1 runs the long
-# versions before an issue is called done: the sync convergence property
+# The default is what CI runs (about 30 minutes here from a fresh clone). FULL=1 runs the long
+# versions before an issue is called done: the convergence property natively
+# with 100 seeds (instead of 50), the sync convergence property
 # through the server with 20 seeds x 1,000 operations per device on SQLite
 # and PostgreSQL (instead of 3 x 150), the browser CSV import with 1,000,000
 # rows (instead of 200,000), the crash-safety property with 1,000 workloads
-# (instead of 200), 24 renderer kills mid-save in Chromium (instead of 8),
+# (instead of 120), 24 renderer kills mid-save in Chromium (instead of 8),
 # the JSON round trip natively at the benchmark size of 100,000 contacts
 # (instead of 20,000), each fuzzer for 5 minutes, and big.test.mjs: the
 # benchmark-size database opened on demand in Chromium (its profile is made
@@ -61,20 +62,21 @@ else
   export CRM_MILLION_ROWS="${CRM_MILLION_ROWS:-200000}" CRM_KILLS="${CRM_KILLS:-8}"
 fi
 echo "== native tests (ctest)"
-# The convergence property natively: 100 seeds x 3 replicas x 1,000 operations.
-export CRM_SYNC_SEEDS=100 CRM_SYNC_OPS=1000
+# The convergence property natively: 50 seeds x 3 replicas x 1,000 operations (FULL=1: 100).
+export CRM_SYNC_SEEDS=$([ "${FULL:-0}" = 1 ] && echo 100 || echo 50) CRM_SYNC_OPS=1000
 ctest_stage native build/native
 unset CRM_SYNC_SEEDS CRM_SYNC_OPS   # under node (wasm) the quicker default: 12 seeds x 300
 echo "== wasm tests (ctest, under node)"
 ctest_stage wasm build/wasm
 
-echo "== fuzzing the importers and sync (libFuzzer + ASan, ${FUZZ_SECONDS:-30} s each)"
+FUZZ_SECONDS="${FUZZ_SECONDS:-20}"
+echo "== fuzzing the importers and sync (libFuzzer + ASan, ${FUZZ_SECONDS} s each)"
 # The regression cases in tests/fuzz/regressions run first; a new crash is
 # saved there (commit it) and fails the run.
 if build fuzz; then
   for t in csv json sync; do
     mkdir -p "build/fuzz/corpus-$t"
-    out=$(build/fuzz/fuzz_$t -max_total_time="${FUZZ_SECONDS:-30}" -timeout=10 -rss_limit_mb=2048 \
+    out=$(build/fuzz/fuzz_$t -max_total_time="${FUZZ_SECONDS}" -timeout=10 -rss_limit_mb=2048 \
           -artifact_prefix="tests/fuzz/regressions/$t/crash-" "build/fuzz/corpus-$t" "tests/fuzz/regressions/$t" 2>&1)
     st=$?
     echo "$out" | grep -E '^Done|ERROR|SUMMARY' | head -n 5
