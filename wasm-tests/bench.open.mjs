@@ -13,14 +13,14 @@ const report = (name, value, unit) => console.log(`bench ${name.padEnd(34)} ${Nu
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const { page, app, close } = await benchSession('open', contacts);
 report('open_contacts', (await app.state()).contacts, 'contacts');
-const marks = ['crm-runtime-ready', 'crm-blocks-read', 'crm-main-done', 'crm-first-frame', 'crm-first-data'];
+const marks = ['crm-early-read', 'crm-runtime-ready', 'crm-fonts-ready', 'crm-lock-held', 'crm-blocks-read', 'crm-main-done', 'crm-first-frame', 'crm-first-data'];
 const runs = [];
 // The first reload after the set-up writes no hot snapshot yet: a warm-up.
 for (let i = 0; i < 4; i++) {
   await page.reload();
   await page.waitForFunction(() => performance.getEntriesByName('crm-first-data').length > 0, null, {timeout: 600000, polling: 20});
   const r = await page.evaluate((names) => ({
-    marks: Object.fromEntries(names.map((n) => [n, performance.getEntriesByName(n)[0].startTime])),
+    marks: Object.fromEntries(names.map((n) => [n, (performance.getEntriesByName(n)[0] || {startTime: NaN}).startTime])),
     heap: Module.HEAPU8.length, stats: window.crmLazyStats || {}, lazy: window.crmLoadStats.lazy,
   }), marks);
   // The rest arrives in the background; the hot snapshot follows.

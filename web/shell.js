@@ -48,6 +48,7 @@
     const tx = db.transaction(['meta', 'blocks', 'hot'], 'readonly');
     const [meta, block0, hot] = await Promise.all([request(tx.objectStore('meta').get('file')), request(tx.objectStore('blocks').get(0)),
                                                    request(tx.objectStore('hot').getAll())]);
+    performance.mark('crm-early-read');   // the file record, block 0 and the hot snapshot arrived
     return {db, meta, block0, hot};
   })().catch(() => null);
 
@@ -519,7 +520,9 @@
     const fonts = await fontsReady;
     Module.FS.mkdir('/fonts');
     for (const [name, bytes] of fonts) Module.FS.writeFile('/fonts/' + name, bytes);
+    performance.mark('crm-fonts-ready');
     const waited = await acquireWriterLock();
+    performance.mark('crm-lock-held');
     window.crmOneWriterState = 'writer';
     show('Opening your data...', '', [], true);
     // After waiting for another tab, what was read early may be old: read again.
