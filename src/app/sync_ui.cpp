@@ -144,16 +144,21 @@ void start_now() {
     go_on();
 }
 
-// Sets where to sync (a change: through change(), so it waits for blocks
-// still loading) and starts a round at once. `tx`: the caller's
-// transaction, committed with it. Nothing is read after the commit: the
-// round starts from sync_tick().
-void connect_to(const SyncConfig& c, Transaction* tx = nullptr) {
-    set_sync_config(*g.store, c);
-    if (tx) tx->commit();
+// A round at the next frame, started by sync_tick (which tries again if a
+// block is still loading). Reads nothing.
+void start_soon() {
     S.backoff = kFirstBackoff;
     S.next_at = platform::now_ms();
     platform::wake_after_ms(16);
+}
+
+// Sets where to sync (a change: through change(), so it waits for blocks
+// still loading) and starts a round. `tx`: the caller's transaction,
+// committed with it. Nothing is read after the commit.
+void connect_to(const SyncConfig& c, Transaction* tx = nullptr) {
+    set_sync_config(*g.store, c);
+    if (tx) tx->commit();
+    start_soon();
 }
 
 const char* state_word() {
@@ -318,11 +323,7 @@ void draw_sync_settings() {
     ImGui::EndDisabled();
     ImGui::SameLine();
     ImGui::BeginDisabled(!configured() || S.session != nullptr);
-    if (ImGui::Button("Sync now")) {   // started by sync_tick, which tries again if a block is still loading
-        S.backoff = kFirstBackoff;
-        S.next_at = platform::now_ms();
-        platform::wake_after_ms(16);
-    }
+    if (ImGui::Button("Sync now")) start_soon();
     ImGui::EndDisabled();
     ImGui::SameLine();
     ImGui::BeginDisabled(!configured() || S.session != nullptr);
