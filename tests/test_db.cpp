@@ -89,6 +89,45 @@ TEST_CASE("an exception inside a nested transaction undoes everything") {
     CHECK_FALSE(db.in_transaction());
 }
 
+TEST_CASE("inside a BulkWrite nested transactions are free, and an error undoes the enclosing one whole") {
+    Database db(":memory:");
+    db.exec("CREATE TABLE t(x)");
+    {
+        Transaction outer(db);
+        BulkWrite bulk(db);
+        {
+            Transaction inner(db);   // no savepoint: its rollback is the maker's
+            db.exec("INSERT INTO t VALUES (1)");
+        }
+        CHECK(db.query_int("SELECT count(*) FROM t") == 1);
+        outer.commit();
+    }
+    CHECK(db.query_int("SELECT count(*) FROM t") == 1);
+    try {
+        Transaction outer(db);
+        BulkWrite bulk(db);
+        for (int i = 0; i < 3; i++) {
+            Transaction inner(db);
+            db.exec("INSERT INTO t VALUES (2)");
+            inner.commit();
+        }
+        throw std::runtime_error("row 4 is bad");
+    } catch (const std::runtime_error&) {
+    }
+    CHECK(db.query_int("SELECT count(*) FROM t") == 1);
+    CHECK_FALSE(db.in_transaction());
+    // Outside it, nested transactions are savepoints again.
+    {
+        Transaction outer(db);
+        {
+            Transaction inner(db);
+            db.exec("INSERT INTO t VALUES (3)");
+        }
+        outer.commit();
+    }
+    CHECK(db.query_int("SELECT count(*) FROM t") == 1);
+}
+
 TEST_CASE("a file that is not a database is refused at open") {
     std::string path = "crm_test_not_a_db.bin";
     FILE* f = fopen(path.c_str(), "wb");

@@ -75,6 +75,9 @@ TEST_CASE("upgrading from every earlier version keeps the data and completes the
         CHECK(store.count(kAccounts) == (from >= 1 ? 1 : 0));
         // And the store works on the upgraded file.
         CHECK_NOTHROW(store.create(kContacts, {{"last_name", "After"}}));
+        // v9: its search row is written at the commit, from the queue.
+        CHECK(search(db, "after").size() == 1);
+        CHECK(db.query_int("SELECT count(*) FROM search_queue") == 0);
     }
 }
 

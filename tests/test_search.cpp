@@ -1,6 +1,10 @@
 // test_search.cpp - full-text search: prefixes, accents, scripts, phones,
 // ranking, limits, and the index following every write.
 #include "records/search.h"
+
+#include <cstdio>
+
+#include "storage/schema.h"
 #include "testing.h"
 
 using namespace crm;
@@ -109,6 +113,54 @@ TEST_CASE("merging the index's segments ends, in steps, and keeps every match") 
     fx.db.exec("INSERT INTO search_index(search_index, rank) VALUES ('integrity-check', 0)");
     CHECK(search(fx.db, "merge", 100).size() == 60);
     CHECK(search(fx.db, "case4", 100).size() == 11);   // Case4, Case40..Case49
+}
+
+TEST_CASE("a write is found once it commits, a rolled-back one never, and a bulk job's rows as it goes") {
+    Fixture fx;
+    std::string kept;
+    {
+        Transaction tx(fx.db);
+        kept = fx.contact("Quentin", "Queued");
+        fx.contact("Rolf", "Rolledback");
+        CHECK(search_queued(fx.db));          // not indexed statement by statement
+        index_queued_search(fx.db);           // what a long job does between slices
+        CHECK_FALSE(search_queued(fx.db));
+        CHECK(search(fx.db, "queued").size() == 1);
+        fx.contact("Otto", "Other");
+    }   // rolled back: the three contacts and their index rows
+    CHECK(search(fx.db, "queued").empty());
+    CHECK(search(fx.db, "rolledback").empty());
+    CHECK(search(fx.db, "other").empty());
+    kept = fx.contact("Quentin", "Queued");
+    CHECK_FALSE(search_queued(fx.db));
+    REQUIRE(search(fx.db, "queued").size() == 1);
+    CHECK(search(fx.db, "queued")[0].id == kept);
+    CHECK_NOTHROW(fx.db.exec("INSERT INTO search_index(search_index, rank) VALUES ('integrity-check', 0)"));
+}
+
+TEST_CASE("rows another program wrote into the file are found once the app opens it") {
+    std::string path = "test_search_shell.sqlite";
+    std::remove(path.c_str());
+    {
+        Database db(path);
+        Store store(db);
+        store.create(kContacts, {{"first_name", "Ina"}, {"last_name", "Inapp"}});
+    }
+    {
+        Database db(path);   // as the sqlite3 shell would: plain SQL, no app
+        db.exec("INSERT INTO contacts(id, created_at, updated_at, first_name, last_name) VALUES "
+                "('shell-1', '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z', 'Sven', 'Shellwritten')");
+        db.exec("UPDATE contacts SET last_name = 'Renamedbyshell' WHERE last_name = 'Inapp'");
+    }
+    Database db(path);
+    Store store(db);
+    REQUIRE(search(db, "shellwritten").size() == 1);
+    CHECK(search(db, "shellwritten")[0].id == "shell-1");
+    CHECK(search(db, "renamedbyshell").size() == 1);
+    CHECK(search(db, "inapp").empty());   // the old last name is gone from the index
+    CHECK_FALSE(search_queued(db));
+    db.close();
+    std::remove(path.c_str());
 }
 
 TEST_CASE("the index follows updates, deletes, restores and account renames") {

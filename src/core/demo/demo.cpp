@@ -16,6 +16,7 @@
 
 #include "records/entity.h"
 #include "records/search.h"
+#include "storage/schema.h"
 #include "workflows/sla.h"
 #include "base/util.h"
 
@@ -1032,6 +1033,7 @@ Steps make_tags(Gen& g) {
 // list searched for a short prefix reads its whole doclist: one segment to read).
 Steps merge_search(Gen& g) {
     g.phase_now = "search index";
+    index_queued_search(g.s.db());
     while (!merge_search_index(g.s.db(), 256)) co_await coro::suspend_always{};
 }
 
@@ -1072,6 +1074,7 @@ DemoRun::DemoRun(Store& store, DemoOptions opt) : impl_(std::make_unique<Impl>(s
     store.seed_ids(m.opt.seed);
     try {
         m.tx.emplace(store.db());
+        BulkWrite bulk(store.db());   // all or nothing: any error rolls the whole run back
         // The small reference phases run at once; the big ones a slice at a time.
         make_users(g);
         make_workflow_setup(g);
@@ -1098,6 +1101,7 @@ bool DemoRun::step(double budget_ms) {
     if (m.finished) return true;
     auto t0 = std::chrono::steady_clock::now();
     try {
+        BulkWrite bulk(m.store.db());   // all or nothing: any error rolls the whole run back
         for (;;) {
             if (!m.current) {
                 if (m.next_phase == m.phases.size()) {
@@ -1112,7 +1116,10 @@ bool DemoRun::step(double budget_ms) {
                 m.current.emplace(m.phases[m.next_phase++](m.g));
             }
             if (m.current->resume()) m.current.reset();
-            if (std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count() >= budget_ms) return false;
+            if (std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count() >= budget_ms) {
+                index_queued_search(m.store.db());   // a slice's worth: one short FTS5 segment
+                return false;
+            }
         }
     } catch (...) {
         m.current.reset();

@@ -13,6 +13,7 @@
 
 #include "records/views.h"
 #include "storage/pagevfs.h"
+#include "storage/schema.h"
 
 namespace crm {
 
@@ -584,6 +585,7 @@ bool CsvImport::step(double budget_ms) {
             try {
                 std::optional<Transaction> row;   // a savepoint costs ~8 %: only when a read may miss
                 if (pages_may_miss()) row.emplace(db);
+                BulkWrite bulk(db);   // an error undoes the row's savepoint or the whole import
                 m.row(m.pending, m.pending_line);
                 if (row) row->commit();
             } catch (const PageMiss&) {
@@ -591,8 +593,10 @@ bool CsvImport::step(double budget_ms) {
                 throw;
             }
             m.has_pending = false;
-            if ((n & 255) == 255 && std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count() >= budget_ms)
+            if ((n & 255) == 255 && std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count() >= budget_ms) {
+                index_queued_search(db);   // the slice's rows, found while the import goes on
                 return false;
+            }
         }
     } catch (const PageMiss&) {
         throw;   // nothing of the row was applied: step() again when the blocks came

@@ -51,6 +51,10 @@ Store::Store(Database& db) : db_(db) {
     }
     Statement& ins = db_.cached("INSERT OR IGNORE INTO devices(id) VALUES (?)");
     ins.bind_all(device_id_).run();
+    if (search_queued(db_)) {   // rows another program wrote (the sqlite3 shell)
+        Transaction tx(db_);
+        tx.commit();            // a commit indexes them first
+    }
     Statement& sel = db_.cached("SELECT n FROM devices WHERE id = ?");
     sel.bind_all(device_id_);
     if (sel.step()) device_n_ = sel.column_int(0);

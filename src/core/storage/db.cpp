@@ -5,6 +5,7 @@
 
 #include "storage/pagevfs.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cstdio>
 
@@ -120,7 +121,7 @@ Database::Database(const std::string& path, const OpenOptions& opt) { open(path,
 Database::~Database() { close(); }
 
 Database::Database(Database&& o) noexcept
-    : db_(o.db_), path_(std::move(o.path_)), depth_(o.depth_), savepoint_seq_(o.savepoint_seq_),
+    : db_(o.db_), path_(std::move(o.path_)), depth_(o.depth_), bulk_depth_(o.bulk_depth_), before_commit_(o.before_commit_),
       cache_(std::move(o.cache_)), rowid_set_(std::move(o.rowid_set_)) {
     o.rowid_set_ = std::make_unique<const std::vector<uint64_t>*>(nullptr);
     o.db_ = nullptr;
@@ -133,7 +134,8 @@ Database& Database::operator=(Database&& o) noexcept {
         db_ = o.db_;
         path_ = std::move(o.path_);
         depth_ = o.depth_;
-        savepoint_seq_ = o.savepoint_seq_;
+        bulk_depth_ = o.bulk_depth_;
+        before_commit_ = o.before_commit_;
         cache_ = std::move(o.cache_);
         std::swap(rowid_set_, o.rowid_set_);
         o.db_ = nullptr;
@@ -196,6 +198,8 @@ void Database::close() {
     if (db_) sqlite3_close_v2(db_);
     db_ = nullptr;
     depth_ = 0;
+    bulk_depth_ = 0;
+    before_commit_ = nullptr;
 }
 
 void Database::exec(std::string_view sql) {
@@ -250,12 +254,13 @@ std::string Database::serialize() const {
 // Transaction
 //-----------------------------------------------------------------------------
 
-Transaction::Transaction(Database& db) : db_(db) {
-    if (db_.depth_ == 0) {
+Transaction::Transaction(Database& db) : db_(db), depth_(db.depth_) {
+    if (depth_ == 0) {
         db_.exec("BEGIN IMMEDIATE");
+    } else if (db_.bulk_depth_ > 0 && depth_ >= db_.bulk_depth_) {
+        free_ = true;
     } else {
-        name_ = "sp" + std::to_string(++db_.savepoint_seq_);
-        db_.exec("SAVEPOINT " + name_);
+        db_.cached("SAVEPOINT sp" + std::to_string(depth_)).run();
     }
     db_.depth_++;
 }
@@ -268,7 +273,9 @@ Transaction::~Transaction() {
 
 void Transaction::commit() {
     if (done_) return;
-    db_.exec(name_.empty() ? std::string("COMMIT") : "RELEASE " + name_);
+    if (depth_ == 0 && db_.before_commit_) db_.before_commit_(db_);
+    if (depth_ == 0) db_.exec("COMMIT");
+    else if (!free_) db_.cached("RELEASE sp" + std::to_string(depth_)).run();
     done_ = true;
     db_.depth_--;
 }
@@ -277,13 +284,20 @@ void Transaction::rollback() {
     if (done_) return;
     done_ = true;
     db_.depth_--;
-    if (name_.empty()) {
+    if (depth_ == 0) {
         // SQLite may already have rolled back (e.g. after SQLITE_FULL); that is fine.
         if (!sqlite3_get_autocommit(db_.handle())) db_.exec("ROLLBACK");
-    } else {
-        db_.exec("ROLLBACK TO " + name_ + "; RELEASE " + name_);
+    } else if (!free_) {
+        db_.cached("ROLLBACK TO sp" + std::to_string(depth_)).run();
+        db_.cached("RELEASE sp" + std::to_string(depth_)).run();
     }
 }
+
+BulkWrite::BulkWrite(Database& db) : db_(db), saved_(db.bulk_depth_) {
+    if (db_.bulk_depth_ == 0) db_.bulk_depth_ = std::max(db_.depth_, 1);
+}
+
+BulkWrite::~BulkWrite() { db_.bulk_depth_ = saved_; }
 
 void Database::reset_statements() {
     for (sqlite3_stmt* st = sqlite3_next_stmt(db_, nullptr); st; st = sqlite3_next_stmt(db_, st)) sqlite3_reset(st);

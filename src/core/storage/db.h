@@ -141,6 +141,10 @@ public:
     // row holds a read lock that a backup, a VACUUM or a DROP must not meet.
     void reset_statements();
 
+    // Runs before every outermost COMMIT, inside the transaction (schema.h
+    // sets it to index the queued search rows). Throwing stops the commit.
+    void set_before_commit(void (*fn)(Database&)) { before_commit_ = fn; }
+
     sqlite3* handle() const { return db_; }
     const std::string& path() const { return path_; }
 
@@ -148,17 +152,20 @@ public:
 
 private:
     friend class Transaction;
+    friend class BulkWrite;
     sqlite3* db_ = nullptr;
     std::string path_;
     int depth_ = 0;           // open Transaction objects (savepoint nesting)
-    int64_t savepoint_seq_ = 0;
+    int bulk_depth_ = 0;      // > 0: transactions opened deeper than this are free (BulkWrite)
+    void (*before_commit_)(Database&) = nullptr;
     std::unordered_map<std::string, std::unique_ptr<Statement>> cache_;
     // On the heap: the SQL function holds its address, which a move keeps.
     std::unique_ptr<const std::vector<uint64_t>*> rowid_set_ = std::make_unique<const std::vector<uint64_t>*>(nullptr);
 };
 
 // RAII transaction. The outermost one is BEGIN IMMEDIATE ... COMMIT; inner ones
-// are savepoints. Destroyed without commit(): rolled back (to its savepoint).
+// are savepoints, named by their level and prepared once. Destroyed without
+// commit(): rolled back (to its savepoint).
 class Transaction {
 public:
     explicit Transaction(Database& db);
@@ -170,8 +177,29 @@ public:
 
 private:
     Database& db_;
-    std::string name_;   // empty for the outermost transaction
+    int depth_ = 0;      // 0 for the outermost transaction, else its savepoint's level
+    bool free_ = false;  // opened inside a BulkWrite: no savepoint of its own
     bool done_ = false;
+};
+
+// Inside a BulkWrite, transactions opened deeper than the one it was made in
+// are free: no savepoint, commit and rollback do nothing. Its maker promises
+// that any error rolls the enclosing transaction (or savepoint) back whole,
+// so a write an error stopped half-way never survives. A bulk job (a CSV
+// import, demo data) writes each record through the Store, whose own
+// savepoint per record cost the import a fifth of its time in page copies
+// and made FTS5 write its pending terms out at every record: a new index
+// segment per row, merged again and again (the import ran at half speed).
+class BulkWrite {
+public:
+    explicit BulkWrite(Database& db);
+    ~BulkWrite();
+    BulkWrite(const BulkWrite&) = delete;
+    BulkWrite& operator=(const BulkWrite&) = delete;
+
+private:
+    Database& db_;
+    int saved_;
 };
 
 }  // namespace crm

@@ -799,6 +799,96 @@ void count_records(Database& db) {
     }
 }
 
+//-----------------------------------------------------------------------------
+// 9: the search index is written in batches. FTS5 writes its pending terms
+// out as a new segment whenever a statement opens a statement journal, which
+// every INSERT with triggers does: a trigger that indexed each row as it was
+// written made one segment per row in a bulk write, merged again and again,
+// half the time of a CSV import. Now the triggers only queue the search-index
+// rowid of what changed (rowid * 4 + kind, as in migration 2), and
+// index_queued_search() indexes the queue with one statement per kind before
+// each commit, or every slice of a long job. A row the sqlite3 shell writes
+// is queued too and indexed at the app's next write or open.
+//-----------------------------------------------------------------------------
+#define CRM_DIGITS(x) "replace(replace(replace(replace(replace(replace(" x ",' ',''),'-',''),'(',''),')',''),'+',''),'.','')"
+const char* kV9 = R"SQL(
+DROP TRIGGER contacts_search_ai;  DROP TRIGGER contacts_search_ad;  DROP TRIGGER contacts_search_au;
+DROP TRIGGER accounts_search_ai;  DROP TRIGGER accounts_search_ad;  DROP TRIGGER accounts_search_au;
+DROP TRIGGER accounts_search_rename;
+DROP TRIGGER leads_search_ai;     DROP TRIGGER leads_search_ad;     DROP TRIGGER leads_search_au;
+DROP TRIGGER kb_articles_search_ai; DROP TRIGGER kb_articles_search_ad; DROP TRIGGER kb_articles_search_au;
+
+CREATE TABLE search_queue (key INTEGER PRIMARY KEY);
+
+CREATE TRIGGER contacts_search_ai AFTER INSERT ON contacts WHEN new.deleted = 0 BEGIN
+  INSERT OR IGNORE INTO search_queue VALUES (new.rowid * 4 + 1);
+END;
+CREATE TRIGGER contacts_search_ad AFTER DELETE ON contacts BEGIN
+  INSERT OR IGNORE INTO search_queue VALUES (old.rowid * 4 + 1);
+END;
+CREATE TRIGGER contacts_search_au AFTER UPDATE OF first_name, last_name, account_id, email, email2, phone, mobile, notes, deleted ON contacts BEGIN
+  INSERT OR IGNORE INTO search_queue VALUES (new.rowid * 4 + 1);
+END;
+CREATE TRIGGER accounts_search_ai AFTER INSERT ON accounts WHEN new.deleted = 0 BEGIN
+  INSERT OR IGNORE INTO search_queue VALUES (new.rowid * 4 + 2);
+END;
+CREATE TRIGGER accounts_search_ad AFTER DELETE ON accounts BEGIN
+  INSERT OR IGNORE INTO search_queue VALUES (old.rowid * 4 + 2);
+END;
+CREATE TRIGGER accounts_search_au AFTER UPDATE OF name, industry, city, country, email, phone, website, description, deleted ON accounts BEGIN
+  INSERT OR IGNORE INTO search_queue VALUES (new.rowid * 4 + 2);
+END;
+-- A renamed account renames the company its contacts are found by.
+CREATE TRIGGER accounts_search_rename AFTER UPDATE OF name ON accounts WHEN old.name <> new.name BEGIN
+  INSERT OR IGNORE INTO search_queue SELECT rowid * 4 + 1 FROM contacts WHERE account_id = new.id AND deleted = 0;
+END;
+CREATE TRIGGER leads_search_ai AFTER INSERT ON leads WHEN new.deleted = 0 BEGIN
+  INSERT OR IGNORE INTO search_queue VALUES (new.rowid * 4 + 3);
+END;
+CREATE TRIGGER leads_search_ad AFTER DELETE ON leads BEGIN
+  INSERT OR IGNORE INTO search_queue VALUES (old.rowid * 4 + 3);
+END;
+CREATE TRIGGER leads_search_au AFTER UPDATE OF first_name, last_name, company, email, phone, notes, deleted ON leads BEGIN
+  INSERT OR IGNORE INTO search_queue VALUES (new.rowid * 4 + 3);
+END;
+CREATE TRIGGER kb_articles_search_ai AFTER INSERT ON kb_articles WHEN new.deleted = 0 BEGIN
+  INSERT OR IGNORE INTO search_queue VALUES (new.rowid * 4);
+END;
+CREATE TRIGGER kb_articles_search_ad AFTER DELETE ON kb_articles BEGIN
+  INSERT OR IGNORE INTO search_queue VALUES (old.rowid * 4);
+END;
+CREATE TRIGGER kb_articles_search_au AFTER UPDATE OF title, case_type, problem, solution, deleted ON kb_articles BEGIN
+  INSERT OR IGNORE INTO search_queue VALUES (new.rowid * 4);
+END;
+)SQL";
+
+// What each queued key indexes: the rows of migration 2's triggers. The
+// delete comes first, so a key is the same work whether its row was
+// created, changed or removed, and a run a missing block stopped half-way
+// (pagevfs.h) simply runs again.
+const char* const kIndexQueued[] = {
+    "DELETE FROM search_index WHERE rowid IN (SELECT key FROM search_queue)",
+    "INSERT INTO search_index(rowid, kind, name, company, contact_info, notes) "
+    "SELECT q.key, 'contacts', c.first_name || ' ' || c.last_name, coalesce(a.name, ''), "
+    "       c.email || ' ' || c.email2 || ' ' || c.phone || ' ' || c.mobile || ' ' || " CRM_DIGITS("c.phone") " || ' ' || " CRM_DIGITS("c.mobile") ", "
+    "       c.notes "
+    "  FROM search_queue q JOIN contacts c ON c.rowid = q.key >> 2 LEFT JOIN accounts a ON a.id = c.account_id "
+    " WHERE q.key & 3 = 1 AND c.deleted = 0 ORDER BY q.key",
+    "INSERT INTO search_index(rowid, kind, name, company, contact_info, notes) "
+    "SELECT q.key, 'accounts', a.name, a.industry || ' ' || a.city || ' ' || a.country, "
+    "       a.email || ' ' || a.phone || ' ' || a.website || ' ' || " CRM_DIGITS("a.phone") ", a.description "
+    "  FROM search_queue q JOIN accounts a ON a.rowid = q.key >> 2 WHERE q.key & 3 = 2 AND a.deleted = 0 ORDER BY q.key",
+    "INSERT INTO search_index(rowid, kind, name, company, contact_info, notes) "
+    "SELECT q.key, 'leads', l.first_name || ' ' || l.last_name, l.company, "
+    "       l.email || ' ' || l.phone || ' ' || " CRM_DIGITS("l.phone") ", l.notes "
+    "  FROM search_queue q JOIN leads l ON l.rowid = q.key >> 2 WHERE q.key & 3 = 3 AND l.deleted = 0 ORDER BY q.key",
+    "INSERT INTO search_index(rowid, kind, name, company, contact_info, notes) "
+    "SELECT q.key, 'kb_articles', k.title, k.case_type, k.problem, k.solution "
+    "  FROM search_queue q JOIN kb_articles k ON k.rowid = q.key >> 2 WHERE q.key & 3 = 0 AND k.deleted = 0 ORDER BY q.key",
+    "DELETE FROM search_queue",
+};
+#undef CRM_DIGITS
+
 const std::vector<Migration>& migrations() {
     static const std::vector<Migration> all = {
         {1, "CRM tables", kV1},
@@ -809,6 +899,7 @@ const std::vector<Migration>& migrations() {
         {6, "campaign sends and suppressions", kV6},
         {7, "one-character search prefixes", kV7},
         {8, "live record counts", kV8, count_records},
+        {9, "search index written in batches", kV9},
     };
     return all;
 }
@@ -816,6 +907,33 @@ const std::vector<Migration>& migrations() {
 }  // namespace
 
 int latest_schema_version() { return migrations().back().version; }
+
+bool search_queued(Database& db) {
+    Statement& any = db.cached("SELECT EXISTS (SELECT 1 FROM search_queue)");
+    bool queued = any.step() && any.column_int(0) != 0;
+    any.reset();
+    return queued;
+}
+
+void index_queued_search(Database& db) {
+    if (!search_queued(db)) return;
+    // In a savepoint of its own, also inside a BulkWrite: FTS5 writes its
+    // pending terms out when the savepoint is released, here, where a block
+    // still loading (PageMiss) undoes it whole. Left pending, they would be
+    // written by whatever statement came next, where a miss could leave half
+    // a segment behind.
+    db.cached("SAVEPOINT search_queue").run();
+    try {
+        for (const char* sql : kIndexQueued) db.cached(sql).run();
+        db.cached("RELEASE search_queue").run();
+    } catch (...) {
+        try {
+            db.cached("ROLLBACK TO search_queue").run();
+            db.cached("RELEASE search_queue").run();
+        } catch (...) {}
+        throw;
+    }
+}
 
 void migrate(Database& db, int target) {
     if (target < 0) target = latest_schema_version();
@@ -844,6 +962,7 @@ void migrate(Database& db, int target) {
         db.set_user_version(m.version);
         tx.commit();
     }
+    if (target >= 9) db.set_before_commit(index_queued_search);
 }
 
 }  // namespace crm

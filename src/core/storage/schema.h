@@ -16,6 +16,13 @@ int latest_schema_version();
 
 // Brings the database to `target` (default: latest). Throws DbError with a
 // clear message for a foreign or too-new file.
+// Also makes each commit of `db` index what the search triggers queued first.
 void migrate(Database& db, int target = -1);
+
+// Indexes the rows the search triggers queued (migration 9): one statement
+// per kind, so FTS5 writes one segment for the batch. Commits call it; a long
+// job calls it between its slices, so its rows are found while it runs.
+void index_queued_search(Database& db);
+bool search_queued(Database& db);   // rows wait to be indexed
 
 }  // namespace crm
