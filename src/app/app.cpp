@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <cstring>
 
@@ -35,6 +36,13 @@ bool waiting_for_data(const std::exception& e) {
     g.waiting_for_data = true;
     g.last_miss = e.what();
     return true;
+}
+
+double slice_budget_ms(double& last, double share, double lo, double hi) {
+    double now = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now().time_since_epoch()).count();
+    double budget = std::clamp(last > 0 ? (now - last) * share : lo, lo, hi);
+    last = now;
+    return budget;
 }
 
 std::string error_text(const std::exception& e) {
@@ -395,7 +403,9 @@ static void draw_first_run() {
             notify("Demo data cancelled");
         } else {
             try {
-                if (g.demo->step(12.0)) {
+                // The user waits on it: three quarters of each frame.
+                static double last_slice = 0;
+                if (g.demo->step(slice_budget_ms(last_slice, 0.75, 12.0, 36.0))) {
                     DemoSummary s = g.demo->summary();
                     g.demo.reset();
                     g.first_run = false;

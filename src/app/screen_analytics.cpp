@@ -93,8 +93,7 @@ void pump() {
     // load keeps pace without a frame ever waiting long on it.
     static double last = 0;
     double t0 = clock_ms();
-    double budget = std::clamp(last > 0 ? (t0 - last) * 0.5 : 8.0, 8.0, 30.0);
-    last = t0;
+    double budget = slice_budget_ms(last, 0.5, 8.0, 30.0);
     bool done = false;
     try {
         done = S.loader->step(budget);
