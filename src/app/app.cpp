@@ -38,8 +38,10 @@ bool waiting_for_data(const std::exception& e) {
     return true;
 }
 
+double clock_ms() { return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now().time_since_epoch()).count(); }
+
 double slice_budget_ms(double& last, double share, double lo, double hi) {
-    double now = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now().time_since_epoch()).count();
+    double now = clock_ms();
     double budget = std::clamp(last > 0 ? (now - last) * share : lo, lo, hi);
     last = now;
     return budget;

@@ -184,6 +184,7 @@ bool change(std::function<void()> f, const std::string& done = "", std::function
 // after it wait behind it, so it cannot undo them; an export or a check
 // does not hold them up.
 bool perform_on_all_data(std::function<void()> action, std::function<void(const std::exception&)> on_error, bool writes = false);
+double clock_ms();   // a steady clock, for timing slices and loads
 // How long a job that runs between frames may take in this frame: `share`
 // of the time since its previous slice (`last` keeps when that was), from
 // lo to hi ms. The share holds as the slice grows: at 0.75 a frame that

@@ -75,8 +75,6 @@ struct AnalyticsState {
 
 const char* kPresets[] = {"Last 12 months", "This year", "Last year", "This quarter", "Last 90 days", "All time", "Custom"};
 
-double clock_ms() { return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now().time_since_epoch()).count(); }
-
 // Starts or continues loading the working set; the last complete one stays usable.
 // Called by what shows analytics; away from them the load waits, and asks for no frames.
 void pump() {
