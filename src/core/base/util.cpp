@@ -166,13 +166,21 @@ std::optional<int64_t> parse_datetime(std::string_view s) {
 // Ids and strings
 //-----------------------------------------------------------------------------
 
-std::string uuid_v7(int64_t ms, Rng& rng) {
-    uint8_t b[16];
-    uint64_t t = (uint64_t)ms;
-    for (int i = 0; i < 6; i++) b[i] = (uint8_t)(t >> (40 - 8 * i));
+std::string uuid_v7(int64_t ms, Rng& rng, IdClock& last) {
     uint64_t r1 = rng.next(), r2 = rng.next();
-    for (int i = 6; i < 16; i++) b[i] = (uint8_t)((i < 11 ? r1 : r2) >> (8 * (i % 8)));
-    b[6] = (uint8_t)(0x70 | (b[6] & 0x0F));   // version 7
+    if (ms > last.ms) {
+        last.ms = ms;
+        last.seq = (uint32_t)(r1 & 0x3FF);   // a random start in the lower quarter leaves room to count
+    } else if (++last.seq > 0xFFF) {
+        last.ms++;                           // 4,096 ids in one millisecond: borrow the next
+        last.seq = 0;
+    }
+    uint8_t b[16];
+    uint64_t t = (uint64_t)last.ms;
+    for (int i = 0; i < 6; i++) b[i] = (uint8_t)(t >> (40 - 8 * i));
+    b[6] = (uint8_t)(0x70 | (last.seq >> 8));   // version 7, then the sequence
+    b[7] = (uint8_t)(last.seq & 0xFF);
+    for (int i = 8; i < 16; i++) b[i] = (uint8_t)(r2 >> (8 * (i - 8)));
     b[8] = (uint8_t)(0x80 | (b[8] & 0x3F));   // RFC 4122 variant
     static const char hex[] = "0123456789abcdef";
     std::string s;

@@ -41,9 +41,17 @@ std::string format_date(int64_t ms);       // 2026-11-25
 std::optional<int64_t> parse_datetime(std::string_view s);
 bool is_valid_date(std::string_view s);    // strictly YYYY-MM-DD and a real day
 
-// UUID v7: 48-bit millisecond time, then random bits. Time-ordered ids keep
-// the primary-key B-tree appending at its end.
-std::string uuid_v7(int64_t ms, Rng& rng);
+// UUID v7: 48-bit millisecond time, a 12-bit sequence, then random bits.
+// Ids from one IdClock only ever grow (RFC 9562's monotonic counter): a
+// clock that goes back, or the demo's simulated one that walks the same
+// three years once per record type, still appends every new id, and every
+// reference index keyed by them, at the end of its B-tree instead of into a
+// random page.
+struct IdClock {
+    int64_t ms = 0;
+    uint32_t seq = 0;
+};
+std::string uuid_v7(int64_t ms, Rng& rng, IdClock& last);
 
 // Lower-case ASCII copy; trims ASCII white space.
 std::string ascii_lower(std::string_view s);

@@ -70,11 +70,11 @@ public:
     // Time and id source. Real time and random ids by default; the demo
     // generator and tests set a simulated clock and a seed.
     void set_clock(std::function<int64_t()> now_ms) { clock_ = std::move(now_ms); }
-    void seed_ids(uint64_t seed) { rng_ = Rng(seed); }
+    void seed_ids(uint64_t seed) { rng_ = Rng(seed); id_clock_ = {}; }
     void seed_ids_randomly();
     const std::function<int64_t()>& clock() const { return clock_; }
     int64_t now_ms() const { return clock_ ? clock_() : wall_clock_ms(); }
-    std::string new_id() { return uuid_v7(now_ms(), rng_); }
+    std::string new_id() { return uuid_v7(now_ms(), rng_, id_clock_); }
 
     std::string create(const EntitySpec& e, const Fields& fields);
     // Changes the given fields; returns the number of fields that changed
@@ -151,6 +151,7 @@ private:
     int64_t device_n_ = 0;
     std::function<int64_t()> clock_;
     Rng rng_;
+    IdClock id_clock_;
     HybridClock hlc_;
 };
 
