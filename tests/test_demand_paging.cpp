@@ -156,7 +156,7 @@ TEST_CASE("the analytics load keeps to the memory limit: each slice resumes wher
     bool done = false;
     for (int frame = 0; !done; frame++) {
         REQUIRE(frame < 200000);
-        uint32_t tick = lazy.file.use_tick();
+        uint64_t tick = lazy.file.use_tick();
         try {
             done = loader->step(0.05);
         } catch (const PageMiss&) {

@@ -148,11 +148,11 @@ void PageFile::set_memory_limit(uint64_t bytes) { limit_blocks_ = bytes / kBlock
 // blocks that arrive before the next trim. A block that is written and not
 // yet stored, page 1, interior pages and the blocks read since
 // `keep_used_since` are never dropped (see pagevfs.h).
-void PageFile::trim(uint32_t keep_used_since) {
+void PageFile::trim(uint64_t keep_used_since) {
     if (!limit_blocks_ || resident_ <= limit_blocks_) return;
     std::vector<uint32_t> in_flight = in_flight_blocks_;
     std::sort(in_flight.begin(), in_flight.end());
-    std::vector<std::pair<uint32_t, uint32_t>> candidates;   // (last use, block)
+    std::vector<std::pair<uint64_t, uint32_t>> candidates;   // (last use, block)
     for (uint32_t b = 0; b < blocks_.size() && b < flags_.size(); b++) {
         if (!blocks_[b] || is_pinned_page(b, blocks_[b].get())) continue;
         if (b < dirty_flag_.size() && dirty_flag_[b]) continue;

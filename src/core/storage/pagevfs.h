@@ -113,8 +113,8 @@ public:
     // block read since use_tick() was t, whatever the limit.
     void set_memory_limit(uint64_t bytes);
     uint64_t memory_limit() const { return limit_blocks_ * kBlockSize; }
-    void trim(uint32_t keep_used_since = ~0u);
-    uint32_t use_tick() const { return tick_; }
+    void trim(uint64_t keep_used_since = ~0ull);
+    uint64_t use_tick() const { return tick_; }
     uint64_t resident_bytes() const { return (uint64_t)resident_ * kBlockSize; }
     uint64_t evictions() const { return evictions_; }
     uint32_t pinned_blocks() const;   // page 1 and interior pages in memory (kept whatever the limit)
@@ -169,12 +169,13 @@ private:
     uint32_t last_batch_blocks_ = 0, batches_started_ = 0;
     // Demand paging: per block flags and last use (0: never read), counters.
     std::vector<uint8_t> flags_;
-    std::vector<uint32_t> last_use_;
+    std::vector<uint64_t> last_use_;   // 64-bit: a tab open for weeks reads more than 2^32 blocks
     std::vector<uint32_t> wanted_;
     std::vector<uint32_t> parent_of_;
     std::vector<uint32_t> stored_in_;      // the batch (1-based count) that last stored each block
     std::vector<uint32_t> start_blocks_;   // 1 + the block of a block's parent page, 0 unknown
-    uint32_t tick_ = 0, absent_count_ = 0;
+    uint64_t tick_ = 0;
+    uint32_t absent_count_ = 0;
     bool lazy_ = false;
     uint64_t resident_ = 0, limit_blocks_ = 0, misses_ = 0, evictions_ = 0, commits_ = 0;
 };

@@ -157,7 +157,7 @@ uint64_t draw_hash(const ImDrawData* dd) {
 // a statement that runs again from its start must find there the blocks
 // all its earlier runs brought. `may_trim` false: not a frame (a test
 // hook's read), ask only.
-uint32_t g_frame_tick = 0;   // the file's use tick when the frame began
+uint64_t g_frame_tick = 0;   // the file's use tick when the frame began
 void request_missed_blocks(bool may_trim = true) {
     PageFile& f = page_file(web::kDbFile);
     static uint64_t seen = 0;
