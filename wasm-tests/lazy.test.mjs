@@ -117,11 +117,28 @@ const tests = [
     await app.waitState((x) => /^Imported 300 rows: 300 created/.test(x.incoming.result), 'the import', 60000);
     await app.click('Close', { window: 'incoming' });
     await app.waitSaved();
+    // A JSON merge waits for the whole file; the dialog closed at once must
+    // not lose it: it runs when the data is here and says so on the Data screen.
+    const backup = path.join(dir, 'waiting.json');
+    fs.writeFileSync(backup, JSON.stringify({format: 'crm-export', version: 1, entities: {contacts: [{
+      id: '01900000-0000-7000-8000-00000000beef', created_at: '2026-01-02T03:04:05.000Z', updated_at: '2026-01-02T03:04:05.000Z',
+      first_name: 'Waiting', last_name: 'Whole-File', email: 'waiting@limit.example'}]}}));
+    const [chooser2] = await Promise.all([page.waitForEvent('filechooser', { timeout: 10000 }), app.click('Import a file...')]);
+    await chooser2.setFiles(backup);
+    await app.waitState((x) => x.incoming.open && x.incoming.name === 'waiting.json', 'the JSON import dialog');
+    await app.click('Merge', { window: 'incoming' });
+    const waiting = await app.waitState((x) => x.incoming.result !== '', 'the merge started');
+    await app.click('Close', { window: 'incoming' });
+    await app.waitState((x) => !x.incoming.open, 'the dialog closed');
+    const merged = await app.waitState((x) => /^Imported: 1 added/.test(x.incoming.transfer) || x.incoming.transfer_error !== '',
+                                       'the merge after the dialog closed', 120000);
+    eq(merged.incoming.transfer_error, '', 'no error from the merge (was: ' + waiting.incoming.result + ')');
     // The export needs every block: it waits for them, then the file is whole and has the edits.
     const file = await app.download('Database file (.sqlite)', dir);
     const cli = (sql) => execFileSync('sqlite3', [file, sql], { encoding: 'utf8' }).trim();
     eq(cli('PRAGMA integrity_check'), 'ok', 'the exported file\'s integrity');
-    eq(Number(cli('SELECT count(*) FROM contacts WHERE deleted = 0')), 1300, 'contacts in the export');
+    eq(Number(cli('SELECT count(*) FROM contacts WHERE deleted = 0')), 1301, 'contacts in the export');
+    eq(cli("SELECT last_name FROM contacts WHERE email = 'waiting@limit.example'"), 'Whole-File', 'the merged contact in the export');
     eq(Number(cli("SELECT count(*) FROM contacts WHERE job_title LIKE 'Limited %'")), 5, 'the edits in the export');
     eq(await page.evaluate(() => window.crmTest.health()), '', 'integrity, references and search index');
     const waits = (await app.state()).waits_for_data;
@@ -134,7 +151,7 @@ const tests = [
     assert(m.resident < m.file / 2, 'memory back under the limit after the export: ' + JSON.stringify(m));
     // A reload, still limited: everything is there.
     await openLazy(page, limited);
-    const s = await app.waitState((x) => x.contacts === 1300, 'the contacts after the reload');
+    const s = await app.waitState((x) => x.contacts === 1301, 'the contacts after the reload');
     eq(s.last_error, '', 'no error');
     const name = edited[0];
     await app.fill('##search', name);

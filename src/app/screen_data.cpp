@@ -39,8 +39,13 @@ struct Incoming {
     std::unique_ptr<CsvImport> run;
     int64_t total_bytes = 0;
     std::string result, error;
+    // A JSON import or a database file waiting for the whole file to load
+    // (perform_on_all_data) owns the file: closing the dialog must not delete it.
+    bool handed_off = false;
+    int serial = 0;                      // which file: a waiting job reports to its own dialog only
 };
 Incoming g_in;
+int g_in_serial = 0;
 std::string g_check_result, g_transfer_result, g_transfer_error;
 
 std::string bytes_text(double b) {
@@ -89,8 +94,43 @@ void export_file(const char* what) {
 }
 
 void close_incoming() {
-    if (!g_in.path.empty()) std::remove(g_in.path.c_str());
+    if (!g_in.path.empty() && !g_in.handed_off) std::remove(g_in.path.c_str());
     g_in = Incoming{};
+}
+
+// A job on the incoming file that may wait for all the data: it takes the
+// file, removes it when done, and says how it went in the dialog if it is
+// still open and on the Data screen (the user may have closed the dialog
+// and gone on working while the rest of the file loaded).
+void perform_on_incoming(std::function<std::string(const std::string& path)> job) {
+    g_in.handed_off = true;
+    perform_on_all_data(
+        [job, path = g_in.path, serial = g_in.serial] {
+            std::string result;
+            try {
+                result = job(path);
+            } catch (const std::exception& e) {
+                if (!waiting_for_data(e)) std::remove(path.c_str());   // a missed block runs it again, on the same file
+                throw;
+            }
+            std::remove(path.c_str());
+            if (g_in.serial == serial) {
+                g_in.result = result;
+                g_in.error.clear();
+            }
+            g_transfer_result = result;
+            g_transfer_error.clear();
+            data_changed();
+        },
+        [serial = g_in.serial](const std::exception& e) {
+            std::string text = error_text(e) + " - nothing was changed";
+            if (g_in.serial == serial) {
+                g_in.result.clear();
+                g_in.error = text;
+            }
+            g_transfer_error = text;
+        },
+        true);
 }
 
 void refresh_preview() {
@@ -273,20 +313,12 @@ void draw_incoming() {
                            "the whole database: everything not in it is removed.");
         auto run = [](ImportMode mode) {
             g_in.result = "Importing once all your data is loaded...";
-            perform_on_all_data(
-                [mode, path = g_in.path, name = g_in.name] {
-                    std::ifstream in(path, std::ios::binary);
-                    ImportSummary r = import_json(*g.store, in, name, mode);
-                    g_in.result = "Imported: " + std::to_string(r.added) + " added, " + std::to_string(r.updated) + " updated, " +
-                                  std::to_string(r.unchanged) + " unchanged, " + std::to_string(r.removed) + " removed";
-                    g_in.error.clear();
-                    data_changed();
-                },
-                [](const std::exception& e) {
-                    g_in.result.clear();
-                    g_in.error = error_text(e) + " - nothing was changed";
-                },
-                true);
+            perform_on_incoming([mode, name = g_in.name](const std::string& path) {
+                std::ifstream in(path, std::ios::binary);
+                ImportSummary r = import_json(*g.store, in, name, mode);
+                return "Imported: " + std::to_string(r.added) + " added, " + std::to_string(r.updated) + " updated, " +
+                       std::to_string(r.unchanged) + " unchanged, " + std::to_string(r.removed) + " removed";
+            });
         };
         if (ImGui::Button("Merge")) run(ImportMode::Merge);
         ImGui::SameLine();
@@ -301,18 +333,10 @@ void draw_incoming() {
         ImGui::BeginDisabled(!g_in.preview_stale);
         if (ImGui::Button("Open it")) {
             g_in.result = "Opening once all your data is loaded...";
-            perform_on_all_data(
-                [path = g_in.path] {
-                    open_database_file(*g.store, path);
-                    g_in.result = "The database file was opened";
-                    g_in.error.clear();
-                    data_changed();
-                },
-                [](const std::exception& e) {
-                    g_in.result.clear();
-                    g_in.error = error_text(e) + " - nothing was changed";
-                },
-                true);
+            perform_on_incoming([](const std::string& path) {
+                open_database_file(*g.store, path);
+                return std::string("The database file was opened");
+            });
         }
         ImGui::EndDisabled();
     } else if (g_in.kind == "csv") {
@@ -352,6 +376,7 @@ void file_arrived(const std::string& path, const std::string& name) {
     close_incoming();
     g_in.path = path;
     g_in.name = name;
+    g_in.serial = ++g_in_serial;
     std::string lower = ascii_lower(name);
     auto ends = [&](const char* ext) { return lower.size() >= strlen(ext) && lower.compare(lower.size() - strlen(ext), std::string::npos, ext) == 0; };
     g_in.kind = ends(".json") ? "json" : ends(".csv") || ends(".txt") || ends(".tsv") ? "csv" : ends(".sqlite") || ends(".db") || ends(".sqlite3") ? "sqlite" : "";
