@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
 # layers_test.sh - the core's folders are layers, and a layer includes only
 # itself and the layers below it:
-#   base < storage < records < workflows < {exchange, sync, analytics} < demo
-# (exchange, sync and analytics are siblings: none includes another).
+#   base < storage < records < {workflows, quality} < {exchange, sync, analytics} < demo
+# (siblings in braces include none of each other).
 # Nothing in src/core includes the app, the platform or the server.
 set -u
 core="$(cd "$(dirname "$0")/../src/core" && pwd)"
 rank() {
   case "$1" in
-    base) echo 0 ;; storage) echo 1 ;; records) echo 2 ;; workflows) echo 3 ;;
+    base) echo 0 ;; storage) echo 1 ;; records) echo 2 ;; workflows|quality) echo 3 ;;
     exchange|sync|analytics) echo 4 ;; demo) echo 5 ;; *) echo -1 ;;
   esac
 }

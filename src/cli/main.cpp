@@ -13,6 +13,8 @@
 //                                                   sync with a crm-server (see sync/session.h)
 //   crm --db FILE report NAME [--from D] [--to D] [--csv] [filters]
 //                                                   the table behind an Analytics page (crm report --help)
+//   crm --db FILE duplicates [--entity contacts|accounts|leads] [--csv] [--min-score X]
+//                                                   groups of records entered twice, with scores and reasons
 //
 // Errors go to stderr with exit status 1 (2 for usage); a failed command
 // leaves the database as it was (every write is one transaction).
@@ -35,6 +37,7 @@
 #include "records/search.h"
 #include "records/store.h"
 #include "exchange/transfer.h"
+#include "quality/duplicates.h"
 #include "records/views.h"
 
 using namespace crm;
@@ -57,6 +60,9 @@ const char* kUsage =
     "  sync [--server URL --token T | --invite LINK] [--status]\n"
     "                                   send this database's changes to a crm-server and receive the others'\n"
     "                                   (the server and token are remembered; --status only reports)\n"
+    "  duplicates [--entity contacts|accounts|leads] [--csv] [--min-score 0.6]\n"
+    "                                   groups of likely duplicates with each pair's score and reasons\n"
+    "                                   (--csv: group,id,name,score,reasons, one row per record)\n"
     "  report NAME [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--csv] [--owner NAME] [--team T] [--territory T]\n"
     "         [--tier T] [--industry I] [--country CC] [--channel C] [--by G] [--top N]\n"
     "         [--source S --rows D --cols D --measure count|sum|average] [--min-support S --min-confidence C]\n"
@@ -127,6 +133,57 @@ int cmd_search(Store& store, const std::vector<std::string>& args) {
     for (const SearchHit& h : hits)
         printf("%-9s %s  %s | %s | %s\n", h.entity.c_str(), h.id.c_str(), h.title.c_str(), h.subtitle.c_str(), h.detail.c_str());
     if (hits.empty()) fprintf(stderr, "no matches for '%s'\n", text.c_str());
+    return 0;
+}
+
+int cmd_duplicates(Store& store, const std::vector<std::string>& args) {
+    const EntitySpec* e = &kContacts;
+    bool csv = false;
+    DuplicateOptions o;
+    for (size_t i = 0; i < args.size(); i++) {
+        if (args[i] == "--csv") csv = true;
+        else if (args[i] == "--entity" && i + 1 < args.size()) {
+            e = find_entity(args[++i]);
+            if (e != &kContacts && e != &kAccounts && e != &kLeads)
+                throw Usage("duplicates: --entity is contacts, accounts or leads, not '" + args[i] + "'");
+        } else if (args[i] == "--min-score" && i + 1 < args.size()) {
+            char* end = nullptr;
+            o.min_score = strtod(args[++i].c_str(), &end);
+            if (*end || o.min_score <= 0 || o.min_score > 1) throw Usage("duplicates: --min-score is a number over 0 and up to 1");
+        } else {
+            throw Usage("duplicates: unknown option '" + args[i] + "'");
+        }
+    }
+    DuplicateReport r = find_duplicates(store, *e, o);
+    // Each record with its strongest pair in the group.
+    auto best_pair = [](const DuplicateGroup& g, const std::string& id) -> const DuplicatePair* {
+        const DuplicatePair* best = nullptr;
+        for (const DuplicatePair& p : g.pairs)
+            if ((p.a == id || p.b == id) && (!best || p.score > best->score)) best = &p;
+        return best;
+    };
+    auto reasons = [](const DuplicatePair& p) {
+        std::string out;
+        for (const std::string& x : p.reasons) out += (out.empty() ? "" : "; ") + x;
+        return out;
+    };
+    if (csv) printf("group,id,name,score,reasons\n");
+    for (size_t gi = 0; gi < r.groups.size(); gi++) {
+        const DuplicateGroup& g = r.groups[gi];
+        if (!csv) printf("group %zu: score %.2f, %zu records\n", gi + 1, g.score, g.ids.size());
+        for (const std::string& id : g.ids) {
+            const DuplicatePair* p = best_pair(g, id);
+            std::string title = record_title(store, *e, id);
+            if (csv) {
+                printf("%zu,%s,%s,%.3f,%s\n", gi + 1, id.c_str(), csv_cell(title).c_str(), p ? p->score : 0.0, csv_cell(p ? reasons(*p) : "").c_str());
+            } else {
+                printf("  %s  %s", id.c_str(), title.c_str());
+                if (p) printf("  (%.2f: %s)", p->score, reasons(*p).c_str());
+                printf("\n");
+            }
+        }
+    }
+    fprintf(stderr, "%lld %s compared, %zu groups of likely duplicates\n", (long long)r.records, e->table, r.groups.size());
     return 0;
 }
 
@@ -400,7 +457,7 @@ int main(int argc, char** argv) {
         if (db_path.empty()) throw Usage("--db FILE is required");
         if (command.empty()) throw Usage("a command is required");
         if (command != "demo" && command != "stats" && command != "search" && command != "check" && command != "export" && command != "import" &&
-            command != "revert-import" && command != "sync" && command != "report")
+            command != "revert-import" && command != "sync" && command != "report" && command != "duplicates")
             throw Usage("unknown command '" + command + "'");
         DemoOptions demo_opt;
         if (command == "demo") demo_opt = parse_demo_options(args);
@@ -415,6 +472,7 @@ int main(int argc, char** argv) {
         if (command == "import") return cmd_import(store, args);
         if (command == "sync") return cmd_sync(store, db_path, args);
         if (command == "report") return cmd_report(store, args);
+        if (command == "duplicates") return cmd_duplicates(store, args);
         if (command == "revert-import") {
             RevertSummary r = revert_last_import(store);
             printf("reverted the import of %s: %lld records removed, %lld restored\n", r.file.c_str(), (long long)r.removed, (long long)r.restored);

@@ -61,6 +61,7 @@ const EntitySpec kAccounts{
         {"parent_id", "Parent account", T::Ref, F_Filterable, "accounts"},
         {"owner_id", "Owner", T::Ref, F_Filterable, "users"},
         {"description", "Description", T::Text, F_Multiline},
+        {"merged_into_id", "Merged into", T::Ref, F_System, "accounts"},
     },
     {}, "name"};
 
@@ -102,6 +103,7 @@ const EntitySpec kContacts{
         {"lead_source", "Lead source", T::Choice, F_Filterable, nullptr, kLeadSources},
         {"owner_id", "Owner", T::Ref, F_Filterable, "users"},
         {"notes", "Notes", T::Text, F_Multiline},
+        {"merged_into_id", "Merged into", T::Ref, F_System, "contacts"},
     },
     {}, "last_name"};
 
@@ -152,6 +154,7 @@ const EntitySpec kLeads{
         {"converted_contact_id", "Converted to contact", T::Ref, F_System, "contacts"},
         {"converted_opportunity_id", "Converted to opportunity", T::Ref, F_System, "opportunities"},
         {"notes", "Notes", T::Text, F_Multiline},
+        {"merged_into_id", "Merged into", T::Ref, F_System, "leads"},
     },
     {}, "score"};
 

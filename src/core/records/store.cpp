@@ -210,10 +210,14 @@ std::vector<ChangeEntry> Store::history(const std::string& record_id) {
 // Validation against the database and derived fields
 //-----------------------------------------------------------------------------
 
-void Store::validate_record(const EntitySpec& e, std::vector<Value>& values, const std::string& id, bool check_refs) {
+void Store::validate_record(const EntitySpec& e, std::vector<Value>& values, const std::string& id, bool check_refs,
+                            const std::vector<Value>* before) {
     for (size_t i = 0; i < e.fields.size() && check_refs; i++) {
         const FieldSpec& f = e.fields[i];
         if (f.type != FieldType::Ref || is_null(values[i])) continue;
+        // A reference the write leaves as it was is not checked again: an edit
+        // of a note must not fail because its opportunity was removed since.
+        if (before && (*before)[i] == values[i]) continue;
         const std::string& ref = std::get<std::string>(values[i]);
         if (ref == id && f.ref == std::string_view(e.table))
             throw ValidationError(e.table, f.name, "a record cannot refer to itself");
@@ -457,7 +461,7 @@ int Store::update(const EntitySpec& e, const std::string& id, const Fields& fiel
         v[(size_t)i] = std::move(nv);
     }
     derive(e, v, &before, fields, id);
-    validate_record(e, v, id);
+    validate_record(e, v, id, true, &before.values);
 
     // Derived fields follow in refresh_derived and are neither logged nor a change of their own.
     std::vector<size_t> changed;

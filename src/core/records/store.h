@@ -142,7 +142,8 @@ public:
     void add_number_lease(const EntitySpec& e, int64_t first, int64_t last);
 
 private:
-    void validate_record(const EntitySpec& e, std::vector<Value>& values, const std::string& id, bool check_refs = true);
+    void validate_record(const EntitySpec& e, std::vector<Value>& values, const std::string& id, bool check_refs = true,
+                         const std::vector<Value>* before = nullptr);
     void derive(const EntitySpec& e, std::vector<Value>& values, const Record* before, const Fields& given, const std::string& id);
     void log(const char* entity, const std::string& id, const char* field, const Value& v, int64_t at_ms, int64_t hlc);
 

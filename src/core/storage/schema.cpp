@@ -889,6 +889,42 @@ const char* const kIndexQueued[] = {
 };
 #undef CRM_DIGITS
 
+//-----------------------------------------------------------------------------
+// 10: duplicates. A contact, account or lead merged into another stays as a
+// tombstone naming its survivor (merged_into_id syncs like any field). The
+// tables below are this device's own and never sync: merges, to undo one
+// (what each changed, like the import journal), and the pairs the user said
+// are not duplicates.
+//-----------------------------------------------------------------------------
+const char* kV10 = R"SQL(
+ALTER TABLE contacts ADD COLUMN merged_into_id TEXT REFERENCES contacts(id);
+ALTER TABLE accounts ADD COLUMN merged_into_id TEXT REFERENCES accounts(id);
+ALTER TABLE leads ADD COLUMN merged_into_id TEXT REFERENCES leads(id);
+CREATE TABLE merges (
+  id TEXT PRIMARY KEY NOT NULL,
+  at TEXT NOT NULL,
+  entity TEXT NOT NULL,
+  survivor_id TEXT NOT NULL,
+  merged TEXT NOT NULL,              -- the other records' ids, comma-separated
+  undone_at TEXT NOT NULL DEFAULT ''
+);
+CREATE TABLE merge_items (
+  merge_id TEXT NOT NULL REFERENCES merges(id),
+  entity TEXT NOT NULL,
+  record_id TEXT NOT NULL,
+  action TEXT NOT NULL,              -- updated | removed | tag_removed
+  before TEXT NOT NULL DEFAULT ''    -- updated: the changed fields' previous values, as JSON
+);
+CREATE INDEX merge_items_by_merge ON merge_items(merge_id);
+CREATE TABLE duplicate_dismissals (
+  entity TEXT NOT NULL,
+  a_id TEXT NOT NULL,                -- the smaller id of the pair
+  b_id TEXT NOT NULL,
+  at TEXT NOT NULL,
+  PRIMARY KEY (entity, a_id, b_id)
+) WITHOUT ROWID;
+)SQL";
+
 const std::vector<Migration>& migrations() {
     static const std::vector<Migration> all = {
         {1, "CRM tables", kV1},
@@ -900,6 +936,7 @@ const std::vector<Migration>& migrations() {
         {7, "one-character search prefixes", kV7},
         {8, "live record counts", kV8, count_records},
         {9, "search index written in batches", kV9},
+        {10, "duplicates: merged records, merge journal, dismissed pairs", kV10},
     };
     return all;
 }

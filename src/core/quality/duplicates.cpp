@@ -1,0 +1,457 @@
+// duplicates.cpp - the duplicate finder: profiles, blocking keys, pair
+// scores and groups (duplicates.h says how it works).
+#include "quality/duplicates.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <map>
+#include <numeric>
+#include <set>
+#include <stdexcept>
+#include <tuple>
+
+#include "quality/normalize.h"
+
+namespace crm {
+
+namespace {
+
+enum class Kind { Person, Company };
+
+// What the finder compares of a record, normalised once.
+struct Profile {
+    std::string id, created;
+    std::string first, last;        // persons: canonical folded first name(s), folded last name
+    std::string name;               // companies: company_key
+    std::string emails[2], phones[2], site;
+    std::string org;                // contacts: account id; leads: company_key of the company
+    std::string city, postcode, country, birth;
+};
+
+// The columns each entity gives its profile, in this order.
+const std::vector<std::string>& columns_of(const EntitySpec& e) {
+    static const std::vector<std::string> contacts = {"first_name", "last_name", "email", "email2", "phone", "mobile",
+                                                      "account_id", "city", "postcode", "country", "birth_date"};
+    static const std::vector<std::string> leads = {"first_name", "last_name", "email", "phone", "company", "city", "country"};
+    static const std::vector<std::string> accounts = {"name", "email", "phone", "website", "city", "postcode", "country"};
+    if (&e == &kContacts) return contacts;
+    if (&e == &kLeads) return leads;
+    if (&e == &kAccounts) return accounts;
+    throw std::invalid_argument(std::string("duplicates are found among contacts, accounts or leads, not ") + e.table);
+}
+
+Kind kind_of(const EntitySpec& e) { return &e == &kAccounts ? Kind::Company : Kind::Person; }
+
+template <class Get>
+Profile make_profile(const EntitySpec& e, std::string id, std::string created, Get get) {
+    Profile p;
+    p.id = std::move(id);
+    p.created = std::move(created);
+    std::string country = get("country");
+    p.country = country;
+    p.city = fold_text(get("city"));
+    if (&e == &kAccounts) {
+        p.name = company_key(get("name"));
+        p.emails[0] = email_key(get("email"));
+        p.phones[0] = phone_key(get("phone"), country);
+        p.site = website_key(get("website"));
+        p.postcode = fold_text(get("postcode"));
+        return p;
+    }
+    p.first = canonical_first_name(get("first_name"));
+    p.last = fold_text(get("last_name"));
+    p.emails[0] = email_key(get("email"));
+    p.phones[0] = phone_key(get("phone"), country);
+    if (&e == &kContacts) {
+        p.emails[1] = email_key(get("email2"));
+        p.phones[1] = phone_key(get("mobile"), country);
+        p.org = get("account_id");
+        p.postcode = fold_text(get("postcode"));
+        p.birth = get("birth_date");
+    } else {
+        p.org = company_key(get("company"));
+    }
+    if (p.emails[1] == p.emails[0]) p.emails[1].clear();
+    if (p.phones[1] == p.phones[0]) p.phones[1].clear();
+    return p;
+}
+
+//-----------------------------------------------------------------------------
+// Blocking keys
+//-----------------------------------------------------------------------------
+
+// Key kinds, in the order a pair is credited to its first shared usable block.
+enum KeyKind : uint8_t { K_Email, K_Phone, K_Site, K_NamePrefix, K_NameSuffix, K_Count };
+
+uint64_t fnv1a(std::string_view s, uint64_t h = 0xcbf29ce484222325ull) {
+    for (unsigned char c : s) {
+        h ^= c;
+        h *= 0x100000001b3ull;
+    }
+    return h;
+}
+
+struct Key {
+    uint64_t hash;   // the kind in the top byte, so kinds never share a block
+    uint32_t rec;
+    bool operator<(const Key& o) const { return hash != o.hash ? hash < o.hash : rec < o.rec; }
+};
+
+uint64_t key_hash(KeyKind k, std::string_view text) { return ((uint64_t)k << 56) | (fnv1a(text) >> 8); }
+
+// The name's words cut to their first (or last) n letters, sorted, so swapped
+// first and last names block together and a typo spares one of the two.
+std::string name_key(const std::vector<std::string>& words, size_t n, bool suffix) {
+    std::vector<std::string> parts;
+    for (const std::string& w : words) {
+        if (w.size() < 2) continue;   // initials
+        parts.push_back(w.size() <= n ? w : suffix ? w.substr(w.size() - n) : w.substr(0, n));
+    }
+    std::sort(parts.begin(), parts.end());
+    std::string out;
+    for (const std::string& p : parts) out += p + ' ';
+    return out;
+}
+
+std::vector<uint64_t> keys_of(const Profile& p, Kind kind) {
+    std::vector<uint64_t> out;
+    for (const std::string& e : p.emails)
+        if (!e.empty()) out.push_back(key_hash(K_Email, e));
+    for (const std::string& ph : p.phones)
+        if (!ph.empty()) out.push_back(key_hash(K_Phone, ph));
+    if (!p.site.empty()) out.push_back(key_hash(K_Site, p.site));
+    std::vector<std::string> words;
+    auto add_words = [&](const std::string& s) {
+        size_t a = 0;
+        while (a < s.size()) {
+            size_t b = s.find(' ', a);
+            if (b == std::string::npos) b = s.size();
+            words.push_back(s.substr(a, b - a));
+            a = b + 1;
+        }
+    };
+    if (kind == Kind::Company) add_words(p.name);
+    else {
+        add_words(p.first);
+        add_words(p.last);
+    }
+    size_t n = kind == Kind::Company ? 4 : 3;
+    std::string pre = name_key(words, n, false), suf = name_key(words, n, true);
+    if (!pre.empty()) out.push_back(key_hash(K_NamePrefix, pre));
+    if (!suf.empty()) out.push_back(key_hash(K_NameSuffix, suf));
+    std::sort(out.begin(), out.end());
+    out.erase(std::unique(out.begin(), out.end()), out.end());
+    return out;
+}
+
+//-----------------------------------------------------------------------------
+// Scoring
+//-----------------------------------------------------------------------------
+
+bool share(const std::string (&a)[2], const std::string (&b)[2]) {
+    for (const std::string& x : a)
+        for (const std::string& y : b)
+            if (!x.empty() && x == y) return true;
+    return false;
+}
+
+double first_name_similarity(const std::string& a, const std::string& b) {
+    if (a.empty() || b.empty()) return 0.85;   // one side unknown: neither for nor against
+    if (a == b) return 1.0;
+    // An initial ("J." for John) agrees with the name it starts.
+    auto initial = [](const std::string& s) { return s.size() == 1 || (s.size() > 1 && s[1] == ' '); };
+    if ((initial(a) || initial(b)) && a[0] == b[0]) return 0.9;
+    return jaro_winkler(a, b);
+}
+
+struct NameMatch {
+    double sim = 0;
+    bool exact = false, swapped = false;
+};
+
+NameMatch person_names(const Profile& a, const Profile& b) {
+    NameMatch m;
+    auto pair_sim = [](const std::string& f1, const std::string& l1, const std::string& f2, const std::string& l2) {
+        return 0.4 * first_name_similarity(f1, f2) + 0.6 * jaro_winkler(l1, l2);
+    };
+    double straight = pair_sim(a.first, a.last, b.first, b.last);
+    double swapped = pair_sim(a.last, a.first, b.first, b.last) * 0.99;
+    m.swapped = swapped > straight;
+    m.sim = std::max(straight, swapped);
+    m.exact = !a.last.empty() && ((a.first == b.first && a.last == b.last) || (a.first == b.last && a.last == b.first));
+    return m;
+}
+
+DuplicatePair score(const Profile& a, const Profile& b, const EntitySpec& e) {
+    Kind kind = kind_of(e);
+    DuplicatePair out;
+    out.a = a.id;
+    out.b = b.id;
+    double miss = 1.0;   // the product of (1 - weight) of the evidence for
+    auto evidence = [&](double w, const char* reason) {
+        miss *= 1.0 - w;
+        out.reasons.push_back(reason);
+    };
+    double factor = 1.0;
+    auto against = [&](double f, const char* reason) {
+        factor *= f;
+        out.reasons.push_back(reason);
+    };
+    if (kind == Kind::Person) {
+        NameMatch n = person_names(a, b);
+        if (n.exact) evidence(0.5, n.swapped ? "same name, first and last swapped" : "same name");
+        else if (n.sim >= 0.88) evidence(0.4, n.swapped ? "similar name, first and last swapped" : "similar name");
+        if (share(a.emails, b.emails)) evidence(n.sim >= 0.8 ? 0.9 : 0.5, "same e-mail");
+        if (share(a.phones, b.phones)) evidence(n.sim >= 0.85 ? 0.8 : 0.25, "same phone");
+        if (n.sim >= 0.85) {
+            if (!a.org.empty() && a.org == b.org) evidence(0.4, &e == &kLeads ? "same company" : "same account");
+            if (!a.postcode.empty() && a.postcode == b.postcode) evidence(0.2, "same postcode");
+            else if (!a.city.empty() && a.city == b.city) evidence(0.15, "same city");
+        }
+        if (!a.birth.empty() && !b.birth.empty() && a.birth != b.birth) against(0.3, "different birth dates");
+    } else {
+        double sim = jaro_winkler(a.name, b.name);
+        if (!a.name.empty() && a.name == b.name) evidence(0.6, "same name");
+        else if (sim >= 0.92) evidence(0.45, "similar name");
+        if (!a.site.empty() && a.site == b.site) evidence(sim >= 0.7 ? 0.85 : 0.5, "same website");
+        if (share(a.emails, b.emails)) evidence(sim >= 0.7 ? 0.6 : 0.3, "same e-mail");
+        if (share(a.phones, b.phones)) evidence(sim >= 0.7 ? 0.6 : 0.3, "same phone");
+        if (sim >= 0.85) {
+            if (!a.postcode.empty() && a.postcode == b.postcode) evidence(0.25, "same postcode");
+            else if (!a.city.empty() && a.city == b.city) evidence(0.2, "same city");
+            else if (!a.city.empty() && !b.city.empty()) against(0.8, "different cities");
+        }
+    }
+    if (!a.country.empty() && !b.country.empty() && a.country != b.country) against(kind == Kind::Company ? 0.5 : 0.8, "different countries");
+    out.score = std::round((1.0 - miss) * factor * 1000.0) / 1000.0;
+    return out;
+}
+
+// Union-find over record indexes.
+struct Groups {
+    std::vector<uint32_t> parent;
+    explicit Groups(size_t n) : parent(n) { std::iota(parent.begin(), parent.end(), 0u); }
+    uint32_t find(uint32_t x) {
+        while (parent[x] != x) x = parent[x] = parent[parent[x]];
+        return x;
+    }
+    void join(uint32_t a, uint32_t b) { parent[find(a)] = find(b); }
+};
+
+}  // namespace
+
+//-----------------------------------------------------------------------------
+// DuplicateScan
+//-----------------------------------------------------------------------------
+
+struct DuplicateScan::Impl {
+    Store& store;
+    const EntitySpec& e;
+    DuplicateOptions opt;
+    Kind kind;
+    enum class Phase { Read, Sort, Compare, Group, Done } phase = Phase::Read;
+    int64_t total = 0, last_rowid = 0;
+    std::vector<Profile> profiles;
+    std::vector<std::vector<uint64_t>> record_keys;   // each record's keys, sorted
+    std::vector<Key> keys;
+    std::vector<uint64_t> oversized;                  // blocks too common to compare, sorted
+    size_t block_at = 0;                              // Compare: the next block's first key
+    std::vector<std::pair<uint32_t, uint32_t>> hits;  // pairs over the threshold (record indexes)
+    std::vector<DuplicatePair> hit_pairs;
+    std::set<std::pair<std::string, std::string>> dismissed;   // "not a duplicate", smaller id first
+    DuplicateReport report;
+
+    Impl(Store& s, const EntitySpec& en, DuplicateOptions o) : store(s), e(en), opt(o), kind(kind_of(en)) {
+        columns_of(en);   // throws for an entity without duplicates
+        report.entity = &en;
+        Statement count(store.db(), std::string("SELECT count(*) FROM ") + e.table + " WHERE deleted = 0");
+        count.step();
+        total = count.column_int(0);
+        Statement d(store.db(), "SELECT a_id, b_id FROM duplicate_dismissals WHERE entity = ?");
+        d.bind_all(std::string(e.table));
+        while (d.step()) dismissed.insert({d.column_text(0), d.column_text(1)});
+    }
+
+    // Reads the next rows; a block still loading (PageMiss) throws before
+    // anything is kept, and the same rows are read again.
+    void read_slice(size_t n) {
+        const std::vector<std::string>& cols = columns_of(e);
+        std::string sql = "SELECT rowid, id, created_at";
+        for (const std::string& c : cols) sql += ", " + c;
+        sql += std::string(" FROM ") + e.table + " WHERE rowid > ? AND deleted = 0";
+        if (&e == &kLeads) sql += " AND status <> 'converted'";   // a converted lead is its contact now
+        sql += " ORDER BY rowid LIMIT ?";
+        Statement& st = store.db().cached(sql);
+        st.bind_all(last_rowid, (int64_t)n);
+        std::vector<Profile> got;
+        int64_t last = last_rowid;
+        try {
+            while (st.step()) {
+                last = st.column_int(0);
+                auto get = [&](const char* name) -> std::string {
+                    for (size_t i = 0; i < cols.size(); i++)
+                        if (cols[i] == name) return st.column_is_null((int)i + 3) ? std::string() : st.column_text((int)i + 3);
+                    return std::string();
+                };
+                got.push_back(make_profile(e, st.column_text(1), st.column_text(2), get));
+            }
+        } catch (...) {
+            st.reset();
+            throw;
+        }
+        st.reset();
+        if (got.empty()) {
+            phase = Phase::Sort;
+            return;
+        }
+        last_rowid = last;
+        for (Profile& p : got) {
+            uint32_t rec = (uint32_t)profiles.size();
+            record_keys.push_back(keys_of(p, kind));
+            for (uint64_t h : record_keys.back()) keys.push_back({h, rec});
+            profiles.push_back(std::move(p));
+        }
+    }
+
+    // Whether block `h` is the first block of the pair's shared keys that
+    // was compared: each pair is scored once however many keys it shares.
+    bool first_shared(uint32_t a, uint32_t b, uint64_t h) const {
+        const std::vector<uint64_t>& ka = record_keys[a];
+        const std::vector<uint64_t>& kb = record_keys[b];
+        size_t i = 0, j = 0;
+        while (i < ka.size() && j < kb.size()) {
+            if (ka[i] < kb[j]) i++;
+            else if (kb[j] < ka[i]) j++;
+            else {
+                if (!std::binary_search(oversized.begin(), oversized.end(), ka[i])) return ka[i] == h;
+                i++;
+                j++;
+            }
+        }
+        return false;
+    }
+
+    void compare_block(size_t from, size_t to) {
+        uint64_t h = keys[from].hash;
+        for (size_t i = from; i < to; i++)
+            for (size_t j = i + 1; j < to; j++) {
+                uint32_t a = keys[i].rec, b = keys[j].rec;
+                if (!first_shared(a, b, h)) continue;
+                report.comparisons++;
+                DuplicatePair p = score(profiles[a], profiles[b], e);
+                if (p.score >= opt.min_score && !dismissed.count({std::min(p.a, p.b), std::max(p.a, p.b)})) {
+                    hits.push_back({a, b});
+                    hit_pairs.push_back(std::move(p));
+                }
+            }
+    }
+
+    void make_groups() {
+        Groups g(profiles.size());
+        for (auto [a, b] : hits) g.join(a, b);
+        std::map<uint32_t, size_t> group_of;   // root -> index in report.groups
+        for (size_t k = 0; k < hits.size(); k++) {
+            uint32_t root = g.find(hits[k].first);
+            auto [it, added] = group_of.try_emplace(root, report.groups.size());
+            if (added) report.groups.emplace_back();
+            DuplicateGroup& grp = report.groups[it->second];
+            grp.score = std::max(grp.score, hit_pairs[k].score);
+            grp.pairs.push_back(std::move(hit_pairs[k]));
+        }
+        std::vector<std::vector<uint32_t>> members(report.groups.size());
+        for (uint32_t r = 0; r < profiles.size(); r++) {
+            auto it = group_of.find(g.find(r));
+            if (it != group_of.end()) members[it->second].push_back(r);
+        }
+        for (size_t k = 0; k < report.groups.size(); k++) {
+            DuplicateGroup& grp = report.groups[k];
+            std::sort(members[k].begin(), members[k].end(), [&](uint32_t x, uint32_t y) {
+                return std::tie(profiles[x].created, profiles[x].id) < std::tie(profiles[y].created, profiles[y].id);
+            });
+            for (uint32_t r : members[k]) grp.ids.push_back(profiles[r].id);
+            std::sort(grp.pairs.begin(), grp.pairs.end(), [](const DuplicatePair& x, const DuplicatePair& y) {
+                return x.score != y.score ? x.score > y.score : std::tie(x.a, x.b) < std::tie(y.a, y.b);
+            });
+        }
+        std::sort(report.groups.begin(), report.groups.end(), [](const DuplicateGroup& x, const DuplicateGroup& y) {
+            return x.score != y.score ? x.score > y.score : x.ids < y.ids;
+        });
+        report.records = (int64_t)profiles.size();
+    }
+};
+
+DuplicateScan::DuplicateScan(Store& store, const EntitySpec& entity, DuplicateOptions options)
+    : impl_(std::make_unique<Impl>(store, entity, options)) {}
+DuplicateScan::~DuplicateScan() = default;
+
+bool DuplicateScan::step(double budget_ms) {
+    Impl& m = *impl_;
+    auto t0 = std::chrono::steady_clock::now();
+    auto over = [&] { return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count() >= budget_ms; };
+    while (m.phase != Impl::Phase::Done) {
+        switch (m.phase) {
+        case Impl::Phase::Read: m.read_slice(500); break;
+        case Impl::Phase::Sort: {
+            std::sort(m.keys.begin(), m.keys.end());
+            for (size_t i = 0; i < m.keys.size();) {
+                size_t j = i;
+                while (j < m.keys.size() && m.keys[j].hash == m.keys[i].hash) j++;
+                if (j - i > m.opt.max_block) m.oversized.push_back(m.keys[i].hash);
+                i = j;
+            }
+            m.phase = Impl::Phase::Compare;
+            break;
+        }
+        case Impl::Phase::Compare: {
+            size_t i = m.block_at;
+            if (i >= m.keys.size()) {
+                m.phase = Impl::Phase::Group;
+                break;
+            }
+            size_t j = i;
+            while (j < m.keys.size() && m.keys[j].hash == m.keys[i].hash) j++;
+            if (j - i >= 2 && j - i <= m.opt.max_block) m.compare_block(i, j);
+            m.block_at = j;
+            break;
+        }
+        case Impl::Phase::Group:
+            m.make_groups();
+            m.phase = Impl::Phase::Done;
+            break;
+        case Impl::Phase::Done: break;
+        }
+        if (m.phase != Impl::Phase::Done && over()) return false;
+    }
+    return true;
+}
+
+double DuplicateScan::progress() const {
+    const Impl& m = *impl_;
+    switch (m.phase) {
+    case Impl::Phase::Read: return m.total ? 0.5 * (double)m.profiles.size() / (double)m.total : 0.0;
+    case Impl::Phase::Sort: return 0.5;
+    case Impl::Phase::Compare: return 0.55 + 0.4 * (m.keys.empty() ? 1.0 : (double)m.block_at / (double)m.keys.size());
+    case Impl::Phase::Group: return 0.95;
+    case Impl::Phase::Done: return 1.0;
+    }
+    return 0.0;
+}
+
+const DuplicateReport& DuplicateScan::report() const { return impl_->report; }
+
+DuplicateReport find_duplicates(Store& store, const EntitySpec& entity, DuplicateOptions options) {
+    DuplicateScan scan(store, entity, options);
+    while (!scan.step(1e9)) {}
+    return scan.report();
+}
+
+DuplicatePair score_records(Store&, const EntitySpec& entity, const Record& a, const Record& b) {
+    columns_of(entity);
+    auto profile = [&](const Record& r) {
+        return make_profile(entity, r.id, r.created_at, [&](const char* name) { return r.text(name); });
+    };
+    return score(profile(a), profile(b), entity);
+}
+
+}  // namespace crm
