@@ -146,7 +146,9 @@ const tests = [
     // The first contact in the list with activities on their timeline.
     const rows = (await app.state()).list.rows;
     let row = null, shown = null;
-    for (const r of rows.slice(0, 8)) {
+    // (a name two rows share would open either: those are skipped)
+    const unique = rows.filter((r) => rows.filter((o) => o.title === r.title).length === 1);
+    for (const r of unique.slice(0, 8)) {
       await app.click(r.title);
       shown = await app.waitState((x) => x.record && x.record.id === r.id, 'the contact');
       if (shown.record.timeline > 0) { row = r; break; }

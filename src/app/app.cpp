@@ -489,7 +489,7 @@ static void draw_nav_rail() {
     static const Item items[] = {{"Dashboard", Screen::Dashboard}, {"Contacts", Screen::Contacts}, {"Accounts", Screen::Accounts},
                                  {"Leads", Screen::Leads}, {"Pipeline", Screen::Pipeline}, {"Cases", Screen::Cases},
                                  {"Campaigns", Screen::Campaigns}, {"Analytics", Screen::Analytics}, {"Data", Screen::Data},
-                                 {"Settings", Screen::Settings}};
+                                 {"Data quality", Screen::Quality}, {"Settings", Screen::Settings}};
     ImGui::Spacing();
     for (const Item& it : items) {
         bool selected = g.screen == it.s;
@@ -649,6 +649,7 @@ static void draw_frame() {
                 case Screen::Campaigns: draw_list_screen(g.campaigns, kCampaigns); break;
                 case Screen::Analytics: draw_analytics_screen(); break;
                 case Screen::Data: draw_data_screen(); break;
+                case Screen::Quality: draw_quality_screen(); break;
                 case Screen::Settings: draw_settings_screen(); break;
             }
         } catch (const std::exception& e) {
@@ -696,7 +697,9 @@ bool showing_data() {
 }
 
 bool crunching() { return g.demo != nullptr || data_import_running(); }
-bool busy() { return g.demo != nullptr || data_import_running() || (g.file && g.file->in_flight()) || analytics_busy(); }
+bool busy() {
+    return g.demo != nullptr || data_import_running() || quality_scan_running() || (g.file && g.file->in_flight()) || analytics_busy();
+}
 
 int next_timer_ms() {
     if (g.file && g.file->state() == SaveState::Failed)   // the next retry of a failed save
@@ -734,7 +737,7 @@ std::string test_health() {
 std::string test_state_json() {
     using nlohmann::json;
     json j;
-    const char* screens[] = {"dashboard", "contacts", "accounts", "leads", "pipeline", "cases", "campaigns", "analytics", "data", "settings"};
+    const char* screens[] = {"dashboard", "contacts", "accounts", "leads", "pipeline", "cases", "campaigns", "analytics", "data", "quality", "settings"};
     j["screen"] = screens[(int)g.screen];
     j["first_run"] = g.first_run;
     j["demo_running"] = g.demo != nullptr;
@@ -792,6 +795,7 @@ std::string test_state_json() {
     j["cjk_glyphs"] = g.cjk_glyphs;
     j["update_available"] = platform::update_available();
     j["incoming"] = part(incoming_state_json);
+    j["quality"] = part(quality_state_json);
     j["scale"] = g.scale;
     j["last_error"] = g.last_error;
     j["workflow"] = {{"kind", g.workflow.kind}, {"error", g.workflow.error}, {"result", g.workflow.result}};

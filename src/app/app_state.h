@@ -20,7 +20,7 @@
 
 namespace crm::app {
 
-enum class Screen { Dashboard, Contacts, Accounts, Leads, Pipeline, Cases, Campaigns, Analytics, Data, Settings };
+enum class Screen { Dashboard, Contacts, Accounts, Leads, Pipeline, Cases, Campaigns, Analytics, Data, Quality, Settings };
 
 // A list screen: the query, its row count, and a window of fetched rows
 // around what the clipper shows (never the whole table).
@@ -155,6 +155,8 @@ struct AppState {
 
 extern AppState g;
 
+inline const ImVec4 kErrorColor(0.85f, 0.2f, 0.2f, 1);   // error text on every screen
+
 // Helpers (app.cpp)
 void data_changed();                             // after a write: lists and views refresh
 void notify(const std::string& text);
@@ -237,6 +239,9 @@ void draw_dashboard();                                          // screen_other.
 void draw_data_screen();
 bool data_import_running();                                     // screen_data.cpp
 std::string incoming_state_json();
+void draw_quality_screen();                                     // screen_quality.cpp
+bool quality_scan_running();
+std::string quality_state_json();
 void draw_pipeline_screen();                                    // screen_pipeline.cpp
 void draw_settings_screen();                                    // screen_settings.cpp
 void draw_my_day();                                             // screen_other.cpp

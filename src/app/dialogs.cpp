@@ -21,7 +21,6 @@ namespace crm::app {
 
 namespace {
 
-const ImVec4 kErrorColor(0.85f, 0.2f, 0.2f, 1);
 
 // The fields a create/edit dialog shows, in order (the record view shows all).
 std::vector<const char*> form_fields(const EntitySpec& e) {

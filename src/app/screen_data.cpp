@@ -24,7 +24,6 @@ namespace crm::app {
 
 namespace {
 
-const ImVec4 kErrorColor(0.85f, 0.2f, 0.2f, 1);
 
 struct Incoming {
     std::string path, name, kind;        // kind: "json", "csv", "sqlite"

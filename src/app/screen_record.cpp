@@ -12,7 +12,6 @@ namespace crm::app {
 
 namespace {
 
-const ImVec4 kErrorColor(0.85f, 0.2f, 0.2f, 1);
 
 std::vector<Record> related(const EntitySpec& e, const char* field, const std::string& id, const char* sort, bool desc, int limit,
                             std::vector<std::pair<std::string, Value>> more = {}) {

@@ -26,7 +26,7 @@ static std::set<std::string> g_send_waiting;
 
 namespace {
 
-const ImVec4 kErrorColor(0.85f, 0.2f, 0.2f, 1), kGood(0.2f, 0.6f, 0.3f, 1), kWarn(0.85f, 0.55f, 0.1f, 1);
+const ImVec4 kGood(0.2f, 0.6f, 0.3f, 1), kWarn(0.85f, 0.55f, 0.1f, 1);
 
 
 std::string duration_text(int64_t ms) {
