@@ -14,6 +14,8 @@
 using namespace crm;
 using namespace crm::testing;
 
+TEST_SUITE("duplicates") {
+
 TEST_CASE("names fold to Latin letters: diacritics, Cyrillic, Greek, punctuation") {
     CHECK(fold_text("Zoë Ångström") == "zoe angstrom");
     CHECK(fold_text("Łukasz Żółkiewski") == "lukasz zolkiewski");
@@ -433,3 +435,5 @@ TEST_CASE("accounts merge with their contacts, child accounts and opportunities;
     CHECK(is_dismissed(fx.store, kContacts, x, y));
     CHECK(find_duplicates(fx.store, kContacts).groups.empty());
 }
+
+}  // TEST_SUITE
