@@ -44,6 +44,29 @@ name=$(sqlite3 "$DB" "SELECT last_name FROM contacts WHERE country = 'DE' LIMIT 
 expect 0 "$CRM" --db "$DB" search "$name";     contains out "$name"
 expect 0 "$CRM" --db "$DB" search zzzzqqq;     contains err "no matches for 'zzzzqqq'"
 
+# Duplicates: two contacts entered twice, found, merged (a field kept from the
+# other), the merge undone; bad arguments are usage errors.
+DUP="$DIR/dup.sqlite"
+expect 0 "$CRM" --db "$DUP" demo --contacts 50 --seed 3
+acc=$(sqlite3 "$DUP" "SELECT id FROM accounts LIMIT 1")
+sqlite3 "$DUP" "INSERT INTO contacts(id, created_at, updated_at, account_id, first_name, last_name, email, job_title, country) VALUES
+  ('01900000-0000-7000-8000-00000000d001', '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z', '$acc', 'Wilma', 'Quackenbush', 'w.quackenbush@gmail.com', 'Buyer', 'DE'),
+  ('01900000-0000-7000-8000-00000000d002', '2026-01-02T00:00:00.000Z', '2026-01-02T00:00:00.000Z', '$acc', 'Wilma', 'Quackenbsuh', 'wquackenbush@gmail.com', 'Head of purchasing', 'DE')"
+expect 0 "$CRM" --db "$DUP" duplicates;        contains out "Wilma Quackenbush"; contains out "same e-mail"
+expect 0 "$CRM" --db "$DUP" duplicates --csv;  contains out "group,id,name,score,reasons"
+grep -q '^1,01900000-0000-7000-8000-00000000d001,Wilma Quackenbush,' "$DIR/out" && ok || bad "duplicates --csv rows: $(cat "$DIR/out")"
+expect 2 "$CRM" --db "$DUP" duplicates --entity orders; contains err "--entity is contacts, accounts or leads"
+expect 2 "$CRM" --db "$DUP" merge 01900000-0000-7000-8000-00000000d001; contains err "at least one other id"
+expect 0 "$CRM" --db "$DUP" merge 01900000-0000-7000-8000-00000000d001 01900000-0000-7000-8000-00000000d002 --keep job_title=01900000-0000-7000-8000-00000000d001
+contains out "merged 1 contacts into 01900000-0000-7000-8000-00000000d001"
+[ "$(sqlite3 "$DUP" "SELECT job_title || '|' || (SELECT merged_into_id FROM contacts WHERE id = '01900000-0000-7000-8000-00000000d002') FROM contacts WHERE id = '01900000-0000-7000-8000-00000000d001'")" = "Buyer|01900000-0000-7000-8000-00000000d001" ] && ok || bad "the merge's survivor and tombstone"
+expect 0 "$CRM" --db "$DUP" duplicates
+grep -q Quackenbsuh "$DIR/out" && bad "the merged record is still listed: $(cat "$DIR/out")" || ok
+expect 0 "$CRM" --db "$DUP" undo-merge;        contains out "1 records back"
+expect 0 "$CRM" --db "$DUP" duplicates;        contains out "Quackenbsuh"
+expect 1 "$CRM" --db "$DUP" undo-merge;        contains err "no merge to undo"
+expect 0 "$CRM" --db "$DUP" check
+
 # Reports: the table behind each Analytics page, as text or CSV.
 expect 0 "$CRM" report --help;                 contains out "rfm"; contains out "order_lines"
 expect 0 "$CRM" --db "$DB" report value;       contains out "LTV:CAC"; contains out "note: period"

@@ -15,10 +15,15 @@
 //                                                   the table behind an Analytics page (crm report --help)
 //   crm --db FILE duplicates [--entity contacts|accounts|leads] [--csv] [--min-score X]
 //                                                   groups of records entered twice, with scores and reasons
+//   crm --db FILE merge SURVIVOR_ID OTHER_ID... [--keep FIELD=ID ...]
+//                                                   merge duplicates into the survivor, as the Data quality screen does
+//   crm --db FILE undo-merge                        undo the last merge
 //
 // Errors go to stderr with exit status 1 (2 for usage); a failed command
 // leaves the database as it was (every write is one transaction).
+#include <algorithm>
 #include <chrono>
+#include <map>
 #include <cstdlib>
 #include <fstream>
 #include <cstdio>
@@ -38,6 +43,7 @@
 #include "records/store.h"
 #include "exchange/transfer.h"
 #include "quality/duplicates.h"
+#include "quality/record_merge.h"
 #include "records/views.h"
 
 using namespace crm;
@@ -63,6 +69,11 @@ const char* kUsage =
     "  duplicates [--entity contacts|accounts|leads] [--csv] [--min-score 0.6]\n"
     "                                   groups of likely duplicates with each pair's score and reasons\n"
     "                                   (--csv: group,id,name,score,reasons, one row per record)\n"
+    "  merge SURVIVOR_ID OTHER_ID... [--keep FIELD=ID ...]\n"
+    "                                   merge contacts, accounts or leads into the survivor: references and tags move\n"
+    "                                   to it, the others become tombstones; each field keeps the newest non-empty\n"
+    "                                   value unless --keep names the record whose value it keeps\n"
+    "  undo-merge                       undo the last merge\n"
     "  report NAME [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--csv] [--owner NAME] [--team T] [--territory T]\n"
     "         [--tier T] [--industry I] [--country CC] [--channel C] [--by G] [--top N]\n"
     "         [--source S --rows D --cols D --measure count|sum|average] [--min-support S --min-confidence C]\n"
@@ -184,6 +195,37 @@ int cmd_duplicates(Store& store, const std::vector<std::string>& args) {
         }
     }
     fprintf(stderr, "%lld %s compared, %zu groups of likely duplicates\n", (long long)r.records, e->table, r.groups.size());
+    return 0;
+}
+
+int cmd_merge(Store& store, const std::vector<std::string>& args) {
+    std::vector<std::string> ids;
+    std::vector<std::pair<std::string, std::string>> keep;   // field -> record id
+    for (size_t i = 0; i < args.size(); i++) {
+        if (args[i] == "--keep" && i + 1 < args.size()) {
+            size_t eq = args[++i].find('=');
+            if (eq == std::string::npos) throw Usage("merge: --keep is FIELD=ID, not '" + args[i] + "'");
+            keep.push_back({args[i].substr(0, eq), args[i].substr(eq + 1)});
+        } else if (args[i].starts_with("--")) {
+            throw Usage("merge: unknown option '" + args[i] + "'");
+        } else {
+            ids.push_back(args[i]);
+        }
+    }
+    if (ids.size() < 2) throw Usage("merge: the survivor's id and at least one other id are needed");
+    const EntitySpec* e = nullptr;
+    for (const EntitySpec* c : {&kContacts, &kAccounts, &kLeads})
+        if (store.get(*c, ids[0])) e = c;
+    if (!e) throw std::runtime_error("merge: no live contact, account or lead with id '" + ids[0] + "'");
+    std::map<std::string, size_t> choices;
+    for (const auto& [field, id] : keep) {
+        auto at = std::find(ids.begin(), ids.end(), id);
+        if (at == ids.end()) throw Usage("merge: --keep " + field + "=" + id + " names a record that is not merged");
+        choices[field] = (size_t)(at - ids.begin());
+    }
+    MergeSummary m = merge_records(store, *e, ids[0], std::vector<std::string>(ids.begin() + 1, ids.end()), choices);
+    printf("merged %lld %s into %s: %lld fields changed, %lld references and %lld tags moved (merge %s)\n", (long long)m.merged, e->table,
+           ids[0].c_str(), (long long)m.fields, (long long)m.references, (long long)m.tags, m.merge_id.c_str());
     return 0;
 }
 
@@ -457,7 +499,8 @@ int main(int argc, char** argv) {
         if (db_path.empty()) throw Usage("--db FILE is required");
         if (command.empty()) throw Usage("a command is required");
         if (command != "demo" && command != "stats" && command != "search" && command != "check" && command != "export" && command != "import" &&
-            command != "revert-import" && command != "sync" && command != "report" && command != "duplicates")
+            command != "revert-import" && command != "sync" && command != "report" && command != "duplicates" && command != "merge" &&
+            command != "undo-merge")
             throw Usage("unknown command '" + command + "'");
         DemoOptions demo_opt;
         if (command == "demo") demo_opt = parse_demo_options(args);
@@ -473,6 +516,12 @@ int main(int argc, char** argv) {
         if (command == "sync") return cmd_sync(store, db_path, args);
         if (command == "report") return cmd_report(store, args);
         if (command == "duplicates") return cmd_duplicates(store, args);
+        if (command == "merge") return cmd_merge(store, args);
+        if (command == "undo-merge") {
+            MergeSummary m = undo_last_merge(store);
+            printf("undid merge %s: %lld records back\n", m.merge_id.c_str(), (long long)m.merged);
+            return 0;
+        }
         if (command == "revert-import") {
             RevertSummary r = revert_last_import(store);
             printf("reverted the import of %s: %lld records removed, %lld restored\n", r.file.c_str(), (long long)r.removed, (long long)r.restored);

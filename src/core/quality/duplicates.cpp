@@ -121,21 +121,8 @@ std::vector<uint64_t> keys_of(const Profile& p, Kind kind) {
     for (const std::string& ph : p.phones)
         if (!ph.empty()) out.push_back(key_hash(K_Phone, ph));
     if (!p.site.empty()) out.push_back(key_hash(K_Site, p.site));
-    std::vector<std::string> words;
-    auto add_words = [&](const std::string& s) {
-        size_t a = 0;
-        while (a < s.size()) {
-            size_t b = s.find(' ', a);
-            if (b == std::string::npos) b = s.size();
-            words.push_back(s.substr(a, b - a));
-            a = b + 1;
-        }
-    };
-    if (kind == Kind::Company) add_words(p.name);
-    else {
-        add_words(p.first);
-        add_words(p.last);
-    }
+    // The profile's names are folded already: splitting them folds nothing more.
+    std::vector<std::string> words = fold_tokens(kind == Kind::Company ? p.name : p.first + " " + p.last);
     size_t n = kind == Kind::Company ? 4 : 3;
     std::string pre = name_key(words, n, false), suf = name_key(words, n, true);
     if (!pre.empty()) out.push_back(key_hash(K_NamePrefix, pre));
