@@ -66,6 +66,16 @@ expect 0 "$CRM" --db "$DUP" undo-merge;        contains out "1 records back"
 expect 0 "$CRM" --db "$DUP" duplicates;        contains out "Quackenbsuh"
 expect 1 "$CRM" --db "$DUP" undo-merge;        contains err "no merge to undo"
 expect 0 "$CRM" --db "$DUP" check
+# A CSV previewed before importing: an exact duplicate, a likely one with its
+# score and reasons, a new person; nothing is written.
+printf 'First Name,Last Name,E-mail\nWilma,Quackenbush,w.quackenbush@gmail.com\nWilma,Quackenbusch,wquackenbush+crm@gmail.com\nZebedee,Quaxworth,zq@example.com\n' > "$DIR/likely.csv"
+before=$(sqlite3 "$DUP" "SELECT count(*) FROM contacts")
+expect 0 "$CRM" --db "$DUP" import --csv "$DIR/likely.csv" --entity contacts --preview
+contains out "line 2: duplicate of 01900000-0000-7000-8000-00000000d001"
+contains out "line 3: likely a duplicate of Wilma Quackenbush"
+contains out "line 4: new"
+contains out "previewed 3 rows of $DIR/likely.csv: 0 errors, 1 duplicates, 1 likely duplicates; nothing imported"
+[ "$(sqlite3 "$DUP" "SELECT count(*) FROM contacts")" = "$before" ] && ok || bad "the preview wrote records"
 
 # Reports: the table behind each Analytics page, as text or CSV.
 expect 0 "$CRM" report --help;                 contains out "rfm"; contains out "order_lines"

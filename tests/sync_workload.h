@@ -1,6 +1,7 @@
 // sync_workload.h - random user work on a replica, for the convergence
 // tests: creates, edits, deletes, restores, CSV and JSON imports, lead
-// conversions, cases with numbers, settings and the odd erasure, each through
+// conversions, cases with numbers, settings, merges of duplicates and their
+// undo, and the odd erasure, each through
 // the same core calls the app makes. A write the core refuses (a reference to
 // a record deleted here, a lead already converted) is skipped, as a user
 // would see an error and move on.
@@ -14,6 +15,7 @@
 #include "exchange/csv.h"
 #include "exchange/privacy.h"
 #include "exchange/transfer.h"
+#include "quality/record_merge.h"
 #include "records/store.h"
 #include "workflows/cases.h"
 #include "workflows/leads.h"
@@ -149,6 +151,17 @@ inline void random_operation(Store& s, Rng& r, Store* other) {
     } else if (op < 94) {
         std::string id = random_record(s, r, kContacts);
         if (!id.empty()) tryit([&] { erase_person(s, id); });
+    } else if (op < 97) {
+        // Two records merged as the Data quality screen does (references, tags
+        // and a tombstone), or the last merge here undone.
+        static const EntitySpec* kinds[] = {&kContacts, &kAccounts, &kLeads};
+        const EntitySpec* e = kinds[r.below(std::size(kinds))];
+        std::string a = random_record(s, r, *e), b = random_record(s, r, *e);
+        if (r.chance(0.25)) {
+            if (s.db().query_int("SELECT count(*) FROM merges WHERE undone_at = ''") > 0) tryit([&] { undo_last_merge(s); });
+        } else if (!a.empty() && !b.empty() && a != b) {
+            tryit([&] { merge_records(s, *e, a, {b}, {{"city", r.below(2)}}); });
+        }
     } else {
         // Somebody qualifies or disqualifies a lead.
         std::string lead = random_record(s, r, kLeads);

@@ -109,6 +109,10 @@ TEST_CASE("replicas working apart with skewed clocks and a messy network end ide
                             << " rows, " << reps[0]->db.query_int("SELECT count(*) FROM change_log WHERE field = 'erased'") << " erased, "
                             << reps[0]->db.query_int("SELECT count(*) FROM contacts WHERE deleted = 1") << " deleted contacts, "
                             << reps[0]->db.query_int("SELECT count(*) FROM cases WHERE number LIKE 'CAS-_____-%'") << " renumbered cases, "
+                            << reps[0]->db.query_int("SELECT (SELECT count(*) FROM contacts WHERE merged_into_id IS NOT NULL) + "
+                                                     "(SELECT count(*) FROM accounts WHERE merged_into_id IS NOT NULL) + "
+                                                     "(SELECT count(*) FROM leads WHERE merged_into_id IS NOT NULL)")
+                            << " merged, "
                             << conflicts << " conflicts");
         }
         for (auto& p : reps) {

@@ -3,8 +3,9 @@
 // written another way, a nickname at the same company, a name in Cyrillic and
 // in Latin letters) imported over the demo data; the Data quality screen
 // finds them, a pair is merged keeping the older record's job title, the
-// merge is undone, another pair is marked "not duplicates" and is not
-// suggested again, and all of it survives a reload. Prints "N passed, M failed".
+// merge is undone; a new contact and a CSV row that look like stored ones are
+// shown as likely duplicates before they are saved; another pair is marked
+// "not duplicates" and is not suggested again, and all of it survives a reload. Prints "N passed, M failed".
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -85,6 +86,52 @@ const tests = [
     await app.waitState((x) => /^Merge undone/.test(x.quality.result), 'the undo');
     s = await search(app, 'Quackenb');
     eq(s.list.count, 2, 'both records back');
+  }],
+
+  ['a likely duplicate is shown before saving: in the new-contact form and in the CSV preview', async () => {
+    const { app, page } = session;
+    // The form: a nickname and the e-mail with a +tag; the dialog stays open and says why.
+    await app.click('Contacts');
+    await app.click('New contact');
+    await app.waitState((x) => x.dialog === 'create contact', 'the create dialog');
+    await app.fill('##First name', 'Bart', { window: 'edit' });
+    await app.fill('##Last name', 'Zweistein', { window: 'edit' });
+    await app.fill('##E-mail', 'bart+crm@zweistein.example', { window: 'edit' });
+    await app.click('Save', { window: 'edit' });
+    let s = await app.waitState((x) => x.edit_likely.length > 0, 'the likely duplicates');
+    eq(s.dialog, 'create contact', 'nothing saved yet: the dialog stays open');
+    assert(s.edit_likely.every((l) => /Zweistein/.test(l.title)), 'the Zweisteins: ' + JSON.stringify(s.edit_likely));
+    assert(/^\d+%: .*(similar|same) name/.test(s.edit_likely[0].why), 'a score and its reasons: ' + s.edit_likely[0].why);
+    await app.screenshot('quality-likely-form.png');
+    // "Open" goes to the stored record instead of saving a third.
+    const first = s.edit_likely[0];
+    await app.click('Open ' + first.title, { window: 'edit' });
+    await app.waitState((x) => x.dialog === '' && x.record && x.record.id === first.id, 'the existing record');
+    // Saved anyway, it is a new record.
+    await app.click('Contacts');
+    await app.click('New contact');
+    await app.fill('##First name', 'Wilhelmina', { window: 'edit' });
+    await app.fill('##Last name', 'Quackenbush', { window: 'edit' });
+    await app.click('Save', { window: 'edit' });
+    await app.waitState((x) => x.edit_likely.length > 0, 'the warning for another name');
+    await app.click('Save anyway', { window: 'edit' });
+    s = await app.waitState((x) => x.dialog === '' && x.record && x.record.title === 'Wilhelmina Quackenbush', 'the new contact saved');
+    s = await search(app, 'Quackenb');
+    eq(s.list.count, 3, 'three Wilhelminas now');
+    s = await search(app, 'Zweistein');
+    eq(s.list.count, 2, 'still two Zweisteins');
+
+    // The CSV preview: a likely duplicate gets a warning with its score; nothing imported on Close.
+    const csv = path.join(dir, 'again.csv');
+    fs.writeFileSync(csv, 'First Name,Last Name,E-mail\nWilhelmina,Quackenbusch,wilhelminaquackenbush+news@gmail.com\nOttilie,Fennimore,of@example.com\n');
+    await app.click('Data');
+    const [chooser] = await Promise.all([page.waitForEvent('filechooser', { timeout: 10000 }), app.click('Import a file...')]);
+    await chooser.setFiles(csv);
+    s = await app.waitState((x) => x.incoming.open && x.incoming.preview.length === 2, 'the preview');
+    assert(s.incoming.preview[0].likely && s.incoming.preview[0].likely_score >= 0.6, 'row 2 likely a duplicate: ' + JSON.stringify(s.incoming.preview));
+    assert(!s.incoming.preview[1].likely, 'row 3 is new');
+    await app.screenshot('quality-likely-import.png');
+    await app.click('Close', { window: 'incoming' });
   }],
 
   ['"not duplicates" is remembered: the pair is not suggested again, also after a reload', async () => {

@@ -448,7 +448,7 @@ static void draw_first_run() {
         }
         ImGui::NewLine();
     }
-    if (!g.demo_error.empty()) ImGui::TextColored(ImVec4(0.85f, 0.2f, 0.2f, 1), "%s", g.demo_error.c_str());
+    if (!g.demo_error.empty()) ImGui::TextColored(kErrorColor, "%s", g.demo_error.c_str());
     ImGui::EndPopup();
 }
 
@@ -512,7 +512,7 @@ static void draw_status_bar() {
             case SaveState::Saving: state = "Saving..."; color = ImVec4(0.8f, 0.6f, 0.1f, 1); break;
             case SaveState::Failed:
                 state = "Save failed";
-                color = ImVec4(0.85f, 0.2f, 0.2f, 1);
+                color = kErrorColor;
                 detail = g.file->error() + " - your changes are kept here and will be saved on the next retry";
                 break;
         }
@@ -569,7 +569,7 @@ static void draw_status_bar() {
     }
     if (!g.last_error.empty()) {
         ImGui::SameLine(0, 24 * g.scale);
-        ImGui::TextColored(ImVec4(0.85f, 0.2f, 0.2f, 1), "%s", g.last_error.c_str());
+        ImGui::TextColored(kErrorColor, "%s", g.last_error.c_str());
     }
 }
 
@@ -789,6 +789,9 @@ std::string test_state_json() {
     }
     j["dialog"] = g.edit.open ? std::string(g.edit.id.empty() ? "create " : "edit ") + g.edit.entity->singular : "";
     j["edit_errors"] = g.edit.errors;
+    json likely = json::array();
+    for (const EditDialog::Likely& l : g.edit.likely) likely.push_back({{"id", l.id}, {"title", l.title}, {"why", l.why}});
+    j["edit_likely"] = likely;
     j["undo"] = g.undo_title;
     j["search_open"] = g.search_open;
     j["dark"] = g.dark;

@@ -66,6 +66,13 @@ struct EditDialog {
     std::map<std::string, std::string> ref_filter;   // ref picker search text per field
     int save_serial = 0;                         // the save asked last (it may wait for data still loading)
     bool saving = false, saved = false;          // saved: it went through, the dialog closes
+    // A new contact, account or lead that looks like one already stored: shown
+    // before it is saved; "Save anyway" saves it all the same.
+    struct Likely {
+        std::string id, title, why;              // why: "92%: same e-mail, similar name"
+    };
+    std::vector<Likely> likely;
+    bool likely_checked = false;                 // warned once: the next save goes through
 };
 
 // A workflow step that asks for text or choices first: disqualify (reason),
@@ -156,6 +163,7 @@ struct AppState {
 extern AppState g;
 
 inline const ImVec4 kErrorColor(0.85f, 0.2f, 0.2f, 1);   // error text on every screen
+inline const ImVec4 kWarningColor(0.85f, 0.45f, 0.0f, 1); // a warning: likely duplicates, targets missed
 
 // Helpers (app.cpp)
 void data_changed();                             // after a write: lists and views refresh

@@ -14,6 +14,7 @@
 #include "workflows/cases.h"
 #include "workflows/leads.h"
 #include "workflows/tasks.h"
+#include "quality/duplicates.h"
 #include "base/util.h"
 #include "records/views.h"
 
@@ -76,6 +77,7 @@ void save_edit() {
     d.save_serial = ++serial;
     d.saving = true;
     std::string id = d.id, rules = d.values["rules"], subject = d.values["subject"], body = d.values["body"];
+    bool check_likely = id.empty() && !d.likely_checked && (e == &kContacts || e == &kAccounts || e == &kLeads);
     int mine = d.save_serial;
     auto current = [mine] { return g.edit.open && g.edit.save_serial == mine; };
     perform(
@@ -86,6 +88,23 @@ void save_edit() {
                 for (auto [f, text] : {std::pair<const char*, const std::string*>{"subject", &subject}, {"body", &body}})
                     if (auto unknown = unknown_merge_fields(*text); !unknown.empty())
                         throw ValidationError("email_templates", f, "{" + unknown[0] + "} is not a merge field");
+            if (check_likely) {
+                // A likely duplicate is shown before anything is saved.
+                std::vector<EditDialog::Likely> likely;
+                for (const DuplicatePair& p : likely_duplicates(*g.store, *e, fields)) {
+                    std::string why;
+                    for (const std::string& r : p.reasons) why += (why.empty() ? "" : ", ") + r;
+                    likely.push_back({p.b, record_title(*g.store, *e, p.b), std::to_string((int)(p.score * 100 + 0.5)) + "%: " + why});
+                }
+                if (current()) {
+                    g.edit.likely_checked = true;
+                    g.edit.likely = likely;
+                    if (!likely.empty()) {
+                        g.edit.saving = false;
+                        return;
+                    }
+                }
+            }
             if (id.empty()) {
                 // Cases and leads are opened through their workflow: routing, SLA clock, assignment, score.
                 std::string made = e == &kCases ? open_case(*g.store, fields) : e == &kLeads ? capture_lead(*g.store, fields) : g.store->create(*e, fields);
@@ -188,10 +207,33 @@ void draw_edit_dialog() {
     }
     if (!d.general_error.empty()) ImGui::TextColored(kErrorColor, "%s", d.general_error.c_str());
     if (d.saving && !d.saved) ImGui::TextDisabled("Saving: part of your data is still loading...");
+    std::string open_likely;
+    if (!d.likely.empty()) {
+        ImGui::Separator();
+        ImGui::TextColored(kWarningColor, "This %s may already exist:", d.entity->singular);
+        for (const EditDialog::Likely& l : d.likely) {
+            ImGui::PushID(l.id.c_str());
+            if (ImGui::SmallButton("Open")) open_likely = l.id;
+            test_label_last_item(("Open " + l.title).c_str());
+            ImGui::SameLine();
+            ImGui::Text("%s", l.title.c_str());
+            ImGui::SameLine();
+            ImGui::TextDisabled("%s", l.why.c_str());
+            ImGui::PopID();
+        }
+    }
     ImGui::Separator();
     ImGui::BeginDisabled(d.saving);
-    if ((ImGui::Button("Save", ImVec2(120 * s, 0)) || enter) && !d.saving) save_edit();
+    if ((ImGui::Button(d.likely.empty() ? "Save" : "Save anyway", ImVec2(120 * s, 0)) || enter) && !d.saving) save_edit();
     ImGui::EndDisabled();
+    if (!open_likely.empty()) {
+        const EntitySpec* e = d.entity;
+        close_edit();
+        ImGui::CloseCurrentPopup();
+        ImGui::EndPopup();
+        open_record(*e, open_likely);
+        return;
+    }
     if (d.saved) {
         close_edit();
         ImGui::CloseCurrentPopup();

@@ -251,7 +251,7 @@ void draw_csv_step() {
                 ImGui::TableNextColumn();
                 if ((size_t)c - 1 < r.cells.size()) ImGui::TextUnformatted(r.cells[(size_t)c - 1].c_str());
             }
-            if (!r.error.empty() || !r.duplicate_of.empty()) {
+            if (!r.error.empty() || !r.duplicate_of.empty() || !r.likely_of.empty()) {
                 ImGui::TableNextRow();
                 ImGui::TableNextColumn();
                 ImGui::TableNextColumn();
@@ -260,8 +260,15 @@ void draw_csv_step() {
                 ImVec2 at = ImGui::GetCursorScreenPos();
                 ImGui::PushClipRect(at, ImVec2(table_right, at.y + 1e4f), false);
                 ImGui::PushTextWrapPos(table_right - ImGui::GetWindowPos().x);
-                ImGui::PushStyleColor(ImGuiCol_Text, r.error.empty() ? ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled) : kErrorColor);
-                ImGui::TextWrapped("%s", r.error.empty() ? "duplicate of an existing record" : r.error.c_str());
+                std::string note = !r.error.empty()          ? r.error
+                                   : !r.duplicate_of.empty() ? "duplicate of an existing record"
+                                                             : "likely a duplicate of " + r.likely_title + " (" +
+                                                                   std::to_string((int)(r.likely_score * 100 + 0.5)) + "%: " + r.likely_reasons +
+                                                                   "); imported as a new record";
+                ImGui::PushStyleColor(ImGuiCol_Text, !r.error.empty()          ? kErrorColor
+                                                     : !r.duplicate_of.empty() ? ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled)
+                                                                               : kWarningColor);
+                ImGui::TextWrapped("%s", note.c_str());
                 ImGui::PopStyleColor();
                 ImGui::PopTextWrapPos();
                 ImGui::PopClipRect();
@@ -366,7 +373,8 @@ std::string incoming_state_json() {
                         {"rows_done", g_in.run ? g_in.run->summary().rows : 0}, {"transfer", g_transfer_result},
                         {"transfer_error", g_transfer_error}};
     nlohmann::json rows = nlohmann::json::array();
-    for (const CsvRowPreview& r : g_in.preview.rows) rows.push_back({{"line", r.line}, {"error", r.error}, {"duplicate", !r.duplicate_of.empty()}});
+    for (const CsvRowPreview& r : g_in.preview.rows) rows.push_back({{"line", r.line}, {"error", r.error}, {"duplicate", !r.duplicate_of.empty()},
+                                                                    {"likely", r.likely_of}, {"likely_score", r.likely_score}});
     j["preview"] = rows;
     return j.dump();
 }

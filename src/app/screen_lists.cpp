@@ -170,7 +170,7 @@ void draw_queue_stats() {
         ImGui::TableNextColumn(); ImGui::Text("%lld", (long long)q.cases);
         ImGui::TableNextColumn(); ImGui::Text("%lld", (long long)q.open);
         ImGui::TableNextColumn();
-        if (q.open_breached) ImGui::TextColored(ImVec4(0.85f, 0.2f, 0.2f, 1), "%lld", (long long)q.open_breached);
+        if (q.open_breached) ImGui::TextColored(kErrorColor, "%lld", (long long)q.open_breached);
         else ImGui::TextUnformatted("0");
         ImGui::TableNextColumn(); ImGui::Text("%.1f %% of %lld", q.response_pct(), (long long)q.responded);
         ImGui::TableNextColumn(); ImGui::Text("%.1f %% of %lld", q.resolution_pct(), (long long)q.resolved);

@@ -66,7 +66,7 @@ void draw_my_day() {
     };
     if (ImGui::BeginTable("myday", 3, ImGuiTableFlags_SizingStretchSame | ImGuiTableFlags_BordersInnerV)) {
         ImGui::TableNextColumn();
-        list("Overdue", day.overdue, ImVec4(0.85f, 0.2f, 0.2f, 1));
+        list("Overdue", day.overdue, kErrorColor);
         ImGui::TableNextColumn();
         list("Due today", day.today, ImVec4(0.85f, 0.55f, 0.1f, 1));
         ImGui::TableNextColumn();

@@ -7,7 +7,7 @@
 //   crm --db FILE export --json FILE [--deleted]    all data as JSON (see transfer.h)
 //   crm --db FILE import --json FILE [--replace]    merge (default) or replace from JSON
 //   crm --db FILE export --csv ENTITY FILE          one entity as CSV
-//   crm --db FILE import --csv FILE --entity E [--map "Col=field,..."] [--duplicates skip|update|create]
+//   crm --db FILE import --csv FILE --entity E [--map "Col=field,..."] [--duplicates skip|update|create] [--preview [N]]
 //   crm --db FILE revert-import                     undo the last CSV import as a whole
 //   crm --db FILE sync [--server URL --token T | --invite LINK] [--status]
 //                                                   sync with a crm-server (see sync/session.h)
@@ -60,8 +60,9 @@ const char* kUsage =
     "  export --json FILE [--deleted]   everything as JSON (with tombstones if --deleted)\n"
     "  import --json FILE [--replace]   merge a JSON export by id (newer wins), or replace all data with it\n"
     "  export --csv ENTITY FILE         contacts, accounts, leads, ... as CSV\n"
-    "  import --csv FILE --entity E [--map \"Column=field,...\"] [--duplicates skip|update|create]\n"
-    "                                   contacts, accounts or leads from CSV (one transaction)\n"
+    "  import --csv FILE --entity E [--map \"Column=field,...\"] [--duplicates skip|update|create] [--preview [N]]\n"
+    "                                   contacts, accounts or leads from CSV (one transaction); --preview checks\n"
+    "                                   the first N rows (20): errors, duplicates, likely duplicates with a score\n"
     "  revert-import                    undo the last CSV import: its records removed, its updates undone\n"
     "  sync [--server URL --token T | --invite LINK] [--status]\n"
     "                                   send this database's changes to a crm-server and receive the others'\n"
@@ -334,6 +335,25 @@ int cmd_import(Store& store, const std::vector<std::string>& args) {
             std::vector<std::string> header;
             r.next(header);
             o.mapping = apply_mapping_text(*e, header, guess_mapping(*e, header), map);
+        }
+        if (flag(args, "--preview")) {
+            // The rows as the Data screen previews them: nothing is imported.
+            int rows = 20;   // --preview may stand last, without N
+            for (size_t i = 0; i + 1 < args.size(); i++)
+                if (args[i] == "--preview" && !args[i + 1].empty() && isdigit((unsigned char)args[i + 1][0])) rows = std::max(1, atoi(args[i + 1].c_str()));
+            CsvPreview p = preview_csv(store, in, o, rows);
+            int errors = 0, exact = 0, likely = 0;
+            for (const CsvRowPreview& r : p.rows) {
+                if (!r.error.empty()) printf("line %lld: error: %s\n", (long long)r.line, r.error.c_str()), errors++;
+                else if (!r.duplicate_of.empty()) printf("line %lld: duplicate of %s\n", (long long)r.line, r.duplicate_of.c_str()), exact++;
+                else if (!r.likely_of.empty())
+                    printf("line %lld: likely a duplicate of %s (%s), score %.2f: %s\n", (long long)r.line, r.likely_title.c_str(),
+                           r.likely_of.c_str(), r.likely_score, r.likely_reasons.c_str()), likely++;
+                else printf("line %lld: new\n", (long long)r.line);
+            }
+            printf("previewed %zu rows of %s: %d errors, %d duplicates, %d likely duplicates; nothing imported\n", p.rows.size(), path.c_str(),
+                   errors, exact, likely);
+            return errors ? 1 : 0;
         }
         CsvImportSummary s = import_csv(store, in, o);
         printf("imported %s: %lld rows, %lld created, %lld updated, %lld duplicates skipped, %lld accounts created\n", path.c_str(),

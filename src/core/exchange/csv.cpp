@@ -11,6 +11,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "quality/duplicates.h"
 #include "records/views.h"
 #include "storage/pagevfs.h"
 #include "storage/schema.h"
@@ -649,6 +650,15 @@ CsvPreview preview_csv(Store& store, std::istream& in, const CsvImportOptions& o
         try {
             Fields f = m.fields_of(cells, r.line);
             r.duplicate_of = m.duplicate_of(f);
+            if (r.duplicate_of.empty() && !f.empty()) {
+                std::vector<DuplicatePair> likely = likely_duplicates(store, *m.opt.entity, f, 1);
+                if (!likely.empty()) {
+                    r.likely_of = likely[0].b;
+                    r.likely_title = record_title(store, *m.opt.entity, r.likely_of);
+                    r.likely_score = likely[0].score;
+                    for (const std::string& why : likely[0].reasons) r.likely_reasons += (r.likely_reasons.empty() ? "" : ", ") + why;
+                }
+            }
             Transaction row(store.db());   // each row checked alone, then undone
             if (!f.empty()) m.store.create(*m.opt.entity, f);
         } catch (const ValidationError& e) {

@@ -9,8 +9,9 @@
 // Importing contacts, accounts or leads: a column mapping guessed from the
 // header names ("First Name", "E-mail Address", "Company Name", "Phone
 // Number" ...) that the user may correct; a preview of the first rows with
-// each row's error; duplicates of existing records (same e-mail, or same name
-// and phone) found and skipped, updated or created as the user chooses. The
+// each row's error, its exact duplicate or else its likely one with a score;
+// exact duplicates of existing records (same e-mail, or same name and phone)
+// found and skipped, updated or created as the user chooses. The
 // import itself is one transaction run a slice at a time (for a progress bar
 // and a cancel that leaves nothing), and any invalid row stops it with the
 // line and field named.
@@ -75,6 +76,10 @@ struct CsvRowPreview {
     std::vector<std::string> cells;
     std::string error;                             // "" when the row is valid
     std::string duplicate_of;                      // an existing record's id
+    // Not the same keys, but likely the same (the duplicate finder's score):
+    // a warning; the row imports as a new record.
+    std::string likely_of, likely_title, likely_reasons;   // "Anna Schmidt", "similar name, same phone"
+    double likely_score = 0;
 };
 struct CsvPreview {
     std::vector<std::string> header, mapping;

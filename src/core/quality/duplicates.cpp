@@ -3,15 +3,18 @@
 #include "quality/duplicates.h"
 
 #include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <cmath>
 #include <map>
 #include <numeric>
+#include <optional>
 #include <set>
 #include <stdexcept>
 #include <tuple>
 
 #include "quality/normalize.h"
+#include "records/search.h"
 
 namespace crm {
 
@@ -439,6 +442,137 @@ DuplicatePair score_records(Store&, const EntitySpec& entity, const Record& a, c
         return make_profile(entity, r.id, r.created_at, [&](const char* name) { return r.text(name); });
     };
     return score(profile(a), profile(b), entity);
+}
+
+//-----------------------------------------------------------------------------
+// Likely duplicates of a record not saved yet
+//-----------------------------------------------------------------------------
+
+namespace {
+
+// Words as the search index splits them (ASCII punctuation and spaces part
+// them, UTF-8 letters stay inside), lower-cased.
+std::vector<std::string> index_words(std::string_view s) {
+    std::vector<std::string> out;
+    std::string w;
+    for (unsigned char c : s) {
+        bool sep = c < 0x80 && !std::isalnum(c);
+        if (!sep) w += (char)(c < 0x80 ? std::tolower(c) : c);
+        if (sep && !w.empty()) out.push_back(std::move(w)), w.clear();
+    }
+    if (!w.empty()) out.push_back(std::move(w));
+    return out;
+}
+
+// The first n code points of a UTF-8 word.
+std::string first_letters(const std::string& w, size_t n) {
+    size_t i = 0;
+    for (size_t k = 0; i < w.size() && k < n; k++) {
+        i++;
+        while (i < w.size() && ((unsigned char)w[i] & 0xC0) == 0x80) i++;
+    }
+    return w.substr(0, i);
+}
+
+std::string quoted(const std::string& w) { return "\"" + w + "\""; }
+
+// One name word as an FTS5 term: its first three letters as typed, folded
+// (Cyrillic and Greek in Latin) or, for a first name, its full form's (Bob ->
+// rob), any of them.
+std::string name_term(const std::string& word, bool first_name) {
+    std::set<std::string> alts = {first_letters(word, 3)};
+    for (const std::string& f : fold_tokens(word)) alts.insert(first_letters(f, 3));
+    if (first_name)
+        for (const std::string& f : fold_tokens(canonical_first_name(word))) alts.insert(first_letters(f, 3));
+    std::string out;
+    for (const std::string& a : alts) out += (out.empty() ? "" : " OR ") + quoted(a) + "*";
+    return alts.size() > 1 ? "(" + out + ")" : out;
+}
+
+}  // namespace
+
+std::vector<DuplicatePair> likely_duplicates(Store& store, const EntitySpec& e, const Fields& fields, size_t limit, double min_score,
+                                             const std::string& except) {
+    columns_of(e);
+    Record r;
+    r.spec = &e;
+    r.values.resize(e.fields.size());
+    for (const auto& [name, v] : fields)
+        for (size_t i = 0; i < e.fields.size(); i++)
+            if (name == e.fields[i].name) r.values[i] = v;
+    // The FTS5 query: the name's words (all of them, in any order) or the
+    // e-mail as a phrase or the phone's digits.
+    std::vector<std::string> alts;
+    std::string names;
+    auto add_name_words = [&](const std::string& text, bool first) {
+        for (const std::string& w : index_words(text)) names += (names.empty() ? "" : " AND ") + name_term(w, first);
+    };
+    if (&e == &kAccounts) {
+        for (const std::string& w : index_words(company_key(r.text("name")))) names += (names.empty() ? "" : " AND ") + name_term(w, false);
+    } else {
+        add_name_words(r.text("first_name"), true);
+        add_name_words(r.text("last_name"), false);
+    }
+    if (!names.empty()) alts.push_back("name : (" + names + ")");
+    std::vector<std::string> mails = {r.text("email")};
+    if (&e == &kContacts) mails.push_back(r.text("email2"));
+    for (const std::string& m : mails) {
+        std::string phrase;
+        for (const std::string& w : index_words(m)) phrase += (phrase.empty() ? "" : " ") + w;
+        if (!email_key(m).empty()) alts.push_back("contact_info : " + quoted(phrase));
+    }
+    std::vector<std::string> phones = {r.text("phone")};
+    if (&e == &kContacts) phones.push_back(r.text("mobile"));
+    for (const std::string& ph : phones) {
+        std::string key = phone_key(ph, r.text("country"));
+        if (key.empty()) continue;
+        std::string digits;
+        for (char c : ph)
+            if (c >= '0' && c <= '9') digits += c;
+        alts.push_back("contact_info : " + quoted(digits));
+        if (key.substr(1) != digits) alts.push_back("contact_info : " + quoted(key.substr(1)));
+    }
+    if (&e == &kAccounts)
+        if (std::string site = website_key(r.text("website")); !site.empty()) {
+            std::string phrase;
+            for (const std::string& w : index_words(site)) phrase += (phrase.empty() ? "" : " ") + w;
+            alts.push_back("contact_info : " + quoted(phrase));
+        }
+    std::vector<DuplicatePair> out;
+    std::set<std::string> ids;
+    if (!alts.empty()) {
+        std::string match;
+        for (const std::string& a : alts) match += (match.empty() ? "(" : " OR (") + a + ")";
+        // The newest candidates first; a name as common as a whole block of the
+        // finder stops at the limit, the e-mail and phone alternatives still count.
+        std::string sql = std::string("SELECT t.id FROM search_index s JOIN ") + e.table +
+                          " t ON t.rowid = s.rowid / 4 WHERE search_index MATCH ?1 AND s.rowid % 4 = ?2 AND t.deleted = 0";
+        if (&e == &kLeads) sql += " AND t.status <> 'converted'";
+        sql += " ORDER BY s.rowid DESC LIMIT 400";
+        Statement st(store.db(), sql);
+        st.bind_all(match, (int64_t)search_kind_code(e.table));
+        while (st.step()) ids.insert(st.column_text(0));
+    }
+    // The people at the same account: the index holds names as written, so a
+    // name typed in another script (Ivanov, Иванов) is found there.
+    if (&e == &kContacts && !r.text("account_id").empty()) {
+        Statement st(store.db(), "SELECT id FROM contacts WHERE account_id = ?1 AND deleted = 0 ORDER BY rowid DESC LIMIT 200");
+        st.bind_all(r.text("account_id"));
+        while (st.step()) ids.insert(st.column_text(0));
+    }
+    Profile mine = make_profile(e, "", r.created_at, [&](const char* name) { return r.text(name); });
+    for (const std::string& id : ids) {
+        if (id == except) continue;
+        std::optional<Record> other = store.get(e, id);
+        if (!other) continue;
+        DuplicatePair p = score(mine, make_profile(e, other->id, other->created_at, [&](const char* name) { return other->text(name); }), e);
+        if (p.score >= min_score) out.push_back(std::move(p));
+    }
+    std::sort(out.begin(), out.end(), [](const DuplicatePair& x, const DuplicatePair& y) {
+        return x.score != y.score ? x.score > y.score : x.b < y.b;
+    });
+    if (out.size() > limit) out.resize(limit);
+    return out;
 }
 
 }  // namespace crm

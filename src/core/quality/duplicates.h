@@ -66,8 +66,19 @@ private:
 // contacts, accounts or leads; throws std::invalid_argument for another entity.
 DuplicateReport find_duplicates(Store& store, const EntitySpec& entity, DuplicateOptions options = {});
 
-// The score of two records of the entity as the finder gives it (the
-// create form and the CSV import ask this of a record not saved yet).
+// The score of two records of the entity as the finder gives it.
 DuplicatePair score_records(Store& store, const EntitySpec& entity, const Record& a, const Record& b);
+
+// The live records a record not saved yet (its fields as a form or an import
+// row gives them) most likely duplicates, best first: pair.a is "", pair.b
+// the stored record's id. Candidates come from the search index (the name's
+// words by their first three letters in any order, the e-mail, the phone's
+// digits as typed and in E.164), so it costs a few index lookups at any size.
+// `except` leaves out one record (the one being edited). The default
+// threshold is lower than the finder's: before saving, the same name alone is
+// worth a look (the user decides), while the finder proposes merges.
+constexpr double kLikelyDuplicateScore = 0.5;
+std::vector<DuplicatePair> likely_duplicates(Store& store, const EntitySpec& entity, const Fields& fields, size_t limit = 3,
+                                             double min_score = kLikelyDuplicateScore, const std::string& except = "");
 
 }  // namespace crm
