@@ -77,6 +77,22 @@ contains out "line 4: new"
 contains out "previewed 3 rows of $DIR/likely.csv: 0 errors, 1 duplicates, 1 likely duplicates; nothing imported"
 [ "$(sqlite3 "$DUP" "SELECT count(*) FROM contacts")" = "$before" ] && ok || bad "the preview wrote records"
 
+# Data health: a contact last verified long ago and one with a bounced
+# e-mail are listed with their issues; verify clears them.
+expect 0 "$CRM" --db "$DUP" health;            contains out "contacts: 5"; contains out "health score"
+sqlite3 "$DUP" "UPDATE contacts SET verified_at = '2019-05-01T00:00:00.000Z' WHERE id = '01900000-0000-7000-8000-00000000d001'"
+expect 0 "$CRM" --db "$DUP" health --csv;      contains out "id,name,score,verified,issues"
+grep -q '^01900000-0000-7000-8000-00000000d001,Wilma Quackenbush,[0-9]*,2019-05-01,.*not verified' "$DIR/out" && ok || bad "health --csv: $(head -5 "$DIR/out")"
+expect 0 "$CRM" --db "$DUP" health --months 120 --csv
+grep -q '^01900000-0000-7000-8000-00000000d001,.*not verified' "$DIR/out" && bad "not stale within 120 months" || ok
+expect 0 "$CRM" --db "$DUP" verify 01900000-0000-7000-8000-00000000d001; contains out "verified 1 contacts and 0 accounts"
+expect 0 "$CRM" --db "$DUP" health --csv
+grep -q '^01900000-0000-7000-8000-00000000d001,.*not verified' "$DIR/out" && bad "verified, still stale: $(cat "$DIR/out")" || ok
+expect 0 "$CRM" --db "$DUP" health --entity accounts; contains out "accounts:"
+expect 2 "$CRM" --db "$DUP" health --entity leads; contains err "--entity is contacts or accounts"
+expect 2 "$CRM" --db "$DUP" health --months 0;  contains err "--months is a whole number"
+expect 1 "$CRM" --db "$DUP" verify nope;        contains err "no contact or account has the id 'nope'"
+
 # Reports: the table behind each Analytics page, as text or CSV.
 expect 0 "$CRM" report --help;                 contains out "rfm"; contains out "order_lines"
 expect 0 "$CRM" --db "$DB" report value;       contains out "LTV:CAC"; contains out "note: period"

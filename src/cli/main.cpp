@@ -18,6 +18,9 @@
 //   crm --db FILE merge SURVIVOR_ID OTHER_ID... [--keep FIELD=ID ...]
 //                                                   merge duplicates into the survivor, as the Data quality screen does
 //   crm --db FILE undo-merge                        undo the last merge
+//   crm --db FILE health [--entity contacts|accounts] [--months N] [--csv]
+//                                                   data decay: stale, bounced, invalid, incomplete records; scores
+//   crm --db FILE verify ID...                      mark contacts or accounts verified now
 //
 // Errors go to stderr with exit status 1 (2 for usage); a failed command
 // leaves the database as it was (every write is one transaction).
@@ -42,6 +45,7 @@
 #include "records/search.h"
 #include "records/store.h"
 #include "exchange/transfer.h"
+#include "quality/data_health.h"
 #include "quality/duplicates.h"
 #include "quality/record_merge.h"
 #include "records/views.h"
@@ -70,6 +74,11 @@ const char* kUsage =
     "  duplicates [--entity contacts|accounts|leads] [--csv] [--min-score 0.6]\n"
     "                                   groups of likely duplicates with each pair's score and reasons\n"
     "                                   (--csv: group,id,name,score,reasons, one row per record)\n"
+    "  health [--entity contacts|accounts] [--months 12] [--csv]\n"
+    "                                   data decay: the health score, records not verified within the months,\n"
+    "                                   bounced or invalid e-mails, invalid phones, missing key fields\n"
+    "                                   (--csv: id,name,score,verified,issues for every record with an issue)\n"
+    "  verify ID...                     mark contacts or accounts verified now\n"
     "  merge SURVIVOR_ID OTHER_ID... [--keep FIELD=ID ...]\n"
     "                                   merge contacts, accounts or leads into the survivor: references and tags move\n"
     "                                   to it, the others become tombstones; each field keeps the newest non-empty\n"
@@ -145,6 +154,68 @@ int cmd_search(Store& store, const std::vector<std::string>& args) {
     for (const SearchHit& h : hits)
         printf("%-9s %s  %s | %s | %s\n", h.entity.c_str(), h.id.c_str(), h.title.c_str(), h.subtitle.c_str(), h.detail.c_str());
     if (hits.empty()) fprintf(stderr, "no matches for '%s'\n", text.c_str());
+    return 0;
+}
+
+int cmd_health(Store& store, const std::vector<std::string>& args) {
+    const EntitySpec* e = &kContacts;
+    bool csv = false;
+    HealthOptions o;
+    for (size_t i = 0; i < args.size(); i++) {
+        if (args[i] == "--csv") csv = true;
+        else if (args[i] == "--entity" && i + 1 < args.size()) {
+            e = find_entity(args[++i]);
+            if (e != &kContacts && e != &kAccounts) throw Usage("health: --entity is contacts or accounts, not '" + args[i] + "'");
+        } else if (args[i] == "--months" && i + 1 < args.size()) {
+            char* end = nullptr;
+            long m = strtol(args[++i].c_str(), &end, 10);
+            if (*end || m < 1 || m > 240) throw Usage("health: --months is a whole number from 1 to 240");
+            o.months = (int)m;
+        } else {
+            throw Usage("health: unknown option '" + args[i] + "'");
+        }
+    }
+    HealthReport r = check_health(store, *e, o);
+    auto issues = [&](uint32_t bits) {
+        std::string out;
+        for (int i = 0; i < H_Count; i++)
+            if (bits & (1u << i)) out += (out.empty() ? "" : "; ") + std::string(health_issue_label(i));
+        return out;
+    };
+    if (csv) {
+        printf("id,name,score,verified,issues\n");
+        for (const RecordHealth& h : r.flagged)
+            printf("%s,%s,%d,%s,%s\n", h.id.c_str(), csv_cell(h.title).c_str(), h.score, h.verified.substr(0, 10).c_str(), csv_cell(issues(h.issues)).c_str());
+    } else {
+        printf("%s: %lld records, health score %.1f of 100 (%lld good, %lld fair, %lld poor)\n", e->table, (long long)r.records, r.score,
+               (long long)r.good, (long long)r.fair, (long long)r.poor);
+        for (int i = 0; i < H_Count; i++)
+            if (r.counts[(size_t)i])
+                printf("  %-16s %lld%s\n", health_issue_label(i), (long long)r.counts[(size_t)i],
+                       i == H_Stale ? (" (in " + std::to_string(r.months) + " months)").c_str() : "");
+        size_t shown = std::min<size_t>(r.flagged.size(), 20);
+        if (shown) printf("worst %zu:\n", shown);
+        for (size_t k = 0; k < shown; k++) {
+            const RecordHealth& h = r.flagged[k];
+            printf("  %3d  %s  %s  (verified %s: %s)\n", h.score, h.id.c_str(), h.title.c_str(), h.verified.substr(0, 10).c_str(), issues(h.issues).c_str());
+        }
+    }
+    return 0;
+}
+
+int cmd_verify(Store& store, const std::vector<std::string>& args) {
+    if (args.empty()) throw Usage("verify: the ids of the contacts or accounts are missing");
+    std::vector<std::string> contacts, accounts;
+    for (const std::string& id : args) {
+        if (store.exists(kContacts, id)) contacts.push_back(id);
+        else if (store.exists(kAccounts, id)) accounts.push_back(id);
+        else throw std::runtime_error("verify: no contact or account has the id '" + id + "'");
+    }
+    Transaction tx(store.db());
+    if (!contacts.empty()) mark_verified(store, kContacts, contacts);
+    if (!accounts.empty()) mark_verified(store, kAccounts, accounts);
+    tx.commit();
+    printf("verified %zu contacts and %zu accounts\n", contacts.size(), accounts.size());
     return 0;
 }
 
@@ -520,7 +591,7 @@ int main(int argc, char** argv) {
         if (command.empty()) throw Usage("a command is required");
         if (command != "demo" && command != "stats" && command != "search" && command != "check" && command != "export" && command != "import" &&
             command != "revert-import" && command != "sync" && command != "report" && command != "duplicates" && command != "merge" &&
-            command != "undo-merge")
+            command != "undo-merge" && command != "health" && command != "verify")
             throw Usage("unknown command '" + command + "'");
         DemoOptions demo_opt;
         if (command == "demo") demo_opt = parse_demo_options(args);
@@ -536,6 +607,8 @@ int main(int argc, char** argv) {
         if (command == "sync") return cmd_sync(store, db_path, args);
         if (command == "report") return cmd_report(store, args);
         if (command == "duplicates") return cmd_duplicates(store, args);
+        if (command == "health") return cmd_health(store, args);
+        if (command == "verify") return cmd_verify(store, args);
         if (command == "merge") return cmd_merge(store, args);
         if (command == "undo-merge") {
             MergeSummary m = undo_last_merge(store);

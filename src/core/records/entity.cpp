@@ -62,6 +62,7 @@ const EntitySpec kAccounts{
         {"owner_id", "Owner", T::Ref, F_Filterable, "users"},
         {"description", "Description", T::Text, F_Multiline},
         {"merged_into_id", "Merged into", T::Ref, F_System, "accounts"},
+        {"verified_at", "Last verified", T::DateTime, F_System},
     },
     {}, "name"};
 
@@ -104,6 +105,7 @@ const EntitySpec kContacts{
         {"owner_id", "Owner", T::Ref, F_Filterable, "users"},
         {"notes", "Notes", T::Text, F_Multiline},
         {"merged_into_id", "Merged into", T::Ref, F_System, "contacts"},
+        {"verified_at", "Last verified", T::DateTime, F_System},
     },
     {}, "last_name"};
 

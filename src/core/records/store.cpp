@@ -326,7 +326,9 @@ void Store::derive(const EntitySpec& e, std::vector<Value>& v, const Record* bef
     auto changed = [&](const char* name) { return !before || before->get(name) != at(name); };
     std::string now = format_datetime(now_ms());
 
-    if (&e == &kCases) {
+    if ((&e == &kContacts || &e == &kAccounts) && !before && value_to_text(at("verified_at")).empty()) {
+        at("verified_at") = now;   // entered now: as fresh as it gets (data_health.h)
+    } else if (&e == &kCases) {
         if (!before && std::get<std::string>(at("number")).empty()) at("number") = next_number(kCases);
         if (is_null(at("first_owner_id")) && !is_null(at("owner_id"))) at("first_owner_id") = at("owner_id");
     } else if (&e == &kOrders) {

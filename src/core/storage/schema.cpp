@@ -925,6 +925,16 @@ CREATE TABLE duplicate_dismissals (
 ) WITHOUT ROWID;
 )SQL";
 
+//-----------------------------------------------------------------------------
+// 11: when each contact and account was last verified (data decay). Empty
+// for the records that existed before: their last edit stands for it, so
+// the migration writes no row (a database opened on demand stays instant).
+//-----------------------------------------------------------------------------
+const char* kV11 = R"SQL(
+ALTER TABLE contacts ADD COLUMN verified_at TEXT NOT NULL DEFAULT '';
+ALTER TABLE accounts ADD COLUMN verified_at TEXT NOT NULL DEFAULT '';
+)SQL";
+
 const std::vector<Migration>& migrations() {
     static const std::vector<Migration> all = {
         {1, "CRM tables", kV1},
@@ -937,6 +947,7 @@ const std::vector<Migration>& migrations() {
         {8, "live record counts", kV8, count_records},
         {9, "search index written in batches", kV9},
         {10, "duplicates: merged records, merge journal, dismissed pairs", kV10},
+        {11, "data decay: when contacts and accounts were last verified", kV11},
     };
     return all;
 }
