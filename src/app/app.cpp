@@ -698,7 +698,7 @@ bool showing_data() {
 
 bool crunching() { return g.demo != nullptr || data_import_running(); }
 bool busy() {
-    return g.demo != nullptr || data_import_running() || quality_scan_running() || (g.file && g.file->in_flight()) || analytics_busy();
+    return g.demo != nullptr || data_import_running() || quality_scan_running() || health_check_running() || (g.file && g.file->in_flight()) || analytics_busy();
 }
 
 int next_timer_ms() {
@@ -799,6 +799,7 @@ std::string test_state_json() {
     j["update_available"] = platform::update_available();
     j["incoming"] = part(incoming_state_json);
     j["quality"] = part(quality_state_json);
+    j["health"] = part(health_state_json);
     j["scale"] = g.scale;
     j["last_error"] = g.last_error;
     j["workflow"] = {{"kind", g.workflow.kind}, {"error", g.workflow.error}, {"result", g.workflow.result}};

@@ -250,6 +250,11 @@ std::string incoming_state_json();
 void draw_quality_screen();                                     // screen_quality.cpp
 bool quality_scan_running();
 std::string quality_state_json();
+void show_health_tab();                                         // the Data quality screen on its Data health tab
+void draw_health_tab();                                         // screen_health.cpp
+void draw_dashboard_health();
+bool health_check_running();
+std::string health_state_json();
 void draw_pipeline_screen();                                    // screen_pipeline.cpp
 void draw_settings_screen();                                    // screen_settings.cpp
 void draw_my_day();                                             // screen_other.cpp

@@ -71,6 +71,8 @@ void save_edit() {
         if (!f) continue;
         fields.push_back({name, field_value(*f, d.values[name])});
     }
+    // Saving the form is the user confirming the record: it counts as verified (data decay).
+    if (!d.id.empty() && (e == &kContacts || e == &kAccounts)) fields.push_back({"verified_at", format_datetime(g.store->now_ms())});
     d.errors.clear();
     d.general_error.clear();
     static int serial = 0;
@@ -354,10 +356,15 @@ void draw_activity_dialog() {
             ImGui::InputInt("Minutes", &a.minutes);
             if (a.minutes < 0) a.minutes = 0;
         }
-        if (a.type == "call") {
+        if (a.type == "call" || a.type == "email") {
+            // An e-mail that bounced marks the address as bad in Data health until the record is verified again.
+            static const std::vector<const char*> call = {"connected", "left_voicemail", "no_answer", "busy", "wrong_number"};
+            static const std::vector<const char*> email = {"delivered", "replied", "bounced"};
             ImGui::SetNextItemWidth(200 * s);
-            if (ImGui::BeginCombo("Outcome", a.outcome.empty() ? "-" : choice_label(a.outcome.c_str()))) {
-                for (const char* o : {"connected", "left_voicemail", "no_answer", "busy", "wrong_number"})
+            bool open = ImGui::BeginCombo("Outcome", a.outcome.empty() ? "-" : choice_label(a.outcome.c_str()));
+            if (!open) test_label_last_item("Outcome");
+            if (open) {
+                for (const char* o : a.type == "call" ? call : email)
                     if (ImGui::Selectable(choice_label(o), a.outcome == o)) a.outcome = o;
                 ImGui::EndCombo();
             }

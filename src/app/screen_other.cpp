@@ -104,6 +104,8 @@ void draw_dashboard() {
                         "Click a chart for its Analytics page.");
     draw_dashboard_charts();
     ImGui::Separator();
+    draw_dashboard_health();
+    ImGui::Separator();
     draw_my_day();
     (void)s;
 }

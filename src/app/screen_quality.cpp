@@ -1,7 +1,8 @@
-// screen_quality.cpp - the Data quality screen: find duplicate contacts,
-// accounts or leads (a slice a frame, with a progress bar), look at a group
-// side by side, choose the value to keep per field, merge, undo the last
-// merge, or say "not duplicates" once.
+// screen_quality.cpp - the Data quality screen. Its Duplicates tab: find
+// duplicate contacts, accounts or leads (a slice a frame, with a progress
+// bar), look at a group side by side, choose the value to keep per field,
+// merge, undo the last merge, or say "not duplicates" once. Its Data health
+// tab is screen_health.cpp.
 #include <algorithm>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -32,6 +33,7 @@ struct Quality {
     uint64_t scanned_version = 0;
 };
 Quality q;
+bool g_open_health = false;   // show_health_tab(): select that tab next frame
 
 std::string joined(const std::vector<std::string>& ids) {
     std::string out;
@@ -182,11 +184,32 @@ void draw_group(const DuplicateGroup& grp) {
 
 }  // namespace
 
+static void draw_duplicates_tab();
+
 void draw_quality_screen() {
-    float s = g.scale;
     ImGui::PushFont(g.font_big);
     ImGui::TextUnformatted("Data quality");
     ImGui::PopFont();
+    if (!ImGui::BeginTabBar("quality_tabs")) return;
+    if (ImGui::BeginTabItem("Duplicates")) {
+        draw_duplicates_tab();
+        ImGui::EndTabItem();
+    }
+    if (ImGui::BeginTabItem("Data health", nullptr, g_open_health ? ImGuiTabItemFlags_SetSelected : 0)) {
+        draw_health_tab();
+        ImGui::EndTabItem();
+    }
+    g_open_health = false;
+    ImGui::EndTabBar();
+}
+
+void show_health_tab() {
+    g.screen = Screen::Quality;
+    g_open_health = true;
+}
+
+static void draw_duplicates_tab() {
+    float s = g.scale;
     ImGui::TextWrapped("Records entered twice: the same e-mail or phone however it was written, names with typos, "
                        "swapped, transliterated or as nicknames, companies under another legal form. Merge keeps one record "
                        "with everything that refers to the others.");

@@ -5,6 +5,7 @@
 #include <imgui.h>
 
 #include "app/app_state.h"
+#include "quality/data_health.h"
 #include "base/util.h"
 #include "records/views.h"
 
@@ -293,6 +294,14 @@ void draw_record_view() {
     }
     next("Edit", 24 * s);
     if (ImGui::Button("Edit")) open_edit_dialog(*rv.entity, rv.id);
+    if (rv.entity == &kContacts || rv.entity == &kAccounts) {
+        next("Mark verified");
+        if (ImGui::Button("Mark verified")) {
+            const EntitySpec* e = rv.entity;
+            std::string id = rv.id;
+            change([e, id] { mark_verified(*g.store, *e, {id}); }, std::string("Marked ") + e->singular + " verified");
+        }
+    }
     next("Delete");
     if (ImGui::Button("Delete")) ask_delete(*rv.entity, rv.id);
     if (rv.entity == &kContacts && !r.text("account_id").empty()) {
