@@ -93,6 +93,32 @@ expect 2 "$CRM" --db "$DUP" health --entity leads; contains err "--entity is con
 expect 2 "$CRM" --db "$DUP" health --months 0;  contains err "--months is a whole number"
 expect 1 "$CRM" --db "$DUP" verify nope;        contains err "no contact or account has the id 'nope'"
 
+# vCard and iCalendar: contacts out and back into a new database; an address
+# book's export previewed (a duplicate, a likely one, a new card) and imported;
+# a bad card names its line; a rep's tasks and meetings as a calendar.
+VC="$DIR/vc.sqlite"
+expect 0 "$CRM" --db "$DUP" export --vcard "$DIR/all.vcf"; contains out "contacts to $DIR/all.vcf (vCard 4.0)"
+grep -q $'^FN:Wilma Quackenbush\r$' "$DIR/all.vcf" && ok || bad "the vCard holds Wilma: $(head -20 "$DIR/all.vcf")"
+expect 0 "$CRM" --db "$VC" import --vcard "$DIR/all.vcf"; contains out "created"
+[ "$(sqlite3 "$VC" "SELECT count(*) FROM contacts WHERE deleted = 0")" = "$(sqlite3 "$DUP" "SELECT count(*) FROM contacts WHERE deleted = 0")" ] && ok || bad "the vCard round trip lost contacts"
+[ "$(sqlite3 "$VC" "SELECT email FROM contacts WHERE last_name = 'Quackenbush'")" = "w.quackenbush@gmail.com" ] && ok || bad "the round trip's e-mail"
+expect 0 "$CRM" --db "$DUP" export --vcard "$DIR/v3.vcf" --version 3; contains out "(vCard 3.0)"
+printf 'BEGIN:VCARD\r\nVERSION:3.0\r\nN:Quackenbush;Wilma;;;\r\nEMAIL;TYPE=INTERNET:w.quackenbush@gmail.com\r\nEND:VCARD\r\nBEGIN:VCARD\r\nVERSION:3.0\r\nN:Quackenbusch;Wilma;;;\r\nEMAIL:wquackenbush+phone@gmail.com\r\nEND:VCARD\r\nBEGIN:VCARD\r\nVERSION:3.0\r\nFN:Otto Normal\r\nTEL;TYPE=CELL:+49 171 5550000\r\nEND:VCARD\r\n' > "$DIR/phone.vcf"
+expect 0 "$CRM" --db "$DUP" import --vcard "$DIR/phone.vcf" --preview
+contains out "line 1: duplicate of 01900000-0000-7000-8000-00000000d001"
+contains out "line 6: likely a duplicate of Wilma Quackenbush"
+contains out "line 11: new"
+expect 0 "$CRM" --db "$DUP" import --vcard "$DIR/phone.vcf"; contains out "3 cards, 2 created, 0 updated, 1 duplicates skipped"
+[ "$(sqlite3 "$DUP" "SELECT first_name || ' ' || mobile FROM contacts WHERE last_name = 'Normal'")" = "Otto +49 171 5550000" ] && ok || bad "the card without N"
+expect 0 "$CRM" --db "$DUP" revert-import;      contains out "2 records removed"
+printf 'BEGIN:VCARD\nN:Bad;Mail;;;\nEMAIL:nope\nEND:VCARD\n' > "$DIR/bad.vcf"
+expect 1 "$CRM" --db "$DUP" import --vcard "$DIR/bad.vcf"; contains err "bad.vcf: line 1: the card's EMAIL (E-mail): 'nope' is not a valid e-mail address"
+rep=$(sqlite3 "$DUP" "SELECT name FROM users WHERE deleted = 0 ORDER BY id LIMIT 1")
+expect 0 "$CRM" --db "$DUP" export --ics "$DIR/all.ics" --weeks 104; contains out "tasks and meetings to $DIR/all.ics"
+head -1 "$DIR/all.ics" | grep -q $'^BEGIN:VCALENDAR\r$' && ok || bad "the calendar's first line: $(head -1 "$DIR/all.ics")"
+expect 2 "$CRM" --db "$DUP" export --ics "$DIR/x.ics" --weeks 0; contains err "--weeks is a whole number from 1 to 104"
+expect 1 "$CRM" --db "$DUP" export --ics "$DIR/x.ics" --owner "Nobody Here"; contains err "no user is named or has the id 'Nobody Here'"
+
 # Reports: the table behind each Analytics page, as text or CSV.
 expect 0 "$CRM" report --help;                 contains out "rfm"; contains out "order_lines"
 expect 0 "$CRM" --db "$DB" report value;       contains out "LTV:CAC"; contains out "note: period"

@@ -8,6 +8,9 @@
 //   crm --db FILE import --json FILE [--replace]    merge (default) or replace from JSON
 //   crm --db FILE export --csv ENTITY FILE          one entity as CSV
 //   crm --db FILE import --csv FILE --entity E [--map "Col=field,..."] [--duplicates skip|update|create] [--preview [N]]
+//   crm --db FILE import --vcard FILE [--duplicates skip|update|create] [--preview]
+//   crm --db FILE export --vcard FILE [--version 3|4]
+//   crm --db FILE export --ics FILE [--owner USER] [--weeks N] [--id ID]
 //   crm --db FILE revert-import                     undo the last CSV import as a whole
 //   crm --db FILE sync [--server URL --token T | --invite LINK] [--status]
 //                                                   sync with a crm-server (see sync/session.h)
@@ -29,6 +32,7 @@
 #include <map>
 #include <cstdlib>
 #include <fstream>
+#include <sstream>
 #include <cstdio>
 #include <cstring>
 #include <unistd.h>
@@ -45,6 +49,8 @@
 #include "records/search.h"
 #include "records/store.h"
 #include "exchange/transfer.h"
+#include "exchange/calendar.h"
+#include "exchange/vcard.h"
 #include "quality/data_health.h"
 #include "quality/duplicates.h"
 #include "quality/record_merge.h"
@@ -67,7 +73,14 @@ const char* kUsage =
     "  import --csv FILE --entity E [--map \"Column=field,...\"] [--duplicates skip|update|create] [--preview [N]]\n"
     "                                   contacts, accounts or leads from CSV (one transaction); --preview checks\n"
     "                                   the first N rows (20): errors, duplicates, likely duplicates with a score\n"
-    "  revert-import                    undo the last CSV import: its records removed, its updates undone\n"
+    "  import --vcard FILE [--duplicates skip|update|create] [--preview]\n"
+    "                                   contacts from vCard 2.1, 3.0 or 4.0 (an address book's export), with the\n"
+    "                                   CSV import's checks; --preview lists each card's errors and duplicates\n"
+    "  export --vcard FILE [--version 3|4]   every contact as vCard (4.0 unless --version 3)\n"
+    "  export --ics FILE [--owner USER] [--weeks N] [--id ID]\n"
+    "                                   open tasks and meetings of the next N weeks (4) as iCalendar, one rep's\n"
+    "                                   (name or id) or everyone's; --id: one task or meeting\n"
+    "  revert-import                    undo the last import of CSV or vCard: its records removed, its updates undone\n"
     "  sync [--server URL --token T | --invite LINK] [--status]\n"
     "                                   send this database's changes to a crm-server and receive the others'\n"
     "                                   (the server and token are remembered; --status only reports)\n"
@@ -370,7 +383,33 @@ int cmd_export(Store& store, const std::vector<std::string>& args) {
         printf("exported %lld %s to %s\n", (long long)n, e->table, path.c_str());
         return 0;
     }
-    throw Usage("export needs --json FILE or --csv ENTITY FILE");
+    if (flag(args, "--vcard")) {
+        std::string path = option(args, "--vcard");
+        std::string v = option(args, "--version");
+        if (!v.empty() && v != "3" && v != "4") throw Usage("export --vcard: --version is 3 or 4");
+        int64_t n = 0;
+        write_file(path, [&](std::ostream& out) { n = export_vcard(store, out, {}, v == "3" ? 3 : 4); });
+        printf("exported %lld contacts to %s (vCard %s.0)\n", (long long)n, path.c_str(), v == "3" ? "3" : "4");
+        return 0;
+    }
+    if (flag(args, "--ics")) {
+        std::string path = option(args, "--ics");
+        CalendarOptions o;
+        if (std::string owner = option(args, "--owner"); !owner.empty()) o.owner_id = find_user(store, owner);
+        o.record_id = option(args, "--id");
+        if (std::string w = option(args, "--weeks"); !w.empty()) {
+            char* end = nullptr;
+            long weeks = strtol(w.c_str(), &end, 10);
+            if (*end || weeks < 1 || weeks > 104) throw Usage("export --ics: --weeks is a whole number from 1 to 104");
+            o.from_ms = store.now_ms();
+            o.to_ms = o.from_ms + weeks * 7 * 86400000LL;
+        }
+        int64_t n = 0;
+        write_file(path, [&](std::ostream& out) { n = export_ics(store, out, o); });
+        printf("exported %lld tasks and meetings to %s\n", (long long)n, path.c_str());
+        return 0;
+    }
+    throw Usage("export needs --json FILE, --csv ENTITY FILE, --vcard FILE or --ics FILE");
 }
 
 int cmd_import(Store& store, const std::vector<std::string>& args) {
@@ -431,7 +470,39 @@ int cmd_import(Store& store, const std::vector<std::string>& args) {
                (long long)s.rows, (long long)s.created, (long long)s.updated, (long long)s.skipped_duplicates, (long long)s.accounts_created);
         return 0;
     }
-    throw Usage("import needs --json FILE or --csv FILE --entity E");
+    if (flag(args, "--vcard")) {
+        std::string path = option(args, "--vcard");
+        std::ifstream in(path, std::ios::binary);
+        if (!in) throw std::runtime_error("cannot read '" + path + "'");
+        std::string dup = option(args, "--duplicates");
+        DuplicatePolicy policy = dup == "update" ? DuplicatePolicy::Update : dup == "create" ? DuplicatePolicy::Create : DuplicatePolicy::Skip;
+        if (!dup.empty() && dup != "skip" && dup != "update" && dup != "create") throw Usage("--duplicates is skip, update or create");
+        if (flag(args, "--preview")) {   // the cards as the CSV preview checks rows
+            CsvImportOptions o;
+            std::vector<int64_t> lines;
+            std::istringstream csv(vcard_to_csv(in, path, o, &lines));
+            CsvPreview p = preview_csv(store, csv, o, 1000);
+            int errors = 0, exact = 0, likely = 0;
+            for (size_t k = 0; k < p.rows.size(); k++) {
+                const CsvRowPreview& r = p.rows[k];
+                long long line = k < lines.size() ? (long long)lines[k] : (long long)r.line;
+                if (!r.error.empty()) printf("line %lld: error: %s\n", line, vcard_error(r.error, path, lines).c_str()), errors++;
+                else if (!r.duplicate_of.empty()) printf("line %lld: duplicate of %s\n", line, r.duplicate_of.c_str()), exact++;
+                else if (!r.likely_of.empty())
+                    printf("line %lld: likely a duplicate of %s (%s), score %.2f: %s\n", line, r.likely_title.c_str(), r.likely_of.c_str(),
+                           r.likely_score, r.likely_reasons.c_str()), likely++;
+                else printf("line %lld: new\n", line);
+            }
+            printf("previewed %zu cards of %s: %d errors, %d duplicates, %d likely duplicates; nothing imported\n", p.rows.size(), path.c_str(),
+                   errors, exact, likely);
+            return errors ? 1 : 0;
+        }
+        CsvImportSummary s = import_vcard(store, in, path, policy);
+        printf("imported %s: %lld cards, %lld created, %lld updated, %lld duplicates skipped, %lld accounts created\n", path.c_str(),
+               (long long)s.rows, (long long)s.created, (long long)s.updated, (long long)s.skipped_duplicates, (long long)s.accounts_created);
+        return 0;
+    }
+    throw Usage("import needs --json FILE, --csv FILE --entity E or --vcard FILE");
 }
 
 int cmd_sync(Store& store, const std::string& db_path, const std::vector<std::string>& args) {

@@ -220,4 +220,17 @@ bool list_contains(std::string_view list, std::string_view item) {
     return false;
 }
 
+long bad_utf8_at(const std::string& s) {
+    size_t i = 0, n = s.size();
+    while (i < n) {
+        unsigned char c = (unsigned char)s[i];
+        size_t len = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
+        if (!len || (len == 2 && c < 0xC2) || i + len > n) return (long)i;
+        for (size_t k = 1; k < len; k++)
+            if (((unsigned char)s[i + k] >> 6) != 2) return (long)i;
+        i += len;
+    }
+    return -1;
+}
+
 }  // namespace crm

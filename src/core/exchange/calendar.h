@@ -1,0 +1,30 @@
+// calendar.h - tasks and meetings as iCalendar (RFC 5545), for the calendar
+// apps reps live in: open tasks become VTODOs with their due time and
+// priority, meetings VEVENTs from when they start for their duration (30
+// minutes when none was logged). One record, or a rep's next weeks. Times are
+// written in UTC, text escaped, lines folded at 75 octets with CRLF ends;
+// each item's UID is its record id, so a re-import or a subscribed feed
+// updates the entry instead of adding another.
+#pragma once
+
+#include <iosfwd>
+#include <string>
+
+#include "records/store.h"
+
+namespace crm {
+
+struct CalendarOptions {
+    std::string owner_id;      // "" every rep's
+    int64_t from_ms = 0;       // tasks due and meetings starting in [from, to); 0: now
+    int64_t to_ms = 0;         // 0: four weeks after from
+    std::string record_id;     // one task or meeting only (the window is ignored)
+};
+
+// Returns how many items were written.
+int64_t export_ics(Store& store, std::ostream& out, const CalendarOptions& options = {});
+
+// The user id for a name or an id ("Ada Rep" or its id); throws std::invalid_argument naming it.
+std::string find_user(Store& store, const std::string& name_or_id);
+
+}  // namespace crm
