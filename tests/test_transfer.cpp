@@ -137,6 +137,7 @@ TEST_CASE("bad files name the file, path and field, and change nothing") {
     check(good.substr(0, good.size() / 2), "not valid JSON: parse error");
     check(good.substr(0, good.size() / 2), "not valid JSON", ImportMode::Replace);   // nothing removed either
     check("\x89PNG\r\n\x1a\n\x00\x00binary", "not valid JSON");
+    check("{\"format\": \"crm-export\", \"version\": 1, \"entities\": {\"contacts\": [{\"employees\": 1e99999}]}}", "not valid JSON: number overflow");
     check("[1, 2, 3]", "not a CRM export");
     check(R"({"format": "other-app", "version": 1, "entities": {}})", "format: not a CRM export");
     check(R"({"format": "crm-export", "version": 99, "entities": {}})", "version: version 99 is newer than this app reads (1)");

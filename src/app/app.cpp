@@ -779,7 +779,8 @@ std::string test_state_json() {
         const Record& r = *g.record.rec;
         for (size_t i = 0; i < r.spec->fields.size(); i++) fields[r.spec->fields[i].name] = value_to_text(r.values[i]);
         j["record"] = {{"entity", g.record.entity->table}, {"id", g.record.id}, {"title", record_title(r)}, {"fields", fields},
-                       {"timeline", g.record.timeline.size()}, {"conflict_lines", g.record.conflict_lines}};
+                       {"timeline", g.record.timeline.size()}, {"conflict_lines", g.record.conflict_lines},
+                       {"reach", g.record.reach_type}};
     }
     ListView* lv = current_list();
     if (lv && !g.record.entity) {

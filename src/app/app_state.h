@@ -45,6 +45,7 @@ struct RecordView {
     std::optional<Record> rec;
     std::map<std::string, std::string> edit;     // inline edit buffers by field
     std::map<std::string, std::string> errors;   // validation message by field
+    std::string reach_type, reach_to;            // "email"/"call" and the address after Write or Call: log it?
     std::map<std::string, std::string> ref_filter;
     // Related records, newest first, fetched when the data version changes.
     std::vector<Record> timeline, tasks, opportunities, orders, cases, people;

@@ -33,6 +33,8 @@ void apply_update();
 // browser's file picker, whose choice (like a file dropped on the page)
 // arrives in app::file_arrived with its path in the page's file system.
 void download_file(const std::string& fs_path, const std::string& name, const char* mime);
+// mailto: and tel: addresses: the mail client or the phone app takes them.
+void open_url(const std::string& url);
 void pick_file(const char* accept);
 
 // HTTP for sync (fetch): the answer, and a download's progress, arrive in

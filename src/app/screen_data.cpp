@@ -16,8 +16,10 @@
 #include "app/platform.h"
 #include "app/test_hooks.h"
 #include "storage/backup.h"
+#include "exchange/calendar.h"
 #include "exchange/csv.h"
 #include "exchange/transfer.h"
+#include "exchange/vcard.h"
 #include "records/views.h"
 
 namespace crm::app {
@@ -42,6 +44,10 @@ struct Incoming {
     // (perform_on_all_data) owns the file: closing the dialog must not delete it.
     bool handed_off = false;
     int serial = 0;                      // which file: a waiting job reports to its own dialog only
+    // A vCard file goes through the CSV step as the CSV of its cards (vcard.h);
+    // its errors and lines are said in the cards' terms.
+    bool vcard = false;
+    std::vector<int64_t> card_lines;
 };
 Incoming g_in;
 int g_in_serial = 0;
@@ -72,6 +78,18 @@ void export_file(const char* what) {
                 name = "crm-" + today() + ".json";
                 mime = "application/json";
                 result = "Exported " + std::to_string(s.records) + " records as JSON";
+            } else if (w == "vcard") {
+                std::ofstream out(path, std::ios::binary);
+                int64_t n = export_vcard(*g.store, out);
+                name = "contacts-" + today() + ".vcf";
+                mime = "text/vcard";
+                result = "Exported " + std::to_string(n) + " contacts as vCard";
+            } else if (w == "ics") {
+                std::ofstream out(path, std::ios::binary);
+                int64_t n = export_ics(*g.store, out);
+                name = "crm-calendar-" + today() + ".ics";
+                mime = "text/calendar";
+                result = "Exported " + std::to_string(n) + " tasks and meetings of the next 4 weeks as a calendar";
             } else if (w == "sqlite") {
                 save_database_file(*g.db, path);
                 name = "crm-" + today() + ".sqlite";
@@ -90,6 +108,14 @@ void export_file(const char* what) {
         },
         [](const std::exception& e) { g_transfer_error = error_text(e); });
     if (!g.deferred.empty()) g_transfer_result = "The export starts once all your data is loaded (see the status bar)";
+}
+
+// A CSV import's error or line as the user's file has it.
+std::string file_error(const std::string& e) { return g_in.vcard ? vcard_error(e, g_in.name, g_in.card_lines) : e; }
+int64_t file_line(int64_t csv_line) {
+    if (!g_in.vcard) return csv_line;
+    size_t card = (size_t)(csv_line - 2);
+    return card < g_in.card_lines.size() ? g_in.card_lines[card] : csv_line;
 }
 
 void close_incoming() {
@@ -183,14 +209,15 @@ void draw_csv_step() {
             }
             g_in.run.reset();
             g_in.in.reset();
-            g_in.error = error_text(e) + " - nothing was imported";
+            g_in.error = file_error(error_text(e)) + " - nothing was imported";
         }
         return;
     }
     if (!g_in.result.empty()) return;
     const EntitySpec* kinds[] = {&kContacts, &kAccounts, &kLeads};
-    ImGui::TextUnformatted("Import as:");
+    ImGui::TextUnformatted(g_in.vcard ? "Import as: Contacts (one per card of the vCard file)" : "Import as:");
     for (const EntitySpec* e : kinds) {
+        if (g_in.vcard) break;
         ImGui::SameLine();
         if (ImGui::RadioButton(e->label, g_in.entity == e)) {
             g_in.entity = e;
@@ -246,7 +273,7 @@ void draw_csv_step() {
         for (const CsvRowPreview& r : g_in.preview.rows) {
             ImGui::TableNextRow();
             ImGui::TableNextColumn();
-            ImGui::Text("%lld", (long long)r.line);
+            ImGui::Text("%lld", (long long)file_line(r.line));
             for (int c = 1; c < cols; c++) {
                 ImGui::TableNextColumn();
                 if ((size_t)c - 1 < r.cells.size()) ImGui::TextUnformatted(r.cells[(size_t)c - 1].c_str());
@@ -260,7 +287,7 @@ void draw_csv_step() {
                 ImVec2 at = ImGui::GetCursorScreenPos();
                 ImGui::PushClipRect(at, ImVec2(table_right, at.y + 1e4f), false);
                 ImGui::PushTextWrapPos(table_right - ImGui::GetWindowPos().x);
-                std::string note = !r.error.empty()          ? r.error
+                std::string note = !r.error.empty()          ? file_error(r.error)
                                    : !r.duplicate_of.empty() ? "duplicate of an existing record"
                                                              : "likely a duplicate of " + r.likely_title + " (" +
                                                                    std::to_string((int)(r.likely_score * 100 + 0.5)) + "%: " + r.likely_reasons +
@@ -348,7 +375,7 @@ void draw_incoming() {
     } else if (g_in.kind == "csv") {
         draw_csv_step();
     } else if (g_in.kind.empty()) {
-        g_in.error = "This file type is not one the CRM imports: use .json, .csv or .sqlite";
+        g_in.error = "This file type is not one the CRM imports: use .json, .csv, .vcf or .sqlite";
     }
     if (!g_in.result.empty()) ImGui::TextWrapped("%s", g_in.result.c_str());
     if (!g_in.error.empty()) {
@@ -373,7 +400,7 @@ std::string incoming_state_json() {
                         {"rows_done", g_in.run ? g_in.run->summary().rows : 0}, {"transfer", g_transfer_result},
                         {"transfer_error", g_transfer_error}};
     nlohmann::json rows = nlohmann::json::array();
-    for (const CsvRowPreview& r : g_in.preview.rows) rows.push_back({{"line", r.line}, {"error", r.error}, {"duplicate", !r.duplicate_of.empty()},
+    for (const CsvRowPreview& r : g_in.preview.rows) rows.push_back({{"line", file_line(r.line)}, {"error", file_error(r.error)}, {"duplicate", !r.duplicate_of.empty()},
                                                                     {"likely", r.likely_of}, {"likely_score", r.likely_score}});
     j["preview"] = rows;
     return j.dump();
@@ -387,6 +414,25 @@ void file_arrived(const std::string& path, const std::string& name) {
     std::string lower = ascii_lower(name);
     auto ends = [&](const char* ext) { return lower.size() >= strlen(ext) && lower.compare(lower.size() - strlen(ext), std::string::npos, ext) == 0; };
     g_in.kind = ends(".json") ? "json" : ends(".csv") || ends(".txt") || ends(".tsv") ? "csv" : ends(".sqlite") || ends(".db") || ends(".sqlite3") ? "sqlite" : "";
+    if (ends(".vcf") || ends(".vcard")) {
+        // The cards become the rows of a CSV beside it, which the CSV step imports.
+        try {
+            std::ifstream in(path, std::ios::binary);
+            CsvImportOptions o;
+            std::string csv = vcard_to_csv(in, name, o, &g_in.card_lines);
+            std::string csv_path = path + ".csv";
+            std::ofstream(csv_path, std::ios::binary) << csv;
+            std::remove(path.c_str());
+            g_in.path = csv_path;
+            g_in.kind = "csv";
+            g_in.vcard = true;
+            g_in.entity = &kContacts;
+            g_in.mapping = o.mapping;
+        } catch (const std::exception& e) {
+            g_in.kind = "vcard";
+            g_in.error = e.what();
+        }
+    }
     g_in.preview_stale = g_in.kind == "csv";   // for JSON/SQLite this is the confirmation box, unchecked
     g_in.open = g_in.just_opened = true;
     g.screen = Screen::Data;
@@ -412,14 +458,18 @@ void draw_data_screen() {
         same_line_if_fits(button_width(label.c_str()));
         if (ImGui::Button(label.c_str())) export_file(e);
     }
+    same_line_if_fits(button_width("Contacts (vCard)"));
+    if (ImGui::Button("Contacts (vCard)")) export_file("vcard");
+    same_line_if_fits(button_width("Calendar, next 4 weeks (.ics)"));
+    if (ImGui::Button("Calendar, next 4 weeks (.ics)")) export_file("ics");
     ImGui::EndDisabled();
     if (!g_transfer_result.empty()) ImGui::TextDisabled("%s", g_transfer_result.c_str());
     if (!g_transfer_error.empty()) ImGui::TextColored(kErrorColor, "%s", g_transfer_error.c_str());
     ImGui::Spacing();
     bold_text("Import");
-    if (ImGui::Button("Import a file...")) platform::pick_file(".json,.csv,.tsv,.txt,.sqlite,.db,.sqlite3");
+    if (ImGui::Button("Import a file...")) platform::pick_file(".json,.csv,.tsv,.txt,.vcf,.vcard,.sqlite,.db,.sqlite3");
     ImGui::SameLine();
-    ImGui::TextDisabled("or drop a file on the page: JSON from this app, CSV from a spreadsheet or another CRM, a .sqlite database file");
+    ImGui::TextDisabled("or drop a file on the page: JSON from this app, CSV from a spreadsheet or another CRM, vCard from an address book, a .sqlite database file");
     if (ImGui::Button("Revert the last import")) {
         perform(
             [] {

@@ -5,6 +5,8 @@
 #include <imgui.h>
 
 #include "app/app_state.h"
+#include "app/platform.h"
+#include "app/test_hooks.h"
 #include "quality/data_health.h"
 #include "base/util.h"
 #include "records/views.h"
@@ -72,6 +74,8 @@ void save_field(RecordView& rv, const FieldSpec& f, const Value& v) {
     perform(
         [=] {
             bool changed = g.store->update(*e, id, {{name, v}}) > 0;
+            // An edit by hand is the user confirming the record (data decay, data_health.h).
+            if (changed && (e == &kContacts || e == &kAccounts)) mark_verified(*g.store, *e, {id});
             if (still_here()) {
                 g.record.errors.erase(name);
                 g.record.edit.erase(name);
@@ -119,6 +123,11 @@ void draw_field(RecordView& rv, const FieldSpec& f, size_t index) {
         std::string id = value_to_text(current);
         if (ref_picker(label.c_str(), entity(f.ref), id, rv.ref_filter[f.name], -1)) save_field(rv, f, id.empty() ? Value(std::monostate{}) : Value(id));
     } else {
+        // An e-mail address or a phone number opens the mail client or the phone (mailto:, tel:).
+        const char* reach = value_to_text(current).empty() ? nullptr : f.has(F_Email) ? "Write" : f.has(F_Phone) ? "Call" : nullptr;
+        if (reach) {
+            ImGui::SetNextItemWidth(-(ImGui::CalcTextSize(reach).x + ImGui::GetStyle().FramePadding.x * 2 + ImGui::GetStyle().ItemSpacing.x));
+        }
         auto it = rv.edit.find(f.name);
         if (it == rv.edit.end()) it = rv.edit.emplace(f.name, field_text(f, current)).first;
         std::string& buf = it->second;
@@ -131,6 +140,20 @@ void draw_field(RecordView& rv, const FieldSpec& f, size_t index) {
         buf = tmp;
         // Saved on Enter or when the field loses focus after an edit.
         if ((enter && !multiline) || ImGui::IsItemDeactivatedAfterEdit()) save_field(rv, f, field_value(f, buf));
+        if (reach) {
+            ImGui::SameLine();
+            if (ImGui::SmallButton(reach)) {
+                std::string to = value_to_text(current);
+                std::string url = f.has(F_Email) ? "mailto:" + to : "tel:";
+                if (!f.has(F_Email))
+                    for (char c : to)
+                        if ((c >= '0' && c <= '9') || c == '+') url += c;
+                platform::open_url(url);
+                rv.reach_type = f.has(F_Email) ? "email" : "call";
+                rv.reach_to = to;
+            }
+            test_label_last_item((std::string(reach) + " " + f.label).c_str());
+        }
     }
     auto err = rv.errors.find(f.name);
     if (err != rv.errors.end()) ImGui::TextColored(kErrorColor, "%s", err->second.c_str());
@@ -317,6 +340,19 @@ void draw_record_view() {
         ImGui::TextColored(kErrorColor, "Do not call");
     }
 
+    // After Write or Call: log what happened, if the user says so.
+    if (!rv.reach_type.empty()) {
+        bool mail = rv.reach_type == "email";
+        ImGui::AlignTextToFramePadding();
+        ImGui::Text(mail ? "Did you write to %s?" : "Did you call %s?", rv.reach_to.c_str());
+        ImGui::SameLine();
+        if (ImGui::Button(mail ? "Log the e-mail" : "Log the call")) {
+            rv.reach_type.clear();
+            open_activity_dialog(mail ? "email" : "call");
+        }
+        ImGui::SameLine();
+        if (ImGui::Button("Not now")) rv.reach_type.clear();
+    }
     // Left: the profile, edited inline. Right: the timeline and related records.
     ImGui::BeginChild("profile", ImVec2(380 * s, 0), ImGuiChildFlags_Border | ImGuiChildFlags_ResizeX);
     if (ImGui::BeginTable("fields", 2, ImGuiTableFlags_SizingStretchProp)) {

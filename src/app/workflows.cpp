@@ -16,7 +16,9 @@
 #include "workflows/cases.h"
 #include "workflows/leads.h"
 #include "workflows/pipeline.h"
+#include "exchange/calendar.h"
 #include "exchange/privacy.h"
+#include "exchange/vcard.h"
 #include "records/views.h"
 
 namespace crm::app {
@@ -25,6 +27,8 @@ namespace crm::app {
 static std::set<std::string> g_send_waiting;
 
 namespace {
+
+void download_one(const Record& r, const char* ext);
 
 const ImVec4 kGood(0.2f, 0.6f, 0.3f, 1), kWarn(0.85f, 0.55f, 0.1f, 1);
 
@@ -153,6 +157,30 @@ void contact_actions(const Record& r) {
     }
     ImGui::SameLine();
     if (ImGui::SmallButton("Erase person...")) open_workflow_dialog("erase", r.id);
+    ImGui::SameLine();
+    if (ImGui::SmallButton("vCard")) download_one(r, "vcf");
+}
+
+// One record as a file an address book or a calendar opens: a contact as a
+// vCard, a task or a meeting as an iCalendar event.
+void download_one(const Record& r, const char* ext) {
+    std::string name = record_title(r);
+    for (char& c : name)
+        if (c == ' ' || c == '/') c = '-';
+    perform(
+        [id = r.id, name, e = std::string(ext)] {
+            std::string path = "/tmp/one." + e;
+            std::ofstream out(path, std::ios::binary);
+            if (e == "vcf") export_vcard(*g.store, out, {id});
+            else {
+                CalendarOptions o;
+                o.record_id = id;
+                export_ics(*g.store, out, o);
+            }
+            out.close();
+            platform::download_file(path, name + "." + e, e == "vcf" ? "text/vcard" : "text/calendar");
+        },
+        [](const std::exception& e) { g.last_error = error_text(e); });
 }
 
 void campaign_actions(const Record& r) {
@@ -186,6 +214,10 @@ void draw_workflow_actions() {
     else if (rv.entity == &kCases) case_actions(*rv.rec);
     else if (rv.entity == &kCampaigns) campaign_actions(*rv.rec);
     else if (rv.entity == &kContacts) contact_actions(*rv.rec);
+    else if ((rv.entity == &kTasks && !rv.rec->text("due_at").empty()) || (rv.entity == &kActivities && rv.rec->text("type") == "meeting")) {
+        ImGui::SameLine();
+        if (ImGui::Button("Add to calendar (.ics)")) download_one(*rv.rec, "ics");
+    }
 }
 
 void draw_workflow_dialog() {

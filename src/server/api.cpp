@@ -222,9 +222,10 @@ Response Api::route(const Request& r) {
         json body;
         try {
             body = json::parse(r.body);
-        } catch (const json::parse_error& e) {
+        } catch (const json::exception& e) {   // a syntax error, or a number too large to hold (out_of_range)
             std::string msg = e.what();
             size_t p = msg.find("parse error");
+            if (p == std::string::npos) p = msg.find("number overflow");
             return error_response(400, "bad_json", "the body is not valid JSON: " + (p == std::string::npos ? msg : msg.substr(p)));
         }
         if (!body.is_object() || !body.contains("messages")) return error_response(400, "bad_request", "the body must be {\"messages\": [...]}");
@@ -283,7 +284,7 @@ Response Api::route(const Request& r) {
         json body;
         try {
             body = json::parse(r.body);
-        } catch (const json::parse_error&) {
+        } catch (const json::exception&) {   // syntax, or a number too large (out_of_range)
             return error_response(400, "bad_json", "the body is not valid JSON");
         }
         if (!body.is_object() || !body.contains("kind") || !body["kind"].is_string() || !body.value("count", json()).is_number_integer())

@@ -110,6 +110,8 @@ TEST_CASE("bad requests get a JSON error saying what and where, and change nothi
         const char* says;
     } cases[] = {
         {"malformed JSON", "{\"messages\": [", 400, "not valid JSON"},
+        {"a number too large to hold (the fuzzer's find)", "55000e500055005005050", 400, "not valid JSON: number overflow"},
+        {"a number too large inside a push", "{\"messages\": [1e99999]}", 400, "not valid JSON"},
         {"not an object", "[1,2]", 400, "{\"messages\""},
         {"an extra key", json{{"messages", json::array()}, {"x", 1}}.dump(), 400, "x: is not part of a push"},
         {"wrong type of value", json{{"messages", with("value", {{"name", 5}, {"created_at", "2026-01-01T00:00:00Z"}, {"updated_at", "2026-01-01T00:00:00Z"}})}}.dump(), 400, "messages[1].value.name: must be text"},

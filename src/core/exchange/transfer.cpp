@@ -193,9 +193,10 @@ ImportSummary import_json(Store& store, std::istream& in, const std::string& nam
     json root;
     try {
         root = json::parse(in, cb, true);
-    } catch (const json::parse_error& e) {
+    } catch (const json::exception& e) {   // syntax, or a number too large to hold (out_of_range)
         std::string msg = e.what();
         size_t p = msg.find("parse error");
+        if (p == std::string::npos) p = msg.find("number overflow");
         throw ImportError(name + ": not valid JSON: " + (p == std::string::npos ? msg : msg.substr(p)));
     }
     if (!root.is_object()) throw ImportError(name + ": not a CRM export (the file is not a JSON object)");

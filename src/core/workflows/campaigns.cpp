@@ -119,7 +119,7 @@ Sql compile(const std::string& rules_json) {
     json j;
     try {
         j = json::parse(rules_json);
-    } catch (const json::parse_error& e) {
+    } catch (const json::exception& e) {   // syntax, or a number too large to hold
         bad(std::string("not valid JSON (") + e.what() + ")");
     }
     Sql s;

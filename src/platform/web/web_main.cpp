@@ -361,6 +361,17 @@ EM_JS(void, js_download, (const char* path, const char* name, const char* mime),
 EM_JS(void, js_pick_file, (const char* accept), { Module.crmPickFile(UTF8ToString(accept)); });
 void platform::download_file(const std::string& p, const std::string& n, const char* mime) { js_download(p.c_str(), n.c_str(), mime); }
 void platform::pick_file(const char* accept) { js_pick_file(accept); }
+// A link clicked, so the browser hands mailto: and tel: to their apps without leaving the page.
+EM_JS(void, js_open_url, (const char* url), {
+    const a = document.createElement('a');
+    a.href = UTF8ToString(url);
+    Module.crmLastUrl = a.href;   // what the tests read
+    a.rel = 'noopener';
+    document.body.appendChild(a);
+    a.click();
+    a.remove();
+});
+void platform::open_url(const std::string& url) { js_open_url(url.c_str()); }
 bool platform::draw_points(ImDrawList* list, int key, uint64_t version, const float* xy, size_t count, const float map[4], float size, uint32_t color) {
     return web::renderer_points(list, key, version, xy, count, map, size, color);
 }
