@@ -40,12 +40,20 @@ int64_t export_ics(Store& store, std::ostream& out, const CalendarOptions& o) {
     line("METHOD:PUBLISH");
     line("X-WR-CALNAME:CRM tasks and meetings");
     int64_t n = 0;
-    // Who or what the item is about, for its description.
-    auto about = [&](const std::string& contact, const std::string& account) {
-        std::string s;
-        if (!contact.empty()) s += "Contact: " + contact;
-        if (!account.empty()) s += (s.empty() ? "" : "\n") + std::string("Account: ") + account;
-        return s;
+    // The item's text, then who it is about.
+    auto describe = [&](std::string text, const std::string& contact, const std::string& account) {
+        std::string who;
+        if (!contact.empty()) who += "Contact: " + contact;
+        if (!account.empty()) who += (who.empty() ? "" : "\n") + std::string("Account: ") + account;
+        if (!who.empty()) text += (text.empty() ? "" : "\n\n") + who;
+        if (!text.empty()) line("DESCRIPTION:" + vcard_escape(text));
+    };
+    // The window's items (one owner's or everyone's), or the one record asked for.
+    auto query = [&](const std::string& sql, const char* window, const char* one) {
+        Statement st(store.db(), sql + (o.record_id.empty() ? window : one));
+        if (o.record_id.empty()) st.bind_all(lo, hi, o.owner_id);
+        else st.bind_all(o.record_id);
+        return st;
     };
     {
         std::string sql =
@@ -53,21 +61,15 @@ int64_t export_ics(Store& store, std::ostream& out, const CalendarOptions& o) {
             "  coalesce((SELECT trim(first_name || ' ' || last_name) FROM contacts WHERE id = t.contact_id), ''), "
             "  coalesce((SELECT name FROM accounts WHERE id = t.account_id), '') "
             "FROM tasks t WHERE t.deleted = 0 AND t.due_at <> '' ";
-        sql += o.record_id.empty() ? "AND t.done = 0 AND t.due_at >= ?1 AND t.due_at < ?2 AND (?3 = '' OR t.owner_id = ?3) ORDER BY t.due_at, t.id"
-                                   : "AND t.id = ?1";
-        Statement st(store.db(), sql);
-        if (o.record_id.empty()) st.bind_all(lo, hi, o.owner_id);
-        else st.bind_all(o.record_id);
+        Statement st = query(sql, "AND t.done = 0 AND t.due_at >= ?1 AND t.due_at < ?2 AND (?3 = '' OR t.owner_id = ?3) ORDER BY t.due_at, t.id",
+                             "AND t.id = ?1");
         while (st.step()) {
             line("BEGIN:VTODO");
             line("UID:" + st.column_text(0) + "@crm");
             line("DTSTAMP:" + stamp);
             line("LAST-MODIFIED:" + ics_time(st.column_text(7)));
             line("SUMMARY:" + vcard_escape(st.column_text(1)));
-            std::string desc = st.column_text(2);
-            std::string who = about(st.column_text(8), st.column_text(9));
-            if (!who.empty()) desc += (desc.empty() ? "" : "\n\n") + who;
-            if (!desc.empty()) line("DESCRIPTION:" + vcard_escape(desc));
+            describe(st.column_text(2), st.column_text(8), st.column_text(9));
             line("DUE:" + ics_time(st.column_text(3)));
             std::string pr = st.column_text(4);
             line(std::string("PRIORITY:") + (pr == "high" ? "1" : pr == "low" ? "9" : "5"));
@@ -87,11 +89,8 @@ int64_t export_ics(Store& store, std::ostream& out, const CalendarOptions& o) {
             "  coalesce((SELECT trim(first_name || ' ' || last_name) FROM contacts WHERE id = a.contact_id), ''), "
             "  coalesce((SELECT name FROM accounts WHERE id = a.account_id), '') "
             "FROM activities a WHERE a.deleted = 0 AND a.type = 'meeting' ";
-        sql += o.record_id.empty() ? "AND a.occurred_at >= ?1 AND a.occurred_at < ?2 AND (?3 = '' OR a.owner_id = ?3) ORDER BY a.occurred_at, a.id"
-                                   : "AND a.id = ?1";
-        Statement st(store.db(), sql);
-        if (o.record_id.empty()) st.bind_all(lo, hi, o.owner_id);
-        else st.bind_all(o.record_id);
+        Statement st = query(sql, "AND a.occurred_at >= ?1 AND a.occurred_at < ?2 AND (?3 = '' OR a.owner_id = ?3) ORDER BY a.occurred_at, a.id",
+                             "AND a.id = ?1");
         while (st.step()) {
             std::string start = st.column_text(3);
             int64_t dur = st.column_int(4) > 0 ? st.column_int(4) : 1800;
@@ -103,10 +102,7 @@ int64_t export_ics(Store& store, std::ostream& out, const CalendarOptions& o) {
             line("DTSTART:" + ics_time(start));
             if (start_ms) line("DTEND:" + ics_time(format_datetime(*start_ms + dur * 1000)));
             line("SUMMARY:" + vcard_escape(st.column_text(1).empty() ? "Meeting" : st.column_text(1)));
-            std::string desc = st.column_text(2);
-            std::string who = about(st.column_text(6), st.column_text(7));
-            if (!who.empty()) desc += (desc.empty() ? "" : "\n\n") + who;
-            if (!desc.empty()) line("DESCRIPTION:" + vcard_escape(desc));
+            describe(st.column_text(2), st.column_text(6), st.column_text(7));
             line("END:VEVENT");
             n++;
         }
