@@ -369,6 +369,13 @@ TEST_CASE("a record not saved yet is warned of its likely duplicates, found thro
     REQUIRE(!accs.empty());
     CHECK(accs[0].b == acc);
     CHECK(has_reason(accs[0], "same website"));
+    // An account in another script, under another legal form: found by its name as written.
+    std::string rom = d.store.create(kAccounts, {{"name", "Ромашка ООО"}, {"city", "Москва"}});
+    auto roms = likely_duplicates(d.store, kAccounts, {{"name", "Ромашка АО"}, {"city", "Москва"}});
+    REQUIRE(!roms.empty());
+    CHECK(roms[0].b == rom);
+    // A word the index holds no token of (a dash) does not void the name.
+    CHECK(!likely_duplicates(d.store, kAccounts, {{"name", "Nordlicht – Handels GmbH"}, {"city", "Kiel"}}).empty());
     std::string lead = d.store.create(kLeads, {{"first_name", "Oona"}, {"last_name", "Vasquez"}, {"company", "Vasquez Ltd"}, {"email", "oona@vasquez.example"}});
     auto leads = likely_duplicates(d.store, kLeads, {{"first_name", "Oona"}, {"last_name", "Vasques"}, {"email", "OONA@vasquez.example"}});
     REQUIRE(!leads.empty());

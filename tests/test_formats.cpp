@@ -67,6 +67,9 @@ TEST_CASE("vCard 4.0, 3.0 and 2.1 as address books write them") {
         "N;CHARSET=UTF-8;ENCODING=QUOTED-PRINTABLE:M=C3=BCller;J=C3=BCr=\n"
         "gen;;;\n"
         "TEL;CELL:0171 7654321\n"
+        "BDAY:--0501\n"
+        "ORG;ENCODING=QUOTED-PRINTABLE:M=C3=BCller=\n"
+        " und S=C3=B6hne\n"
         "TEL;HOME;FAX:030 999\n"
         "NOTE;CHARSET=ISO-8859-1;ENCODING=QUOTED-PRINTABLE:Gr=FC=DFe\n"
         "END:VCARD\n");
@@ -95,12 +98,15 @@ TEST_CASE("vCard 4.0, 3.0 and 2.1 as address books write them") {
     CHECK(contact_where(fx, "last_name = 'O''Brien'", "mobile") == "+353 87 123 4567");
     // A company card: its name as the last name, and its account.
     CHECK(contact_where(fx, "last_name = 'Globex'", "phone") == "+1 212 555 0100");
-    CHECK(s.accounts_created == 1);
+    CHECK(s.accounts_created == 2);
     // 2.1: quoted-printable across a soft break, Latin-1 converted, the fax left out.
     CHECK(contact_where(fx, "last_name = 'Müller'", "first_name") == "Jürgen");
     CHECK(contact_where(fx, "last_name = 'Müller'", "notes") == "Grüße");
     CHECK(contact_where(fx, "last_name = 'Müller'", "phone") == "");
     CHECK(contact_where(fx, "last_name = 'Müller'", "mobile") == "0171 7654321");
+    CHECK(contact_where(fx, "last_name = 'Müller'", "birth_date") == "");   // a birthday without its year
+    Record jm = fx.store.must_get(kContacts, contact_where(fx, "last_name = 'Müller'", "id"));
+    CHECK(fx.store.must_get(kAccounts, jm.text("account_id")).text("name") == "Müller und Söhne");   // the soft break keeps its space
 
     // The same file again: every card is an exact duplicate and skipped; the import can be reverted.
     in.clear();
@@ -133,6 +139,9 @@ TEST_CASE("a bad card is an error naming its line and property, and nothing is i
     fails("just some text\n", "bad.vcf: line 1: not a vCard line");
     fails("", "bad.vcf: line 1: no vCard in the file");
     fails(good + "BEGIN:VCARD\nFN:\nEMAIL:no.name@example.com\nEND:VCARD\n", "bad.vcf: line 7: the card's N (Last name)");
+    // A note with line breaks before it: the bad card is still named by its own line.
+    fails("BEGIN:VCARD\nN:Note;Multi;;;\nNOTE:one\\ntwo\\nthree\nEND:VCARD\n" "BEGIN:VCARD\nN:Wrong;Mail;;;\nEMAIL:nope\nEND:VCARD\n",
+          "bad.vcf: line 5: the card's EMAIL (E-mail)");
 }
 
 TEST_CASE("vCard round trip: 4.0 and 3.0 out, back in to an empty database, the same contacts") {
@@ -184,6 +193,7 @@ TEST_CASE("iCalendar: a rep's open tasks and meetings of the next weeks, or one 
     fx.store.create(kTasks, {{"title", "Done already"}, {"due_at", day(3, 0)}, {"owner_id", ada}, {"done", int64_t(1)}});
     fx.store.create(kTasks, {{"title", "Bob's task"}, {"due_at", day(3, 0)}, {"owner_id", bob}});
     fx.store.create(kTasks, {{"title", "Too late"}, {"due_at", day(40, 0)}, {"owner_id", ada}});
+    fx.store.create(kTasks, {{"title", "Overdue call back"}, {"due_at", day(-3, 0)}, {"owner_id", ada}});   // still to do: in
     std::string m = fx.store.create(kActivities, {{"type", "meeting"}, {"subject", "Demo at Acme"}, {"occurred_at", day(5, 2)},
                                                   {"duration_s", int64_t(5400)}, {"owner_id", ada}, {"contact_id", c}});
     fx.store.create(kActivities, {{"type", "call"}, {"subject", "Not a meeting"}, {"occurred_at", day(5, 3)}, {"owner_id", ada}});
@@ -193,7 +203,7 @@ TEST_CASE("iCalendar: a rep's open tasks and meetings of the next weeks, or one 
     CalendarOptions o;
     o.owner_id = ada;
     std::ostringstream out;
-    CHECK(export_ics(fx.store, out, o) == 2);
+    CHECK(export_ics(fx.store, out, o) == 3);
     std::string ics = out.str();
     CHECK(ics.rfind("BEGIN:VCALENDAR\r\nVERSION:2.0\r\n", 0) == 0);
     CHECK(ics.find("END:VCALENDAR\r\n") == ics.size() - 15);
@@ -206,7 +216,13 @@ TEST_CASE("iCalendar: a rep's open tasks and meetings of the next weeks, or one 
     for (const char* absent : {"Done already", "Bob's task", "Too late", "Not a meeting"}) CHECK(ics.find(absent) == std::string::npos);
     // Every rep's: Bob's task too.
     std::ostringstream all;
-    CHECK(export_ics(fx.store, all, {}) == 3);
+    CHECK(export_ics(fx.store, all, {}) == 4);
+    CHECK(all.str().find("SUMMARY:Overdue call back") != std::string::npos);
+    // A window from a given time leaves what was due before it out.
+    CalendarOptions later;
+    later.from_ms = fx.now;
+    std::ostringstream window;
+    CHECK(export_ics(fx.store, window, later) == 3);
     // One record: the meeting.
     CalendarOptions one;
     one.record_id = m;

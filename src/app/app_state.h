@@ -73,7 +73,7 @@ struct EditDialog {
         std::string id, title, why;              // why: "92%: same e-mail, similar name"
     };
     std::vector<Likely> likely;
-    bool likely_checked = false;                 // warned once: the next save goes through
+    std::string likely_for;                      // the name, e-mail and phone the warning was for: "Save anyway" saves those
 };
 
 // A workflow step that asks for text or choices first: disqualify (reason),

@@ -79,7 +79,10 @@ void save_edit() {
     d.save_serial = ++serial;
     d.saving = true;
     std::string id = d.id, rules = d.values["rules"], subject = d.values["subject"], body = d.values["body"];
-    bool check_likely = id.empty() && !d.likely_checked && (e == &kContacts || e == &kAccounts || e == &kLeads);
+    // Checked before every save of a new record, unless the user saw the warning for these very values.
+    std::string likely_key = d.values["first_name"] + "|" + d.values["last_name"] + "|" + d.values["name"] + "|" + d.values["email"] + "|" +
+                             d.values["phone"] + "|" + d.values["mobile"] + "|" + d.values["website"] + "|" + d.values["account_id"];
+    bool check_likely = id.empty() && (e == &kContacts || e == &kAccounts || e == &kLeads) && (d.likely.empty() || d.likely_for != likely_key);
     int mine = d.save_serial;
     auto current = [mine] { return g.edit.open && g.edit.save_serial == mine; };
     perform(
@@ -99,8 +102,8 @@ void save_edit() {
                     likely.push_back({p.b, record_title(*g.store, *e, p.b), std::to_string((int)(p.score * 100 + 0.5)) + "%: " + why});
                 }
                 if (current()) {
-                    g.edit.likely_checked = true;
                     g.edit.likely = likely;
+                    g.edit.likely_for = likely_key;
                     if (!likely.empty()) {
                         g.edit.saving = false;
                         return;

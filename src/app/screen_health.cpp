@@ -50,6 +50,7 @@ int months_setting() {
 bool stale(const HealthJob& j) { return !j.ready || j.version != g.data_version || j.months != months_setting(); }
 
 void start(HealthJob& j) {
+    hv.error.clear();
     HealthOptions o;
     o.months = months_setting();
     j.months = o.months;
@@ -59,9 +60,9 @@ void start(HealthJob& j) {
 
 // Runs a slice of the job if it is due; true while it runs.
 bool pump(HealthJob& j) {
-    if (!j.scan && stale(j)) start(j);
-    if (!j.scan) return false;
+    if (!j.scan && !stale(j)) return false;
     try {
+        if (!j.scan) start(j);
         static double last_slice = 0;
         if (j.scan->step(slice_budget_ms(last_slice, 0.5, 4.0, 16.0))) {
             j.report = j.scan->report();
@@ -76,6 +77,9 @@ bool pump(HealthJob& j) {
         }
         j.scan.reset();
         j.ready = true;   // not again at every frame: the error is shown until the data changes
+        j.report = HealthReport{};
+        j.report.entity = j.entity;
+        hv.rows_of = nullptr;
         hv.error = error_text(e);
     }
     return j.scan != nullptr;

@@ -71,11 +71,14 @@ void save_field(RecordView& rv, const FieldSpec& f, const Value& v) {
     const EntitySpec* e = rv.entity;
     std::string id = rv.id, name = f.name, label = f.label;
     auto still_here = [=] { return g.record.entity == e && g.record.id == id; };
+    // An edit by hand is the user confirming the record (data decay,
+    // data_health.h): the same write says when, so it applies whole or not at all.
+    bool verifies = (e == &kContacts || e == &kAccounts) && rv.rec && rv.rec->get(name) != v;
     perform(
         [=] {
-            bool changed = g.store->update(*e, id, {{name, v}}) > 0;
-            // An edit by hand is the user confirming the record (data decay, data_health.h).
-            if (changed && (e == &kContacts || e == &kAccounts)) mark_verified(*g.store, *e, {id});
+            Fields fields{{name, v}};
+            if (verifies) fields.push_back({"verified_at", format_datetime(g.store->now_ms())});
+            bool changed = g.store->update(*e, id, fields) > 0;
             if (still_here()) {
                 g.record.errors.erase(name);
                 g.record.edit.erase(name);

@@ -485,7 +485,8 @@ int cmd_import(Store& store, const std::vector<std::string>& args) {
             int errors = 0, exact = 0, likely = 0;
             for (size_t k = 0; k < p.rows.size(); k++) {
                 const CsvRowPreview& r = p.rows[k];
-                long long line = k < lines.size() ? (long long)lines[k] : (long long)r.line;
+                size_t c = (size_t)(r.line - 2);   // lines[c]: the card on the CSV's line c + 2
+                long long line = c < lines.size() && lines[c] ? (long long)lines[c] : (long long)r.line;
                 if (!r.error.empty()) printf("line %lld: error: %s\n", line, vcard_error(r.error, path, lines).c_str()), errors++;
                 else if (!r.duplicate_of.empty()) printf("line %lld: duplicate of %s\n", line, r.duplicate_of.c_str()), exact++;
                 else if (!r.likely_of.empty())

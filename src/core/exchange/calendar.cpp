@@ -49,9 +49,9 @@ int64_t export_ics(Store& store, std::ostream& out, const CalendarOptions& o) {
         if (!text.empty()) line("DESCRIPTION:" + vcard_escape(text));
     };
     // The window's items (one owner's or everyone's), or the one record asked for.
-    auto query = [&](const std::string& sql, const char* window, const char* one) {
+    auto query = [&](const std::string& sql, const char* window, const char* one, const std::string& from) {
         Statement st(store.db(), sql + (o.record_id.empty() ? window : one));
-        if (o.record_id.empty()) st.bind_all(lo, hi, o.owner_id);
+        if (o.record_id.empty()) st.bind_all(from, hi, o.owner_id);
         else st.bind_all(o.record_id);
         return st;
     };
@@ -62,7 +62,7 @@ int64_t export_ics(Store& store, std::ostream& out, const CalendarOptions& o) {
             "  coalesce((SELECT name FROM accounts WHERE id = t.account_id), '') "
             "FROM tasks t WHERE t.deleted = 0 AND t.due_at <> '' ";
         Statement st = query(sql, "AND t.done = 0 AND t.due_at >= ?1 AND t.due_at < ?2 AND (?3 = '' OR t.owner_id = ?3) ORDER BY t.due_at, t.id",
-                             "AND t.id = ?1");
+                             "AND t.id = ?1", o.from_ms ? lo : std::string());   // from now: the overdue ones too, still to do
         while (st.step()) {
             line("BEGIN:VTODO");
             line("UID:" + st.column_text(0) + "@crm");
@@ -90,7 +90,7 @@ int64_t export_ics(Store& store, std::ostream& out, const CalendarOptions& o) {
             "  coalesce((SELECT name FROM accounts WHERE id = a.account_id), '') "
             "FROM activities a WHERE a.deleted = 0 AND a.type = 'meeting' ";
         Statement st = query(sql, "AND a.occurred_at >= ?1 AND a.occurred_at < ?2 AND (?3 = '' OR a.owner_id = ?3) ORDER BY a.occurred_at, a.id",
-                             "AND a.id = ?1");
+                             "AND a.id = ?1", lo);
         while (st.step()) {
             std::string start = st.column_text(3);
             int64_t dur = st.column_int(4) > 0 ? st.column_int(4) : 1800;

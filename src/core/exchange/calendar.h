@@ -16,7 +16,7 @@ namespace crm {
 
 struct CalendarOptions {
     std::string owner_id;      // "" every rep's
-    int64_t from_ms = 0;       // tasks due and meetings starting in [from, to); 0: now
+    int64_t from_ms = 0;       // tasks due and meetings starting in [from, to); 0: now, and open tasks already overdue
     int64_t to_ms = 0;         // 0: four weeks after from
     std::string record_id;     // one task or meeting only (the window is ignored)
 };

@@ -170,7 +170,8 @@ std::string birth_date(const std::string& v) {
     for (char c : v.substr(0, v.find('T')))
         if (c >= '0' && c <= '9') d += c;
         else if (c != '-') return v;   // left for the validation to name
-    if (v.rfind("--", 0) == 0 || d.size() != 8) return d.empty() ? "" : v;
+    if (v.rfind("--", 0) == 0) return "";   // a birthday without its year (--0501): nothing to store
+    if (d.size() != 8) return d.empty() ? "" : v;
     return d.substr(0, 4) + "-" + d.substr(4, 2) + "-" + d.substr(6, 2);
 }
 
@@ -192,10 +193,7 @@ std::string vcard_to_csv(std::istream& in, const std::string& name, CsvImportOpt
         if (!raw.empty() && raw.back() == '\r') raw.pop_back();
         if (n == 1 && raw.rfind("\xEF\xBB\xBF", 0) == 0) raw.erase(0, 3);
         if (raw.size() > kMaxTextBytes) fail(name, n, "a line over 1 MiB");
-        if (!lines.empty() && !raw.empty() && (raw[0] == ' ' || raw[0] == '\t')) {
-            lines.back().first += raw.substr(1);
-            continue;
-        }
+        // A quoted-printable soft break first: its next line is taken as it is, a leading space included.
         if (!lines.empty() && !lines.back().first.empty() && lines.back().first.back() == '=') {
             std::string head = lines.back().first.substr(0, lines.back().first.find(':'));
             if (ascii_lower(head).find("quoted-printable") != std::string::npos) {
@@ -203,6 +201,10 @@ std::string vcard_to_csv(std::istream& in, const std::string& name, CsvImportOpt
                 lines.back().first += raw;
                 continue;
             }
+        }
+        if (!lines.empty() && !raw.empty() && (raw[0] == ' ' || raw[0] == '\t')) {
+            lines.back().first += raw.substr(1);
+            continue;
         }
         lines.push_back({raw, n});
     }
@@ -267,9 +269,13 @@ std::string vcard_to_csv(std::istream& in, const std::string& name, CsvImportOpt
             f["postcode"] = trim(c[5]);
             f["country"] = trim(c[6]);
         }
-        for (size_t i = 0; i < kColumns.size(); i++) csv << (i ? "," : "") << csv_quoted(f[kColumns[i]]);
-        csv << "\n";
+        // Indexed by the CSV's line (from 2): a row with line breaks in a field spans several.
+        std::string row;
+        for (size_t i = 0; i < kColumns.size(); i++) row += (i ? "," : "") + csv_quoted(f[kColumns[i]]);
+        csv << row << "\n";
         begins.push_back(begin);
+        for (char ch : row)
+            if (ch == '\n') begins.push_back(0);
     };
     for (const auto& [text, line] : lines) {
         if (trim(text).empty()) continue;
@@ -292,6 +298,7 @@ std::string vcard_to_csv(std::istream& in, const std::string& name, CsvImportOpt
     }
     if (open) fail(name, begin, "the card that begins here has no END:VCARD");
     if (begins.empty()) fail(name, 1, "no vCard in the file (BEGIN:VCARD ... END:VCARD)");
+    // begins[k]: the card of the CSV's line k + 2, 0 for a line inside a row
     if (card_lines) *card_lines = begins;
     import.entity = &kContacts;
     import.mapping = kColumns;
@@ -301,13 +308,17 @@ std::string vcard_to_csv(std::istream& in, const std::string& name, CsvImportOpt
 
 std::string vcard_error(const std::string& csv_error, const std::string& name, const std::vector<int64_t>& card_lines) {
     static const std::regex row(R"(line (\d+): column '([^']*)' \(([^)]*)\): (.*))");
+    static const std::regex bare(R"(^column '([^']*)' \(([^)]*)\): (.*))");   // a preview row's error: its line is shown beside it
     std::smatch m;
+    auto property = [](const std::string& field) {
+        auto p = kPropertyOf.find(field);
+        return p == kPropertyOf.end() ? field : p->second;
+    };
+    if (std::regex_search(csv_error, m, bare)) return "the card's " + property(m[1].str()) + " (" + m[2].str() + "): " + m[3].str();
     if (!std::regex_search(csv_error, m, row)) return csv_error;
-    size_t card = (size_t)std::stoll(m[1].str()) - 2;   // the CSV's line 2 is the first card
-    if (card >= card_lines.size()) return csv_error;
-    auto prop = kPropertyOf.find(m[2].str());
-    return name + ": line " + std::to_string(card_lines[card]) + ": the card's " + (prop == kPropertyOf.end() ? m[2].str() : prop->second) +
-           " (" + m[3].str() + "): " + m[4].str();
+    size_t card = (size_t)std::stoll(m[1].str()) - 2;   // card_lines[0] is the CSV's line 2
+    if (card >= card_lines.size() || card_lines[card] == 0) return csv_error;
+    return name + ": line " + std::to_string(card_lines[card]) + ": the card's " + property(m[2].str()) + " (" + m[3].str() + "): " + m[4].str();
 }
 
 CsvImportSummary import_vcard(Store& store, std::istream& in, const std::string& name, DuplicatePolicy duplicates) {

@@ -25,7 +25,8 @@
 namespace crm {
 
 // The cards of `in` as a CSV of contact fields; `import` is set up to read it
-// (entity, mapping, name). `card_lines` gets each card's BEGIN line, in order.
+// (entity, mapping, name). `card_lines[k]` is the BEGIN line of the card on
+// the CSV's line k + 2 (0 for a line inside a row with a line break).
 // Throws CsvError("name: line N: ...") for what is not a vCard.
 std::string vcard_to_csv(std::istream& in, const std::string& name, CsvImportOptions& import, std::vector<int64_t>* card_lines = nullptr);
 

@@ -504,16 +504,25 @@ std::vector<DuplicatePair> likely_duplicates(Store& store, const EntitySpec& e, 
     // e-mail as a phrase or the phone's digits.
     std::vector<std::string> alts;
     std::string names;
-    auto add_name_words = [&](const std::string& text, bool first) {
-        for (const std::string& w : index_words(text)) names += (names.empty() ? "" : " AND ") + name_term(w, first);
+    // A word the index keeps no token of (a dash, an emoji) would match nothing and void the AND.
+    auto add_word = [&](const std::string& w, bool first) {
+        if (!fold_tokens(w).empty()) names += (names.empty() ? "" : " AND ") + name_term(w, first);
     };
     if (&e == &kAccounts) {
-        for (const std::string& w : index_words(company_key(r.text("name")))) names += (names.empty() ? "" : " AND ") + name_term(w, false);
+        // The name's words as written (the index holds them so, in any script), less its legal form.
+        std::vector<std::string> kept = fold_tokens(company_key(r.text("name")));
+        for (const std::string& w : index_words(r.text("name"))) {
+            std::vector<std::string> f = fold_tokens(w);
+            bool legal_form = !f.empty() && std::none_of(f.begin(), f.end(), [&](const std::string& t) {
+                return std::find(kept.begin(), kept.end(), t) != kept.end();
+            });
+            if (!legal_form) add_word(w, false);
+        }
     } else {
-        add_name_words(r.text("first_name"), true);
-        add_name_words(r.text("last_name"), false);
+        for (const std::string& w : index_words(r.text("first_name"))) add_word(w, true);
+        for (const std::string& w : index_words(r.text("last_name"))) add_word(w, false);
     }
-    if (!names.empty()) alts.push_back("name : (" + names + ")");
+    std::string name_match = names.empty() ? "" : "name : (" + names + ")";
     std::vector<std::string> mails = {r.text("email")};
     if (&e == &kContacts) mails.push_back(r.text("email2"));
     for (const std::string& m : mails) {
@@ -530,7 +539,7 @@ std::vector<DuplicatePair> likely_duplicates(Store& store, const EntitySpec& e, 
         for (char c : ph)
             if (c >= '0' && c <= '9') digits += c;
         alts.push_back("contact_info : " + quoted(digits));
-        if (key.substr(1) != digits) alts.push_back("contact_info : " + quoted(key.substr(1)));
+        if (key[0] == '+' && key.substr(1) != digits) alts.push_back("contact_info : " + quoted(key.substr(1)));
     }
     if (&e == &kAccounts)
         if (std::string site = website_key(r.text("website")); !site.empty()) {
@@ -540,11 +549,13 @@ std::vector<DuplicatePair> likely_duplicates(Store& store, const EntitySpec& e, 
         }
     std::vector<DuplicatePair> out;
     std::set<std::string> ids;
-    if (!alts.empty()) {
-        std::string match;
-        for (const std::string& a : alts) match += (match.empty() ? "(" : " OR (") + a + ")";
-        // The newest candidates first; a name as common as a whole block of the
-        // finder stops at the limit, the e-mail and phone alternatives still count.
+    // The name's candidates, the newest first up to a limit (a name as common as
+    // a whole block of the finder); the e-mail, phone and website ones apart,
+    // so a common name cannot crowd them out.
+    std::string keys_match;
+    for (const std::string& a : alts) keys_match += (keys_match.empty() ? "(" : " OR (") + a + ")";
+    for (const std::string& match : {name_match, keys_match}) {
+        if (match.empty()) continue;
         std::string sql = std::string("SELECT t.id FROM search_index s JOIN ") + e.table +
                           " t ON t.rowid = s.rowid / 4 WHERE search_index MATCH ?1 AND s.rowid % 4 = ?2 AND t.deleted = 0";
         if (&e == &kLeads) sql += " AND t.status <> 'converted'";

@@ -173,6 +173,7 @@ const char* const kLegalForms[] = {
     "ab",  "ag",   "aps",  "as",   "bv",   "co",   "company", "corp", "corporation", "cv",  "eg",  "ev",   "gbr",  "gmbh",
     "inc", "incorporated", "kg", "kgaa", "kk", "limited", "llc", "llp", "lp", "ltd", "mbh", "nv", "ohg", "oy", "oyj",
     "plc", "pte",  "pty",  "sa",   "sab",  "sarl", "sas",  "se",  "sl",   "spa",  "sprl", "srl", "ug",  "und", "the",
+    "ooo", "oao",  "zao",  "pao",  "ao",   // Russian (ООО, ОАО, ЗАО, ПАО, АО), transliterated before they are compared
 };
 
 bool is_legal_form(const std::string& t) {
