@@ -274,7 +274,7 @@ std::vector<std::string> guess_mapping(const EntitySpec& e, const std::vector<st
     for (const std::string& h : header) {
         std::string n = norm(h), hit;
         for (const FieldSpec& f : e.fields) {   // the field's own name or label
-            if (f.has(F_System) || f.type == FieldType::Ref) continue;
+            if (f.has(F_System) || f.has(F_Hidden) || f.type == FieldType::Ref) continue;
             if (n == norm(f.name) || n == norm(f.label)) { hit = f.name; break; }
         }
         if (hit.empty())
@@ -501,6 +501,11 @@ struct CsvImport::Impl {
                 id = dup;
                 journal(e, id, "updated", old.dump());
             } else {
+                // A custom field marked required needs a value where the file has its column.
+                for (size_t i = 0; i < opt.mapping.size(); i++)
+                    if (const FieldSpec* fs = e.field(opt.mapping[i]); fs && fs->has(F_RequiredOnSave) && !fs->has(F_Hidden) &&
+                                                                      (i >= cells.size() || trim(cells[i]).empty()))
+                        throw ValidationError(e.table, fs->name, "is required");
                 id = store.create(e, f);
                 sum.created++;
                 journal(e, id, "created");
@@ -727,7 +732,7 @@ int64_t export_csv(Store& store, const ListQuery& q, std::ostream& out) {
                 const FieldSpec& f = e.fields[i];
                 std::string v = value_to_text(r.values[i]);
                 if (f.type == FieldType::Ref) v = record_title(store, entity(f.ref), v);
-                else if (f.type == FieldType::Money) {
+                else if (f.type == FieldType::Money && !is_null(r.values[i])) {
                     int64_t m = r.integer(f.name);
                     char buf[40];
                     snprintf(buf, sizeof buf, "%s%lld.%02lld", m < 0 ? "-" : "", (long long)(std::llabs(m) / 100), (long long)(std::llabs(m) % 100));

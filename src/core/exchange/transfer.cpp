@@ -6,6 +6,7 @@
 #include <istream>
 #include <ostream>
 
+#include "records/custom_fields.h"
 #include "records/json_value.h"
 #include "storage/schema.h"
 
@@ -72,6 +73,14 @@ ImportSummary import_json(Store& store, std::istream& in, const std::string& nam
     Database& db = store.db();
     ImportSummary sum;
     auto fail = [&](const std::string& path, const std::string& msg) -> void { throw ImportError(name + ": " + path + ": " + msg); };
+    // The custom fields are the file's after an import, and ours again after a
+    // failed one (whose new columns the rollback took away).
+    struct Reload {
+        Database& db;
+        ~Reload() {
+            try { load_custom_fields(db); } catch (...) {}
+        }
+    } reload{db};
 
     Transaction tx(db);
     db.exec("PRAGMA defer_foreign_keys = ON");   // rows may refer to rows later in the file; checked at the end
@@ -137,6 +146,7 @@ ImportSummary import_json(Store& store, std::istream& in, const std::string& nam
             if (v.is_null()) r.values.push_back(f.is_text_like() ? Value(std::string()) : f.type == FieldType::Ref ? Value(std::monostate{}) : default_value(f));
             else if (v.is_boolean()) r.values.push_back(int64_t(v.get<bool>() ? 1 : 0));
             else if (v.is_number_integer()) r.values.push_back(v.get<int64_t>());
+            else if (v.is_number_float() && f.type == FieldType::Number) r.values.push_back(v.get<double>());
             else if (v.is_number_float()) fail(path + "." + f.name, "must be a whole number (money is in minor units)");
             else if (v.is_string()) r.values.push_back(v.get<std::string>());
             else fail(path + "." + f.name, "must be text, a number, true/false or null");

@@ -393,6 +393,25 @@ const EntitySpec kSegments{
     },
     {}, "name"};
 
+// A field users add (records/custom_fields.h). entity, column_name and type
+// are fixed once created: the column holds values of that type.
+const EntitySpec kCustomFields{
+    "custom_fields", "custom field", "Custom fields",
+    {
+        {"entity", "Record type", T::Choice, F_Required | F_Filterable, nullptr, {"accounts", "contacts", "leads", "opportunities", "cases"}},
+        {"label", "Label", T::Text, F_Required | F_Sortable},
+        {"column_name", "Column", T::Text, F_Required | F_System},
+        {"type", "Type", T::Choice, F_Required, nullptr, {"text", "number", "money", "date", "choice", "checkbox"}, "'text'"},
+        {"choices", "Choices (one per line)", T::Text, F_Multiline},
+        {"required", "Required", T::Bool, 0},
+        {"in_form", "Show in the new-record form", T::Bool, 0, nullptr, {}, "1"},
+        {"in_list", "Show as a list column", T::Bool, 0},
+        {"position", "Position", T::Integer, 0},
+    },
+    {}, "label"};
+
+uint64_t g_spec_generation = 0;
+
 int default_stage_probability(std::string_view stage) {
     if (stage == "qualify") return 10;
     if (stage == "develop") return 40;
@@ -409,7 +428,7 @@ const FieldSpec* EntitySpec::field(std::string_view name) const {
 
 const std::vector<const EntitySpec*>& all_entities() {
     static const std::vector<const EntitySpec*> all = {
-        &kUsers, &kAccounts, &kContacts, &kSegments, &kEmailTemplates, &kCampaigns, &kLeads, &kOpportunities,
+        &kUsers, &kCustomFields, &kAccounts, &kContacts, &kSegments, &kEmailTemplates, &kCampaigns, &kLeads, &kOpportunities,
         &kQueues, &kProductCategories, &kProducts, &kKbArticles, &kCases, &kActivities, &kTasks, &kOrders,
         &kOrderLines, &kTags, &kRecordTags, &kAssignmentRules, &kScoringRules, &kSlaTargets};
     return all;

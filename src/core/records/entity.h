@@ -21,6 +21,7 @@ enum class FieldType : uint8_t {
     Date,      // YYYY-MM-DD
     DateTime,  // YYYY-MM-DDTHH:MM:SS(.mmm)Z, UTC
     Ref,       // text id of a record in another table (NULL when unset)
+    Number,    // a decimal number (REAL); only custom fields have it
 };
 
 enum FieldFlags : uint32_t {
@@ -40,6 +41,13 @@ enum FieldFlags : uint32_t {
     F_Derived     = 1u << 13,  // computed by the store from other data (a line's total, an order's
                                // total): a value given is ignored, and sync never sends it, since
                                // every device computes it from the merged rows
+    F_Custom      = 1u << 14,  // added by the user in Settings (records/custom_fields.h): a number or
+                               // amount left empty stays NULL, not 0
+    F_Hidden      = 1u << 15,  // a custom field the user removed: not shown, its values kept and exported
+    F_RequiredOnSave = 1u << 16,  // a custom field marked required: the forms and the CSV import ask for
+                                  // it; workflows, merges, JSON imports and sync do not (old records lack it)
+    F_NotInForm   = 1u << 17,  // a custom field left out of the forms (the record view still edits it)
+    F_ListColumn  = 1u << 18,  // a custom field shown as a column of its list
 };
 
 struct FieldSpec {
@@ -54,6 +62,7 @@ struct FieldSpec {
     bool has(uint32_t f) const { return (flags & f) != 0; }
     bool is_text_like() const { return type == FieldType::Text || type == FieldType::Choice || type == FieldType::Date || type == FieldType::DateTime; }
     bool is_numeric() const { return type == FieldType::Integer || type == FieldType::Money || type == FieldType::Bool; }
+    bool is_custom() const { return has(F_Custom); }
 };
 
 // A pair of date fields that must be ordered: first <= second when both set.
@@ -66,7 +75,9 @@ struct EntitySpec {
     const char* table;        // SQL table, also the entity's name in the change log
     const char* singular;     // "contact"
     const char* label;        // "Contacts"
-    std::vector<FieldSpec> fields;
+    // The built-in fields, then the database's custom fields (F_Custom),
+    // which load_custom_fields() replaces when their definitions change.
+    mutable std::vector<FieldSpec> fields;
     std::vector<FieldOrder> orders = {};
     const char* default_sort = "created_at";
 
@@ -83,7 +94,11 @@ inline constexpr const char* kSystemColumns[] = {"id", "created_at", "updated_at
 
 extern const EntitySpec kUsers, kAccounts, kContacts, kLeads, kOpportunities, kActivities, kTasks,
     kQueues, kCases, kCampaigns, kProductCategories, kProducts, kOrders, kOrderLines, kTags, kRecordTags,
-    kAssignmentRules, kScoringRules, kSlaTargets, kKbArticles, kEmailTemplates, kSegments;
+    kAssignmentRules, kScoringRules, kSlaTargets, kKbArticles, kEmailTemplates, kSegments, kCustomFields;
+
+// Bumped whenever custom fields change the field lists: what caches a
+// statement built from a spec's fields keys it on this too.
+extern uint64_t g_spec_generation;
 
 // Picklists shared with the demo generator and the UI.
 extern const std::vector<const char*> kLeadSources;

@@ -18,8 +18,13 @@ Value value_from_json(const EntitySpec& e, const FieldSpec& f, const nlohmann::j
         if (!j.is_string() || j.get_ref<const std::string&>().empty()) fail("must be a record id or null");
         if (j.get_ref<const std::string&>().size() > 200) fail("is not a record id (longer than 200 bytes)");
         return j.get<std::string>();
+    case FieldType::Number:
+        if (j.is_null()) return std::monostate{};
+        if (!j.is_number()) fail("must be a number or null");
+        return j.get<double>();
     case FieldType::Integer:
     case FieldType::Money:
+        if (f.is_custom() && j.is_null()) return std::monostate{};
         if (!j.is_number_integer()) fail(f.type == FieldType::Money ? "must be a whole number of minor units" : "must be a whole number");
         return j.get<int64_t>();
     case FieldType::Bool:

@@ -6,6 +6,7 @@
 #include <random>
 #include <unordered_map>
 
+#include "records/custom_fields.h"
 #include "storage/schema.h"
 
 namespace crm {
@@ -19,7 +20,7 @@ int field_index(const EntitySpec& e, std::string_view name) {
 const Value& Record::get(std::string_view field) const {
     static const Value null_value;
     int i = spec ? field_index(*spec, field) : -1;
-    return i < 0 ? null_value : values[(size_t)i];
+    return i < 0 || (size_t)i >= values.size() ? null_value : values[(size_t)i];
 }
 
 int64_t Record::integer(std::string_view field) const {
@@ -29,12 +30,14 @@ int64_t Record::integer(std::string_view field) const {
 }
 
 const std::string& column_list(const EntitySpec& e) {
-    static std::unordered_map<const EntitySpec*, std::string> cache;
+    static std::unordered_map<const EntitySpec*, std::pair<uint64_t, std::string>> cache;
     auto it = cache.find(&e);
-    if (it != cache.end()) return it->second;
+    if (it != cache.end() && it->second.first == g_spec_generation) return it->second.second;
     std::string s = "id, created_at, updated_at, deleted";
     for (const FieldSpec& f : e.fields) s += std::string(", ") + f.name;
-    return cache.emplace(&e, std::move(s)).first->second;
+    auto& slot = cache[&e];
+    slot = {g_spec_generation, std::move(s)};
+    return slot.second;
 }
 
 //-----------------------------------------------------------------------------
@@ -65,7 +68,10 @@ Store::Store(Database& db) : db_(db) {
     Statement& last = db_.cached("SELECT hlc FROM change_log ORDER BY seq DESC LIMIT 1");
     if (last.step()) hlc_.observe(last.column_int(0));
     last.reset();
+    custom_fields_attach(db_);
 }
+
+Store::~Store() { custom_fields_detach(db_); }
 
 std::vector<std::pair<std::string, std::string>> Store::local_settings() {
     std::vector<std::pair<std::string, std::string>> out;
@@ -95,6 +101,7 @@ void Store::adopt(const std::vector<std::pair<std::string, std::string>>& keep, 
     hlc_.observe(clock >= 0 ? clock : db_.query_int("SELECT coalesce(max(hlc), 0) FROM change_log"));
     set_setting("sync.clock", std::to_string(hlc_.last()));
     tx.commit();
+    load_custom_fields(db_);
 }
 
 bool is_local_setting(std::string_view key) {
@@ -239,6 +246,7 @@ void Store::validate_record(const EntitySpec& e, std::vector<Value>& values, con
             throw ValidationError(e.table, o.second,
                                   std::string("must not be before ") + e.field(o.first)->label + " (" + sa + ")");
     }
+    if (&e == &kCustomFields) validate_custom_field_definition(values, before);
     if (&e == &kRecordTags && check_refs) {
         const std::string& ent = std::get<std::string>(values[(size_t)field_index(e, "entity")]);
         const EntitySpec* target = find_entity(ent);
@@ -417,6 +425,7 @@ std::string Store::create(const EntitySpec& e, const Fields& fields) {
     st.run();
     log(e.table, id, "*", std::monostate{}, at_ms, tick());
     refresh_derived(e, id);
+    if (&e == &kCustomFields) load_custom_fields(db_);
     tx.commit();
     return id;
 }
@@ -447,6 +456,7 @@ bool Store::put(const EntitySpec& e, const Record& r) {
     st.run();
     log(e.table, r.id, existed ? "imported" : "*", std::monostate{}, now_ms(), tick());
     refresh_derived(e, r.id, old_order);
+    if (&e == &kCustomFields) load_custom_fields(db_);
     tx.commit();
     return existed;
 }
@@ -484,6 +494,7 @@ int Store::update(const EntitySpec& e, const std::string& id, const Fields& fiel
     st.run();
     for (size_t i : changed) log(e.table, id, e.fields[i].name, v[i], at_ms, tick());
     refresh_derived(e, id, before.get("order_id"));
+    if (&e == &kCustomFields) load_custom_fields(db_);
     tx.commit();
     return (int)changed.size();
 }
@@ -495,6 +506,7 @@ void Store::remove(const EntitySpec& e, const std::string& id) {
     db_.cached(std::string("UPDATE ") + e.table + " SET deleted = 1, updated_at = ? WHERE id = ?").bind_all(format_datetime(at_ms), id).run();
     log(e.table, id, "deleted", (int64_t)1, at_ms, tick());
     refresh_derived(e, id);
+    if (&e == &kCustomFields) load_custom_fields(db_);
     tx.commit();
 }
 
@@ -507,6 +519,7 @@ void Store::restore(const EntitySpec& e, const std::string& id) {
     db_.cached(std::string("UPDATE ") + e.table + " SET deleted = 0, updated_at = ? WHERE id = ?").bind_all(format_datetime(at_ms), id).run();
     log(e.table, id, "deleted", (int64_t)0, at_ms, tick());
     refresh_derived(e, id);
+    if (&e == &kCustomFields) load_custom_fields(db_);
     tx.commit();
 }
 

@@ -59,6 +59,9 @@ class Store {
 public:
     // Opens the store on a database, applying any missing migrations.
     explicit Store(Database& db);
+    ~Store();
+    Store(const Store&) = delete;
+    Store& operator=(const Store&) = delete;
 
     Database& db() { return db_; }
     const std::string& device_id() const { return device_id_; }

@@ -92,7 +92,8 @@ bool is_valid_url(std::string_view s) {
 }
 
 Value default_value(const FieldSpec& f) {
-    if (f.type == FieldType::Ref) return std::monostate{};
+    if (f.type == FieldType::Ref || f.type == FieldType::Number) return std::monostate{};
+    if (f.is_custom() && f.type == FieldType::Money) return std::monostate{};   // an amount not given is not 0
     const char* d = f.default_value;
     if (f.is_numeric()) return (int64_t)(d ? std::atoll(d) : 0);
     if (!d) return std::string();
@@ -157,6 +158,34 @@ void normalize_field(const EntitySpec& e, const FieldSpec& f, Value& v) {
         }
         if (required && is_null(v)) fail("is required");
         return;
+    }
+
+    if (f.type == FieldType::Number) {
+        if (auto i = std::get_if<int64_t>(&v)) v = (double)*i;
+        else if (auto p = std::get_if<std::string>(&v)) {
+            std::string t = trim(*p);
+            // A decimal comma is taken when it is the only separator ("12,5").
+            if (t.find(',') != std::string::npos && t.find('.') == std::string::npos && t.find(',') == t.rfind(','))
+                t[t.find(',')] = '.';
+            if (t.empty()) v = std::monostate{};
+            else {
+                char* end = nullptr;
+                double d = std::strtod(t.c_str(), &end);
+                if (*end != 0 || d != d || d - d != 0) fail(shown(*p) + " is not a number");
+                v = d;
+            }
+        }
+        if (auto d = std::get_if<double>(&v); d && (*d != *d || *d - *d != 0)) fail("is not a finite number");
+        return;
+    }
+
+    if (f.is_numeric() && f.is_custom() && f.type != FieldType::Bool) {
+        // An amount left empty stays empty.
+        if (is_null(v)) return;
+        if (auto p = std::get_if<std::string>(&v); p && trim(*p).empty()) {
+            v = std::monostate{};
+            return;
+        }
     }
 
     if (f.is_numeric()) {

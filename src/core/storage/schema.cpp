@@ -786,17 +786,17 @@ CREATE TABLE record_counts (
   live INTEGER NOT NULL
 ) WITHOUT ROWID;
 )SQL";
+void count_table(Database& db, const std::string& T) {
+    db.exec("INSERT INTO record_counts(entity, live) SELECT '" + T + "', count(*) FROM " + T + " WHERE deleted = 0;"
+            "CREATE TRIGGER " + T + "_count_insert AFTER INSERT ON " + T + " WHEN NEW.deleted = 0 BEGIN "
+            "UPDATE record_counts SET live = live + 1 WHERE entity = '" + T + "'; END;"
+            "CREATE TRIGGER " + T + "_count_delete AFTER DELETE ON " + T + " WHEN OLD.deleted = 0 BEGIN "
+            "UPDATE record_counts SET live = live - 1 WHERE entity = '" + T + "'; END;"
+            "CREATE TRIGGER " + T + "_count_flag AFTER UPDATE OF deleted ON " + T + " WHEN (NEW.deleted = 0) <> (OLD.deleted = 0) BEGIN "
+            "UPDATE record_counts SET live = live + (NEW.deleted = 0) - (OLD.deleted = 0) WHERE entity = '" + T + "'; END;");
+}
 void count_records(Database& db) {
-    for (const char* t : kCountedTables) {
-        std::string T = t;
-        db.exec("INSERT INTO record_counts(entity, live) SELECT '" + T + "', count(*) FROM " + T + " WHERE deleted = 0;"
-                "CREATE TRIGGER " + T + "_count_insert AFTER INSERT ON " + T + " WHEN NEW.deleted = 0 BEGIN "
-                "UPDATE record_counts SET live = live + 1 WHERE entity = '" + T + "'; END;"
-                "CREATE TRIGGER " + T + "_count_delete AFTER DELETE ON " + T + " WHEN OLD.deleted = 0 BEGIN "
-                "UPDATE record_counts SET live = live - 1 WHERE entity = '" + T + "'; END;"
-                "CREATE TRIGGER " + T + "_count_flag AFTER UPDATE OF deleted ON " + T + " WHEN (NEW.deleted = 0) <> (OLD.deleted = 0) BEGIN "
-                "UPDATE record_counts SET live = live + (NEW.deleted = 0) - (OLD.deleted = 0) WHERE entity = '" + T + "'; END;");
-    }
+    for (const char* t : kCountedTables) count_table(db, t);
 }
 
 //-----------------------------------------------------------------------------
@@ -935,6 +935,33 @@ ALTER TABLE contacts ADD COLUMN verified_at TEXT NOT NULL DEFAULT '';
 ALTER TABLE accounts ADD COLUMN verified_at TEXT NOT NULL DEFAULT '';
 )SQL";
 
+//-----------------------------------------------------------------------------
+// 12: custom fields (records/custom_fields.h). Each definition is a record
+// that syncs; its values live in a real column of the entity's table
+// ("cf_renewal_date"), added when the definition first loads, so the file
+// stays plain SQL for the sqlite3 shell and a filter is an indexed compare.
+//-----------------------------------------------------------------------------
+const char* kV12 = R"SQL(
+CREATE TABLE custom_fields (
+  id TEXT PRIMARY KEY NOT NULL,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  deleted INTEGER NOT NULL DEFAULT 0,
+  entity TEXT NOT NULL DEFAULT '',
+  label TEXT NOT NULL DEFAULT '',
+  column_name TEXT NOT NULL DEFAULT '',
+  type TEXT NOT NULL DEFAULT 'text',
+  choices TEXT NOT NULL DEFAULT '',
+  required INTEGER NOT NULL DEFAULT 0,
+  in_form INTEGER NOT NULL DEFAULT 1,
+  in_list INTEGER NOT NULL DEFAULT 0,
+  position INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX custom_fields_by_label ON custom_fields(deleted, label, id);
+CREATE INDEX custom_fields_by_created_at ON custom_fields(deleted, created_at, id);
+)SQL";
+void count_custom_fields(Database& db) { count_table(db, "custom_fields"); }
+
 const std::vector<Migration>& migrations() {
     static const std::vector<Migration> all = {
         {1, "CRM tables", kV1},
@@ -948,6 +975,7 @@ const std::vector<Migration>& migrations() {
         {9, "search index written in batches", kV9},
         {10, "duplicates: merged records, merge journal, dismissed pairs", kV10},
         {11, "data decay: when contacts and accounts were last verified", kV11},
+        {12, "custom fields", kV12, count_custom_fields},
     };
     return all;
 }

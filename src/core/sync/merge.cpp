@@ -1,12 +1,14 @@
 // merge.cpp - see merge.h.
 #include "sync/merge.h"
 
+#include <algorithm>
 #include <map>
 #include <set>
 #include <optional>
 
 #include "base/hlc.h"
 #include "base/util.h"
+#include "records/custom_fields.h"
 #include "records/json_value.h"
 
 namespace crm {
@@ -107,6 +109,7 @@ struct Applier {
     DeviceIds device_ids;
     bool any_dangling;                                  // sync_dangling has rows (else nothing to delete there)
     std::set<std::pair<const EntitySpec*, std::string>> seen_targets;   // references known to resolve, this batch
+    bool custom_fields_changed = false;
 
     explicit Applier(Store& s) : store(s), db(s.db()) { any_dangling = db.query_int("SELECT EXISTS (SELECT 1 FROM sync_dangling)") != 0; }
 
@@ -255,9 +258,13 @@ struct Applier {
         result.applied++;
         if (m.entity == "settings") return apply_setting(m, es);
         const EntitySpec& e = entity(m.entity);
-        if (m.field == "erased") return apply_erase(m, e);
-        if (m.is_record()) return apply_record(m, e, es, k == Knowledge::UnknownField);
-        apply_field(m, e, es);
+        if (m.field == "erased") apply_erase(m, e);
+        else if (m.is_record()) apply_record(m, e, es, k == Knowledge::UnknownField);
+        else apply_field(m, e, es);
+        if (&e == &kCustomFields) {   // a field added or changed: its column, then the values that waited for it
+            load_custom_fields(db);
+            custom_fields_changed = true;
+        }
     }
 
     void apply_setting(const Message& m, const std::vector<Entry>& es) {
@@ -378,6 +385,11 @@ ApplyResult apply_messages(Store& store, const std::vector<Message>& messages) {
     Applier a(store);
     for (size_t i = 0; i < messages.size(); i++) a.apply(messages[i], i);
     tx.commit();
+    if (a.custom_fields_changed) {   // values of a custom field that came before its definition
+        ApplyResult p = apply_pending(store);
+        a.result.applied += p.applied;
+        a.result.pending = std::max<int64_t>(0, a.result.pending - p.applied);
+    }
     return a.result;
 }
 

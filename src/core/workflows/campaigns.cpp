@@ -27,7 +27,8 @@ Value json_value(const json& v, const std::string& where) {
     if (v.is_string()) return v.get<std::string>();
     if (v.is_number_integer()) return v.get<int64_t>();
     if (v.is_boolean()) return int64_t(v.get<bool>() ? 1 : 0);
-    bad(where + ": the value must be text, a whole number or true/false");
+    if (v.is_number_float()) return v.get<double>();
+    bad(where + ": the value must be text, a number or true/false");
 }
 
 void condition(const json& c, Sql& s, const std::string& where) {
@@ -51,7 +52,7 @@ void condition(const json& c, Sql& s, const std::string& where) {
         std::string op = c.value("op", std::string("="));
         std::string col = "c." + field;
         if (op == "empty" || op == "not_empty") {
-            bool numeric = f->is_numeric();
+            bool numeric = f->is_numeric() && !(f->is_custom() && f->type != FieldType::Bool);   // a custom amount may be NULL
             s.where += op == "empty" ? (numeric ? col + " = 0" : "(" + col + " IS NULL OR " + col + " = '')")
                                      : (numeric ? col + " != 0" : "(" + col + " IS NOT NULL AND " + col + " != '')");
             return;
