@@ -93,6 +93,34 @@ expect 2 "$CRM" --db "$DUP" health --entity leads; contains err "--entity is con
 expect 2 "$CRM" --db "$DUP" health --months 0;  contains err "--months is a whole number"
 expect 1 "$CRM" --db "$DUP" verify nope;        contains err "no contact or account has the id 'nope'"
 
+# Custom fields: added, filled by a CSV import (mapped by the label), renamed
+# with the data kept, written by the CSV and JSON exports, removed (hidden,
+# values kept), restored; bad input refused with what is wrong.
+CF="$DIR/cf.sqlite"
+expect 0 "$CRM" --db "$CF" demo --contacts 20 --seed 4
+expect 0 "$CRM" --db "$CF" fields add --entity contacts --label "Renewal date" --type date --list; contains out "added contacts.cf_renewal_date (Renewal date)"
+expect 0 "$CRM" --db "$CF" fields add --entity contacts --label "Partner level" --type choice --choices "Gold,Silver"
+expect 2 "$CRM" --db "$CF" fields add --entity users --label "Shoe size"; contains err "the record type is accounts, contacts"
+expect 1 "$CRM" --db "$CF" fields add --entity contacts --label "Tier" --type colour; contains err "'colour' is not one of: text, number, money, date, choice, checkbox"
+expect 1 "$CRM" --db "$CF" fields add --entity contacts --label "renewal DATE"; contains err "already a field of Contacts"
+printf 'First Name,Last Name,Renewal date,Partner level\nAda,Lovelace,2027-03-31,gold\n' > "$DIR/cf.csv"
+expect 0 "$CRM" --db "$CF" import --csv "$DIR/cf.csv" --entity contacts; contains out "1 created"
+[ "$(sqlite3 "$CF" "SELECT cf_renewal_date || ' ' || cf_partner_level FROM contacts WHERE last_name = 'Lovelace'")" = "2027-03-31 Gold" ] && ok || bad "the custom fields' values from CSV"
+printf 'Last Name,Partner level\nBabbage,Platinum\n' > "$DIR/cf-bad.csv"
+expect 1 "$CRM" --db "$CF" import --csv "$DIR/cf-bad.csv" --entity contacts; contains err "line 2: column 'Partner level' (Partner level): 'Platinum' is not one of: Gold, Silver"
+expect 0 "$CRM" --db "$CF" fields rename contacts cf_renewal_date "Contract renewal"
+expect 0 "$CRM" --db "$CF" fields --csv; contains out "contacts,cf_renewal_date,Contract renewal,date,0,1,1,0,1"
+expect 0 "$CRM" --db "$CF" export --csv contacts "$DIR/cf-out.csv"
+grep -q 'Contract renewal' "$DIR/cf-out.csv" && grep -q '2027-03-31' "$DIR/cf-out.csv" && ok || bad "the CSV export lacks the custom field: $(head -2 "$DIR/cf-out.csv")"
+expect 0 "$CRM" --db "$CF" fields remove contacts cf_renewal_date
+expect 0 "$CRM" --db "$CF" fields;              contains out "removed"
+expect 0 "$CRM" --db "$CF" export --json "$DIR/cf.json"
+grep -q '"cf_renewal_date":"2027-03-31"' "$DIR/cf.json" && ok || bad "the JSON export lost a removed field's values"
+expect 0 "$CRM" --db "$DIR/cf2.sqlite" import --json "$DIR/cf.json"
+[ "$(sqlite3 "$DIR/cf2.sqlite" "SELECT cf_partner_level FROM contacts WHERE last_name = 'Lovelace'")" = "Gold" ] && ok || bad "the JSON import into a new file lost the custom field"
+expect 0 "$CRM" --db "$CF" fields restore contacts cf_renewal_date
+expect 1 "$CRM" --db "$CF" fields remove contacts cf_nope; contains err "contacts has no custom field 'cf_nope'"
+
 # vCard and iCalendar: contacts out and back into a new database; an address
 # book's export previewed (a duplicate, a likely one, a new card) and imported;
 # a bad card names its line; a rep's tasks and meetings as a calendar.

@@ -24,6 +24,7 @@
 //   crm --db FILE health [--entity contacts|accounts] [--months N] [--csv]
 //                                                   data decay: stale, bounced, invalid, incomplete records; scores
 //   crm --db FILE verify ID...                      mark contacts or accounts verified now
+//   crm --db FILE fields [--entity E] [--csv]       the custom fields; add, rename, remove, restore them
 //
 // Errors go to stderr with exit status 1 (2 for usage); a failed command
 // leaves the database as it was (every write is one transaction).
@@ -44,6 +45,7 @@
 #include "platform/native/http_client.h"
 #include "storage/db.h"
 #include "demo/demo.h"
+#include "records/custom_fields.h"
 #include "records/entity.h"
 #include "storage/schema.h"
 #include "records/search.h"
@@ -92,6 +94,13 @@ const char* kUsage =
     "                                   bounced or invalid e-mails, invalid phones, missing key fields\n"
     "                                   (--csv: id,name,score,verified,issues for every record with an issue)\n"
     "  verify ID...                     mark contacts or accounts verified now\n"
+    "  fields [--entity E] [--csv]      the custom fields of accounts, contacts, leads, opportunities and cases\n"
+    "  fields add --entity E --label L [--type text|number|money|date|choice|checkbox] [--choices \"A,B\"]\n"
+    "         [--required] [--list] [--not-in-form]\n"
+    "                                   add a field (a column named from the label: \"Renewal date\" -> cf_renewal_date)\n"
+    "  fields rename E COLUMN LABEL     give a field a new label (its data stays)\n"
+    "  fields remove E COLUMN           hide a field; its values stay in the file and in exports\n"
+    "  fields restore E COLUMN          bring a removed field back\n"
     "  merge SURVIVOR_ID OTHER_ID... [--keep FIELD=ID ...]\n"
     "                                   merge contacts, accounts or leads into the survivor: references and tags move\n"
     "                                   to it, the others become tombstones; each field keeps the newest non-empty\n"
@@ -229,6 +238,75 @@ int cmd_verify(Store& store, const std::vector<std::string>& args) {
     if (!accounts.empty()) mark_verified(store, kAccounts, accounts);
     tx.commit();
     printf("verified %zu contacts and %zu accounts\n", contacts.size(), accounts.size());
+    return 0;
+}
+
+int cmd_fields(Store& store, const std::vector<std::string>& args) {
+    auto entity_arg = [](const std::string& name) -> const EntitySpec& {
+        for (const char* t : kCustomFieldEntities)
+            if (name == t) return entity(t);
+        throw Usage("fields: the record type is accounts, contacts, leads, opportunities or cases, not '" + name + "'");
+    };
+    std::string sub = args.empty() || args[0].starts_with("--") ? "" : args[0];
+    if (sub == "add") {
+        CustomFieldInput in;
+        for (size_t i = 1; i < args.size(); i++) {
+            const std::string& o = args[i];
+            bool has_value = i + 1 < args.size();
+            if (o == "--entity" && has_value) in.entity = entity_arg(args[++i]).table;
+            else if (o == "--label" && has_value) in.label = args[++i];
+            else if (o == "--type" && has_value) in.type = args[++i];
+            else if (o == "--choices" && has_value) in.choices = args[++i];
+            else if (o == "--required") in.required = true;
+            else if (o == "--list") in.in_list = true;
+            else if (o == "--not-in-form") in.in_form = false;
+            else throw Usage("fields add: unknown option '" + o + "'");
+        }
+        if (in.entity.empty() || in.label.empty()) throw Usage("fields add: --entity and --label are required");
+        add_custom_field(store, in);
+        const FieldSpec* f = custom_fields_of(entity(in.entity)).back();
+        printf("added %s.%s (%s)\n", in.entity.c_str(), f->name, f->label);
+        return 0;
+    }
+    if (sub == "rename" || sub == "remove" || sub == "restore") {
+        if (args.size() != (sub == "rename" ? 4u : 3u))
+            throw Usage("fields " + sub + ": ENTITY COLUMN" + (sub == "rename" ? " LABEL" : "") + " expected");
+        const EntitySpec& e = entity_arg(args[1]);
+        std::string id = custom_field_id(store, e, args[2]);
+        if (id.empty()) throw std::runtime_error("fields: " + std::string(e.table) + " has no custom field '" + args[2] + "'");
+        if (sub == "rename") store.update(kCustomFields, id, {{"label", args[3]}});
+        else if (sub == "remove") store.remove(kCustomFields, id);
+        else store.restore(kCustomFields, id);
+        printf("%s %s.%s\n", sub == "rename" ? "renamed" : sub == "remove" ? "removed" : "restored", e.table, args[2].c_str());
+        return 0;
+    }
+    if (!sub.empty()) throw Usage("fields: unknown subcommand '" + sub + "'");
+    const EntitySpec* only = nullptr;
+    bool csv = false;
+    for (size_t i = 0; i < args.size(); i++) {
+        if (args[i] == "--csv") csv = true;
+        else if (args[i] == "--entity" && i + 1 < args.size()) only = &entity_arg(args[++i]);
+        else throw Usage("fields: unknown option '" + args[i] + "'");
+    }
+    if (csv) printf("entity,column,label,type,required,in_form,in_list,removed,filled\n");
+    for (const char* t : kCustomFieldEntities) {
+        const EntitySpec& e = entity(t);
+        if (only && only != &e) continue;
+        for (const FieldSpec* f : custom_fields_of(e)) {
+            Statement st(store.db(), std::string("SELECT type FROM custom_fields WHERE entity = ? AND column_name = ? ORDER BY position, created_at, id LIMIT 1"));
+            st.bind_all(std::string(t), std::string(f->name));
+            std::string type = st.step() ? st.column_text(0) : "";
+            bool text = f->type != FieldType::Number && !(f->type == FieldType::Money) && f->type != FieldType::Bool;
+            int64_t filled = store.db().query_int(std::string("SELECT count(*) FROM ") + t + " WHERE deleted = 0 AND " + f->name +
+                                                  (text ? " <> ''" : f->type == FieldType::Bool ? " <> 0" : " IS NOT NULL"));
+            if (csv)
+                printf("%s,%s,%s,%s,%d,%d,%d,%d,%lld\n", t, f->name, csv_cell(f->label).c_str(), type.c_str(), f->has(F_RequiredOnSave),
+                       !f->has(F_NotInForm), f->has(F_ListColumn), f->has(F_Hidden), (long long)filled);
+            else
+                printf("%-14s %-28s %-28s %-9s%s%s%s  %lld filled\n", t, f->name, f->label, type.c_str(), f->has(F_RequiredOnSave) ? " required" : "",
+                       f->has(F_ListColumn) ? " list" : "", f->has(F_Hidden) ? " removed" : "", (long long)filled);
+        }
+    }
     return 0;
 }
 
@@ -663,7 +741,7 @@ int main(int argc, char** argv) {
         if (command.empty()) throw Usage("a command is required");
         if (command != "demo" && command != "stats" && command != "search" && command != "check" && command != "export" && command != "import" &&
             command != "revert-import" && command != "sync" && command != "report" && command != "duplicates" && command != "merge" &&
-            command != "undo-merge" && command != "health" && command != "verify")
+            command != "undo-merge" && command != "health" && command != "verify" && command != "fields")
             throw Usage("unknown command '" + command + "'");
         DemoOptions demo_opt;
         if (command == "demo") demo_opt = parse_demo_options(args);
@@ -681,6 +759,7 @@ int main(int argc, char** argv) {
         if (command == "duplicates") return cmd_duplicates(store, args);
         if (command == "health") return cmd_health(store, args);
         if (command == "verify") return cmd_verify(store, args);
+        if (command == "fields") return cmd_fields(store, args);
         if (command == "merge") return cmd_merge(store, args);
         if (command == "undo-merge") {
             MergeSummary m = undo_last_merge(store);

@@ -46,7 +46,9 @@ ExportSummary export_json(Store& store, std::ostream& out, const ExportOptions& 
     for (const EntitySpec* e : all_entities()) {
         out << (first_table ? "\n" : ",\n") << json(e->table).dump() << ": [";
         first_table = false;
-        std::string sql = "SELECT " + column_list(*e) + " FROM " + e->table + (o.include_deleted ? "" : " WHERE deleted = 0") + " ORDER BY rowid";
+        // A removed custom field's definition goes too: its values do (custom_fields.h).
+        bool all = o.include_deleted || e == &kCustomFields;
+        std::string sql = "SELECT " + column_list(*e) + " FROM " + e->table + (all ? "" : " WHERE deleted = 0") + " ORDER BY rowid";
         Statement st = db.prepare(sql);
         bool first = true;
         while (st.step()) {
