@@ -7,6 +7,7 @@
 #include <set>
 #include <sstream>
 
+#include "analytics/reports.h"
 #include "exchange/csv.h"
 #include "exchange/transfer.h"
 #include "records/custom_fields.h"
@@ -223,6 +224,35 @@ TEST_CASE("sync: a field made on one device arrives with its values; values sent
     CHECK(a.db.query_text("SELECT label FROM custom_fields WHERE id = '" + def + "'") == "Contract renewal");
     CHECK(health_check(a.db).empty());
     CHECK(health_check(b.db).empty());
+}
+
+TEST_CASE("pivots group by an opportunity's custom field and by its account's") {
+    Fixture fx;
+    Store& s = fx.store;
+    add_custom_field(s, {"opportunities", "Deal type", "choice", "New\nRenewal"});
+    add_custom_field(s, {"accounts", "Contract tier", "choice", "Basic\nPlus"});
+    std::string basic = s.create(kAccounts, {{"name", "Acme"}, {"cf_contract_tier", "Basic"}});
+    std::string plus = s.create(kAccounts, {{"name", "Globex"}, {"cf_contract_tier", "Plus"}});
+    for (int i = 0; i < 5; i++)
+        s.create(kOpportunities, {{"name", "Deal " + std::to_string(i)}, {"account_id", i < 2 ? basic : plus}, {"amount", int64_t(1000 * (i + 1))},
+                                  {"cf_deal_type", i % 2 ? "Renewal" : "New"}});
+    std::vector<std::string> dims = pivot_dimensions("opportunities");
+    CHECK(std::find(dims.begin(), dims.end(), "cf_deal_type") != dims.end());
+    CHECK(std::find(dims.begin(), dims.end(), "account.cf_contract_tier") != dims.end());
+    CHECK(pivot_dimension_label("opportunities", "account.cf_contract_tier") == "Account: Contract tier");
+    std::shared_ptr<const Facts> facts = load_facts(s);
+    ReportArgs a;
+    a.source = "opportunities";
+    a.rows = "cf_deal_type";
+    a.cols = "account.cf_contract_tier";
+    a.measure = "count";
+    a.period = make_period("", "", facts->today);
+    Table t = report_pivot(*facts, a);
+    CHECK(t.columns == std::vector<std::string>{"Deal type", "Basic", "Plus", "Total"});
+    std::string csv = t.csv();
+    CAPTURE(csv);
+    CHECK(csv.find("New,1,2,3") != std::string::npos);
+    CHECK(csv.find("Renewal,1,1,2") != std::string::npos);
 }
 
 TEST_CASE("a column name from a file or another device must be a custom field's: nothing else reaches SQL") {

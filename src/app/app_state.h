@@ -33,6 +33,7 @@ struct ListView {
     uint64_t version = 0;               // data version the cache was filled at
     std::string owner_filter, tag_filter, tier_filter;
     char country_filter[8] = "";
+    std::string field_filter, field_filter_value;   // a custom field = a value ("" field: none)
     std::string selected_id;
     bool scroll_to_top = false;         // after the search or a filter changed
 };

@@ -24,7 +24,7 @@ namespace {
 
 
 // The fields a create/edit dialog shows, in order (the record view shows all).
-std::vector<const char*> form_fields(const EntitySpec& e) {
+std::vector<const char*> builtin_form_fields(const EntitySpec& e) {
     if (&e == &kContacts)
         return {"first_name", "last_name", "account_id", "job_title", "email", "phone", "mobile", "city", "country",
                 "preferred_channel", "do_not_call", "owner_id", "notes"};
@@ -41,10 +41,20 @@ std::vector<const char*> form_fields(const EntitySpec& e) {
         return {"title", "due_at", "remind_at", "priority", "owner_id", "contact_id", "account_id", "lead_id", "opportunity_id", "case_id", "note"};
     if (&e == &kCampaigns)
         return {"name", "type", "status", "start_date", "end_date", "budget", "actual_cost", "segment_id", "template_id", "owner_id", "description"};
+    if (&e == &kCustomFields)   // record type and type are fixed once made (Settings > Custom fields adds them)
+        return {"label", "choices", "required", "in_form", "in_list", "position"};
     std::vector<const char*> all;
     for (const FieldSpec& f : e.fields)
-        if (!f.has(F_System)) all.push_back(f.name);
+        if (!f.has(F_System) && !f.is_custom()) all.push_back(f.name);
     return all;
+}
+
+// The built-in fields, then the custom fields the user put in the forms.
+std::vector<const char*> form_fields(const EntitySpec& e) {
+    std::vector<const char*> out = builtin_form_fields(e);
+    for (const FieldSpec& f : e.fields)
+        if (f.is_custom() && !f.has(F_Hidden) && !f.has(F_NotInForm)) out.push_back(f.name);
+    return out;
 }
 
 // An InputText over a std::string, with the dialog's first-field focus.
@@ -75,6 +85,10 @@ void save_edit() {
     if (!d.id.empty() && (e == &kContacts || e == &kAccounts)) fields.push_back({"verified_at", format_datetime(g.store->now_ms())});
     d.errors.clear();
     d.general_error.clear();
+    // A custom field marked required is asked for here (custom_fields.h).
+    for (const char* name : form_fields(*e))
+        if (const FieldSpec* f = e->field(name); f && f->has(F_RequiredOnSave) && trim(d.values[name]).empty()) d.errors[name] = "is required";
+    if (!d.errors.empty()) return;
     static int serial = 0;
     d.save_serial = ++serial;
     d.saving = true;
@@ -175,7 +189,7 @@ void draw_edit_dialog() {
             ImGui::TableSetColumnIndex(0);
             ImGui::AlignTextToFramePadding();
             ImGui::TextUnformatted(f->label);
-            if (f->has(F_Required)) {
+            if (f->has(F_Required) || f->has(F_RequiredOnSave)) {
                 ImGui::SameLine(0, 2);
                 ImGui::TextColored(kErrorColor, "*");
             }
@@ -191,7 +205,7 @@ void draw_edit_dialog() {
                 bool open = ImGui::BeginCombo(label.c_str(), v.empty() ? "-" : choice_label(v.c_str()));
                 if (!open) test_label_last_item(label.c_str());
                 if (open) {
-                    if (!f->has(F_Required) && ImGui::Selectable("-", v.empty())) v.clear();
+                    if (!f->has(F_Required) && !f->has(F_RequiredOnSave) && ImGui::Selectable("-", v.empty())) v.clear();
                     for (const char* c : f->choices)
                         if (ImGui::Selectable(choice_label(c), v == c)) v = c;
                     ImGui::EndCombo();

@@ -10,6 +10,8 @@
 // the period, a filter or the data change, and kept until then.
 #include <imgui.h>
 
+#include <functional>
+
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -302,13 +304,19 @@ const Choices& choices() {
     return c;
 }
 
-bool combo(const char* label, std::string& value, const std::vector<std::string>& options, float width, const char* any = "Any") {
+// `shown`: what an option reads as (a custom field's label), else the option itself.
+bool combo(const char* label, std::string& value, const std::vector<std::string>& options, float width, const char* any = "Any",
+           std::function<std::string(const std::string&)> shown = {}) {
     bool changed = false;
+    auto text = [&](const std::string& o) { return shown ? shown(o) : o; };
     ImGui::SetNextItemWidth(width);
-    if (ImGui::BeginCombo(label, value.empty() ? any : value.c_str())) {
+    if (ImGui::BeginCombo(label, value.empty() ? any : text(value).c_str())) {
         if (ImGui::Selectable(any, value.empty())) { value.clear(); changed = true; }
-        for (const std::string& o : options)
-            if (ImGui::Selectable(o.c_str(), o == value)) { value = o; changed = true; }
+        for (const std::string& o : options) {
+            ImGui::PushID(o.c_str());
+            if (ImGui::Selectable(text(o).c_str(), o == value)) { value = o; changed = true; }
+            ImGui::PopID();
+        }
         ImGui::EndCombo();
     }
     test_label_last_item(label);
@@ -721,10 +729,11 @@ void page_pivot() {
     valid(S.pivot_rows, "month");
     if (!S.pivot_cols.empty()) valid(S.pivot_cols, "");
     ImGui::SameLine();
-    combo("Rows", S.pivot_rows, dims, 130 * s, "month");
+    auto dim_label = [src = S.pivot_source](const std::string& d) { return pivot_dimension_label(src, d); };
+    combo("Rows", S.pivot_rows, dims, 130 * s, "month", dim_label);
     if (S.pivot_rows.empty()) S.pivot_rows = "month";
     ImGui::SameLine();
-    combo("Columns", S.pivot_cols, dims, 130 * s, "(none)");
+    combo("Columns", S.pivot_cols, dims, 130 * s, "(none)", dim_label);
     ImGui::SameLine();
     combo("Measure", S.pivot_measure, {"count", "sum", "average"}, 110 * s, "count");
     if (S.pivot_measure.empty()) S.pivot_measure = "count";

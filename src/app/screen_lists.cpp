@@ -28,7 +28,7 @@ struct Column {
     float width;           // initial, in unscaled pixels
 };
 
-const std::vector<Column>& columns_of(const EntitySpec& e) {
+const std::vector<Column>& builtin_columns(const EntitySpec& e) {
     static const std::vector<Column> contacts = {{"Name", "", "last_name", 190}, {"Account", "account_id", nullptr, 190},
                                                  {"E-mail", "email", "email", 230}, {"Phone", "phone", nullptr, 140},
                                                  {"City", "city", "city", 120}, {"Country", "country", "country", 70},
@@ -61,12 +61,22 @@ const std::vector<Column>& columns_of(const EntitySpec& e) {
     return contacts;
 }
 
+// The built-in columns, then the custom fields the user shows in lists.
+std::vector<Column> columns_of(const EntitySpec& e) {
+    std::vector<Column> cols = builtin_columns(e);
+    for (const FieldSpec& f : e.fields)
+        if (f.is_custom() && f.has(F_ListColumn) && !f.has(F_Hidden)) cols.push_back({f.label, f.name, nullptr, 130});
+    return cols;
+}
+
 std::string cell_text(const Record& r, const Column& c) {
     if (!*c.field) return r.spec == &kContacts || r.spec == &kLeads ? record_title(r) : r.text("name");
     const FieldSpec* f = r.spec->field(c.field);
     std::string v = r.text(c.field);
     if (f && f->type == FieldType::Ref && f->ref) return ref_title(entity(f->ref), v);
     if (f && f->type == FieldType::Choice) return choice_label(v.c_str());
+    if (f && f->is_custom() && is_null(r.get(c.field))) return "";
+    if (f && f->is_custom() && f->type == FieldType::Bool) return v == "1" ? "yes" : "";
     if (f && f->type == FieldType::Money) return money_text(r.integer(c.field), r.spec->field("currency") ? r.text("currency") : "");
     if (f && f->type == FieldType::DateTime) return when_text(v);
     if (r.spec == &kLeads && std::string(c.field) == "score") return v + "  " + band_name(score_band(*g.store, r.integer("score")));
@@ -140,11 +150,64 @@ bool filter_combo(const char* label, const EntitySpec& e, std::string& id) {
     return changed;
 }
 
+// A filter on one custom field: the field, then its value (a choice, yes/no,
+// or the exact text, number or date).
+bool draw_custom_field_filter(ListView& lv, const EntitySpec& e) {
+    std::vector<const FieldSpec*> fields;
+    for (const FieldSpec& f : e.fields)
+        if (f.is_custom() && !f.has(F_Hidden)) fields.push_back(&f);
+    if (fields.empty()) return false;
+    float s = g.scale;
+    bool changed = false;
+    const FieldSpec* cur = e.field(lv.field_filter);
+    if (cur && (!cur->is_custom() || cur->has(F_Hidden))) cur = nullptr;
+    filter_caption("Field", 140 * s);
+    bool open = ImGui::BeginCombo("##field", cur ? cur->label : "Any");
+    if (!open) test_label_last_item("##field");
+    if (open) {
+        if (ImGui::Selectable("Any", !cur)) { lv.field_filter.clear(); lv.field_filter_value.clear(); changed = true; }
+        for (const FieldSpec* f : fields)
+            if (ImGui::Selectable(f->label, cur == f)) { lv.field_filter = f->name; lv.field_filter_value.clear(); changed = true; }
+        ImGui::EndCombo();
+    }
+    if (!cur) return changed;
+    ImGui::SameLine();
+    ImGui::SetNextItemWidth(130 * s);
+    if (cur->type == FieldType::Choice || cur->type == FieldType::Bool) {
+        std::vector<std::pair<std::string, std::string>> options;   // value, shown
+        if (cur->type == FieldType::Bool) options = {{"1", "yes"}, {"0", "no"}};
+        else
+            for (const char* c : cur->choices) options.push_back({c, choice_label(c)});
+        std::string shown = "Any";
+        for (auto& [v, t] : options)
+            if (v == lv.field_filter_value) shown = t;
+        bool vopen = ImGui::BeginCombo("##field_value", shown.c_str());
+        if (!vopen) test_label_last_item("##field_value");
+        if (vopen) {
+            if (ImGui::Selectable("Any", lv.field_filter_value.empty())) { lv.field_filter_value.clear(); changed = true; }
+            for (auto& [v, t] : options)
+                if (ImGui::Selectable(t.c_str(), lv.field_filter_value == v)) { lv.field_filter_value = v; changed = true; }
+            ImGui::EndCombo();
+        }
+    } else {
+        char buf[128];
+        snprintf(buf, sizeof buf, "%s", lv.field_filter_value.c_str());
+        if (ImGui::InputTextWithHint("##field_value", "equals...", buf, sizeof buf, ImGuiInputTextFlags_EnterReturnsTrue) ||
+            ImGui::IsItemDeactivatedAfterEdit()) {
+            if (lv.field_filter_value != buf) changed = true;
+            lv.field_filter_value = buf;
+        }
+    }
+    return changed;
+}
+
 void apply_filters(ListView& lv, const EntitySpec& e) {
     lv.query.filters.clear();
     if (!lv.owner_filter.empty()) lv.query.filters.push_back({"owner_id", lv.owner_filter});
     if (lv.country_filter[0]) lv.query.filters.push_back({"country", std::string(lv.country_filter)});
     if (!lv.tier_filter.empty() && (&e == &kAccounts || &e == &kCases)) lv.query.filters.push_back({"tier", lv.tier_filter});
+    if (const FieldSpec* f = e.field(lv.field_filter); f && f->is_custom() && !f->has(F_Hidden) && !lv.field_filter_value.empty())
+        lv.query.filters.push_back({lv.field_filter, lv.field_filter_value});
     lv.query.account_tier = &e == &kContacts ? lv.tier_filter : "";
     lv.query.tag_id = lv.tag_filter;
     lv.query.search = lv.search;
@@ -219,6 +282,7 @@ void draw_list_screen(ListView& lv, const EntitySpec& e) {
         filter_caption("Country", 50 * s);
         if (ImGui::InputTextWithHint("##country", "any", lv.country_filter, sizeof lv.country_filter, ImGuiInputTextFlags_CharsUppercase)) changed = true;
     }
+    if (draw_custom_field_filter(lv, e)) changed = true;
     std::string new_label = std::string("New ") + e.singular;
     same_line_if_fits(button_width(new_label.c_str()), 16 * s);
     if (ImGui::Button(new_label.c_str())) open_create_dialog(e);
@@ -256,10 +320,12 @@ void draw_list_screen(ListView& lv, const EntitySpec& e) {
     if (&e == &kCases) draw_queue_stats();
 
     // The table.
-    const auto& cols = columns_of(e);
+    const std::vector<Column> cols = columns_of(e);
     ImGuiTableFlags tf = ImGuiTableFlags_Resizable | ImGuiTableFlags_Sortable | ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV |
                          ImGuiTableFlags_ScrollY | ImGuiTableFlags_Hideable | ImGuiTableFlags_SizingFixedFit | ImGuiTableFlags_Reorderable;
-    if (!ImGui::BeginTable(e.table, (int)cols.size(), tf, ImVec2(0, -ImGui::GetTextLineHeightWithSpacing()))) return;
+    // A custom field shown or hidden changes the column count: a table of its own.
+    std::string table_id = std::string(e.table) + "#" + std::to_string(cols.size());
+    if (!ImGui::BeginTable(table_id.c_str(), (int)cols.size(), tf, ImVec2(0, -ImGui::GetTextLineHeightWithSpacing()))) return;
     if (lv.scroll_to_top) {
         ImGui::SetScrollY(0);
         lv.scroll_to_top = false;

@@ -361,7 +361,9 @@ void draw_record_view() {
     if (ImGui::BeginTable("fields", 2, ImGuiTableFlags_SizingStretchProp)) {
         ImGui::TableSetupColumn("label", ImGuiTableColumnFlags_WidthFixed, 120 * s);
         ImGui::TableSetupColumn("value", ImGuiTableColumnFlags_WidthStretch);
-        for (size_t i = 0; i < r.spec->fields.size(); i++) draw_field(rv, r.spec->fields[i], i);
+        // Custom fields follow the built-in ones; a removed one is not shown (its values stay).
+        for (size_t i = 0; i < r.spec->fields.size() && i < r.values.size(); i++)
+            if (!r.spec->fields[i].has(F_Hidden)) draw_field(rv, r.spec->fields[i], i);
         ImGui::EndTable();
     }
     ImGui::TextDisabled("Created %s, updated %s", when_text(r.created_at).c_str(), when_text(r.updated_at).c_str());

@@ -9,9 +9,11 @@
 #include <map>
 
 #include "app/app_state.h"
+#include "app/test_hooks.h"
 #include "workflows/leads.h"
 #include "records/listing.h"
 #include "workflows/sla.h"
+#include "records/custom_fields.h"
 #include "records/views.h"
 
 namespace crm::app {
@@ -64,6 +66,148 @@ void setting_int(const char* label, const char* key, int fallback) {
     ImGui::SetNextItemWidth(120 * g.scale);
     if (ImGui::InputInt(label, &v, 5, 10, ImGuiInputTextFlags_EnterReturnsTrue) || ImGui::IsItemDeactivatedAfterEdit()) {
         change([k = std::string(key), v] { g.store->set_setting(k, std::to_string(v)); });
+    }
+}
+
+// Settings > Custom fields: the fields of one record type, a line to add one,
+// Edit (label, choices, required, where it shows), Remove after asking, Restore.
+void draw_custom_fields_settings() {
+    static int entity_index = 1;   // contacts
+    static CustomFieldInput in;
+    static int type_index = 0;
+    static std::string error, remove_id, remove_label;
+    float s = g.scale;
+    ImGui::TextWrapped("Fields of your own on contacts, accounts, leads, opportunities and cases. They show in the forms, on the record, "
+                       "as list columns and filters, in CSV and JSON import and export, in segment rules, and they sync. A new label "
+                       "keeps the data; a removed field keeps its values in the file and in exports.");
+    const char* table = kCustomFieldEntities[entity_index];
+    const EntitySpec& e = entity(table);
+    ImGui::AlignTextToFramePadding();
+    ImGui::TextUnformatted("Record type");
+    ImGui::SameLine();
+    ImGui::SetNextItemWidth(160 * s);
+    if (ImGui::BeginCombo("##cf_entity", e.label)) {
+        for (int i = 0; i < (int)std::size(kCustomFieldEntities); i++)
+            if (ImGui::Selectable(entity(kCustomFieldEntities[i]).label, i == entity_index)) entity_index = i;
+        ImGui::EndCombo();
+    }
+    test_label_last_item("Record type");
+
+    ImGui::SeparatorText("Add a field");
+    char label[128];
+    snprintf(label, sizeof label, "%s", in.label.c_str());
+    ImGui::SetNextItemWidth(220 * s);
+    if (ImGui::InputTextWithHint("##cf_label", "Label, e.g. Renewal date", label, sizeof label)) in.label = label;
+    test_label_last_item("Field label");
+    ImGui::SameLine();
+    ImGui::SetNextItemWidth(120 * s);
+    if (ImGui::BeginCombo("##cf_type", choice_label(kCustomFieldTypes[type_index]))) {
+        for (int i = 0; i < (int)std::size(kCustomFieldTypes); i++)
+            if (ImGui::Selectable(choice_label(kCustomFieldTypes[i]), i == type_index)) type_index = i;
+        ImGui::EndCombo();
+    }
+    test_label_last_item("Field type");
+    in.type = kCustomFieldTypes[type_index];
+    ImGui::SameLine();
+    ImGui::Checkbox("Required", &in.required);
+    ImGui::SameLine();
+    ImGui::Checkbox("In forms", &in.in_form);
+    ImGui::SameLine();
+    ImGui::Checkbox("List column", &in.in_list);
+    if (in.type == "choice") {
+        char choices[1024];
+        snprintf(choices, sizeof choices, "%s", in.choices.c_str());
+        ImGui::SetNextItemWidth(300 * s);
+        if (ImGui::InputTextMultiline("##cf_choices", choices, sizeof choices, ImVec2(300 * s, 70 * s))) in.choices = choices;
+        test_label_last_item("Choices");
+        ImGui::SameLine();
+        ImGui::TextDisabled("Choices, one per line");
+    }
+    if (ImGui::Button("Add field")) {
+        in.entity = table;
+        CustomFieldInput add = in;
+        error.clear();
+        change([add] { add_custom_field(*g.store, add); }, "Added the field " + add.label, [] {
+            in = CustomFieldInput{};
+            type_index = 0;
+        });
+    }
+    // A validation error stays by the form (change() puts it in the status bar too).
+    if (!g.last_error.empty() && g.last_error.find("custom_fields.") != std::string::npos) error = g.last_error;
+    if (!error.empty()) ImGui::TextColored(kErrorColor, "%s", error.c_str());
+
+    ImGui::SeparatorText(e.label);
+    static uint64_t read_at = UINT64_MAX;
+    static std::vector<Record> defs;
+    static int read_for = -1;
+    if (read_at != g.data_version || read_for != entity_index) {
+        defs.clear();   // in the fields' order, removed ones too
+        for (const FieldSpec* f : custom_fields_of(e))
+            if (auto r = g.store->get(kCustomFields, custom_field_id(*g.store, e, f->name), true)) defs.push_back(std::move(*r));
+        read_at = g.data_version;
+        read_for = entity_index;
+    }
+    if (defs.empty()) ImGui::TextDisabled("No custom fields on %s yet.", e.label);
+    else if (ImGui::BeginTable("custom_fields", 6, ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_SizingStretchProp)) {
+        for (const char* h : {"Label", "Type", "Column", "Required", "Shows in", ""}) ImGui::TableSetupColumn(h);
+        ImGui::TableHeadersRow();
+        for (const Record& r : defs) {
+            ImGui::TableNextRow();
+            ImGui::PushID(r.id.c_str());
+            ImGui::TableNextColumn();
+            if (r.deleted) ImGui::TextDisabled("%s (removed)", r.text("label").c_str());
+            else ImGui::TextUnformatted(r.text("label").c_str());
+            ImGui::TableNextColumn();
+            ImGui::TextUnformatted(choice_label(r.text("type").c_str()));
+            ImGui::TableNextColumn();
+            ImGui::TextDisabled("%s", r.text("column_name").c_str());
+            ImGui::TableNextColumn();
+            ImGui::TextUnformatted(r.integer("required") ? "yes" : "");
+            ImGui::TableNextColumn();
+            std::string where = std::string("record") + (r.integer("in_form") ? ", forms" : "") + (r.integer("in_list") ? ", list" : "");
+            ImGui::TextUnformatted(where.c_str());
+            ImGui::TableNextColumn();
+            std::string what = r.text("label");
+            if (r.deleted) {
+                if (ImGui::SmallButton("Restore")) {
+                    std::string id = r.id;
+                    change([id] { g.store->restore(kCustomFields, id); }, "Restored the field " + what);
+                }
+                test_label_last_item(("Restore " + what).c_str());
+            } else {
+                if (ImGui::SmallButton("Edit")) open_edit_dialog(kCustomFields, r.id);
+                test_label_last_item(("Edit " + what).c_str());
+                ImGui::SameLine();
+                if (ImGui::SmallButton("Remove")) {
+                    remove_id = r.id;
+                    remove_label = what;
+                }
+                test_label_last_item(("Remove " + what).c_str());
+            }
+            ImGui::PopID();
+        }
+        ImGui::EndTable();
+    }
+
+    // Removing asks first.
+    if (!remove_id.empty() && !ImGui::IsPopupOpen("Remove field?")) ImGui::OpenPopup("Remove field?");
+    ImGui::SetNextWindowPos(ImGui::GetMainViewport()->GetCenter(), ImGuiCond_Appearing, ImVec2(0.5f, 0.5f));
+    if (ImGui::BeginPopupModal("Remove field?", nullptr, ImGuiWindowFlags_AlwaysAutoResize)) {
+        ImGui::Text("Remove the field \"%s\" from %s?", remove_label.c_str(), e.label);
+        ImGui::TextDisabled("It leaves the forms, the record view and the lists. Its values stay in the file\n"
+                            "and in every export, and Restore brings the field back with them.");
+        bool yes = ImGui::Button("Remove field", ImVec2(140 * s, 0));
+        ImGui::SameLine();
+        bool no = ImGui::Button("Cancel", ImVec2(120 * s, 0)) || ImGui::IsKeyPressed(ImGuiKey_Escape);
+        if (yes) {
+            std::string id = remove_id;
+            change([id] { g.store->remove(kCustomFields, id); }, "Removed the field " + remove_label);
+        }
+        if (yes || no) {
+            remove_id.clear();
+            ImGui::CloseCurrentPopup();
+        }
+        ImGui::EndPopup();
     }
 }
 
@@ -138,6 +282,10 @@ void draw_settings_screen() {
         ImGui::TextWrapped("Rules as JSON, e.g. {\"all\": [{\"field\": \"country\", \"op\": \"=\", \"value\": \"DE\"}, {\"tag\": \"VIP\"}, "
                            "{\"bought\": \"P-1001\"}, {\"spent_at_least\": 100000}]}; \"any\" instead of \"all\" for either.");
         record_table(kSegments, "name", {"name", "rules", "description"});
+        ImGui::EndTabItem();
+    }
+    if (ImGui::BeginTabItem("Custom fields")) {
+        draw_custom_fields_settings();
         ImGui::EndTabItem();
     }
     if (ImGui::BeginTabItem("Analytics")) {

@@ -219,9 +219,37 @@ struct FactsLoader::Impl {
 
     struct Phase {
         const char* table;
-        const char* columns;
+        std::string columns;
         std::function<void(Impl&, Statement&)> row;
     };
+
+    // Each custom field that can be a pivot dimension is read with its
+    // table's phase: its column added, its values interned after the row.
+    void add_custom_dimensions() {
+        for (Phase& p : phases) {
+            std::string table = p.table;
+            if (table != "accounts" && table != "opportunities" && table != "cases") continue;
+            std::vector<std::string> names;
+            for (const FieldSpec* fs : pivot_custom_fields(entity(table))) names.push_back(fs->name);
+            if (names.empty()) continue;
+            int first = 1;   // rowid, then the phase's own columns
+            for (char c : p.columns) first += c == ',';
+            first += 1;
+            for (const std::string& n : names) p.columns += ", " + n;
+            p.row = [row = p.row, table, names, first](Impl& I, Statement& s) {
+                row(I, s);
+                Facts& F = *I.f;
+                size_t size = table == "accounts" ? F.accounts.size() : table == "opportunities" ? F.opportunities.size() : F.cases.size();
+                for (size_t k = 0; k < names.size(); k++) {
+                    std::vector<int32_t>& v = F.custom[table + "." + names[k]];
+                    v.resize(size, 0);
+                    Value x = s.column_value(first + (int)k);
+                    std::string text = std::holds_alternative<int64_t>(x) ? (std::get<int64_t>(x) ? "yes" : "no") : value_to_text(x);
+                    v[size - 1] = F.code(text);
+                }
+            };
+        }
+    }
     std::vector<Phase> phases;
 
     explicit Impl(Store& s) : store(s) {
@@ -411,6 +439,7 @@ struct FactsLoader::Impl {
                  F.activities.push_back(a);
              }},
         };
+        add_custom_dimensions();
     }
 
     // The furthest open stage a lost opportunity reached, from its change log.

@@ -114,6 +114,10 @@ struct Facts {
     std::vector<Lead> leads;
     std::vector<Case> cases;
     std::vector<Activity> activities;
+    // Custom fields as pivot dimensions (choice, checkbox, text): per
+    // "accounts.cf_x", "opportunities.cf_x" or "cases.cf_x", the interned value
+    // of each record, parallel to accounts, opportunities or cases.
+    std::map<std::string, std::vector<int32_t>> custom;
     // Intermediate results several reports share (each customer's sales for a
     // filter, RFM scores, all-time rules), made on first use, by key.
     mutable std::map<std::string, std::shared_ptr<void>> memo;
@@ -137,6 +141,11 @@ struct Facts {
 };
 
 // Loads the facts a slice at a time. Facts::today is the store's clock.
+// The custom fields of accounts, opportunities or cases a pivot can group by
+// (choice, checkbox, text), loaded with the facts (Facts::custom); as pivot
+// dimensions "cf_x" (the opportunity's or case's own) and "account.cf_x".
+std::vector<const FieldSpec*> pivot_custom_fields(const EntitySpec& e);
+
 class FactsLoader {
 public:
     explicit FactsLoader(Store& store);

@@ -20,7 +20,26 @@ std::vector<std::string> pivot_dimensions(const std::string& source) {
     else if (source == "cases") add({"type", "channel", "tier", "queue", "status", "priority_line"});
     else if (source == "activities") add({"type", "channel"});
     else return {};
+    if (source == "opportunities" || source == "cases")
+        for (const FieldSpec* f : pivot_custom_fields(entity(source))) d.push_back(f->name);
+    for (const FieldSpec* f : pivot_custom_fields(kAccounts)) d.push_back(std::string("account.") + f->name);
     return d;
+}
+
+std::vector<const FieldSpec*> pivot_custom_fields(const EntitySpec& e) {
+    std::vector<const FieldSpec*> out;
+    for (const FieldSpec& f : e.fields)
+        if (f.is_custom() && !f.has(F_Hidden) && (f.type == FieldType::Choice || f.type == FieldType::Bool || f.type == FieldType::Text))
+            out.push_back(&f);
+    return out;
+}
+
+std::string pivot_dimension_label(const std::string& source, const std::string& dim) {
+    if (dim.starts_with("account.cf_"))
+        if (const FieldSpec* f = kAccounts.field(dim.substr(8))) return std::string("Account: ") + f->label;
+    if (dim.starts_with("cf_"))
+        if (const EntitySpec* e = find_entity(source); e && e->field(dim)) return e->field(dim)->label;
+    return dim;
 }
 
 namespace {
@@ -55,6 +74,21 @@ int64_t key_of(const Facts& f, const Fact& x, const std::string& dim) {
     if (dim == "tier" && x.account) return a.tier;
     if (dim == "country" && x.account) return a.country;
     if (dim == "industry") return a.industry;
+    if (dim.starts_with("account.cf_")) {
+        auto it = f.custom.find("accounts." + dim.substr(8));
+        return it != f.custom.end() && (size_t)x.account < it->second.size() ? it->second[(size_t)x.account] : 0;
+    }
+    if (dim.starts_with("cf_")) {   // the opportunity's or case's own: its place in its table
+        auto own = [&](const auto& rows, const char* table) -> int64_t {
+            if (rows.empty() || x.rec < (const void*)rows.data() || x.rec >= (const void*)(rows.data() + rows.size())) return -1;
+            auto it = f.custom.find(std::string(table) + "." + dim);
+            size_t i = (size_t)((const typename std::decay_t<decltype(rows)>::value_type*)x.rec - rows.data());
+            return it != f.custom.end() && i < it->second.size() ? it->second[i] : 0;
+        };
+        int64_t k = own(f.opportunities, "opportunities");
+        if (k < 0) k = own(f.cases, "cases");
+        return std::max<int64_t>(k, 0);
+    }
     return x.other ? x.other(f, x.rec, dim) : 0;
 }
 
@@ -194,7 +228,7 @@ Table report_pivot(const Facts& f, const ReportArgs& a) {
     Table t;
     t.name = "pivot";
     t.title = "Pivot of " + a.source;
-    t.columns = {a.rows};
+    t.columns = {pivot_dimension_label(a.source, a.rows)};
     for (auto& [c, _] : cols_by_label) t.columns.push_back(c);
     t.columns.push_back("Total");
     for (auto& [r, slots] : rows_by_label) {

@@ -89,6 +89,8 @@ Table report_rules(const Facts& f, const ReportArgs& a);
 Table report_pivot(const Facts& f, const ReportArgs& a);
 extern const char* const kPivotSources[];      // null-terminated
 std::vector<std::string> pivot_dimensions(const std::string& source);
+// What a dimension reads as: a custom field's label ("Account: Contract tier"), else its name.
+std::string pivot_dimension_label(const std::string& source, const std::string& dim);
 
 // One customer, for the 360-degree view.
 struct CustomerValue {

@@ -404,7 +404,7 @@ const EntitySpec kCustomFields{
         {"type", "Type", T::Choice, F_Required, nullptr, {"text", "number", "money", "date", "choice", "checkbox"}, "'text'"},
         {"choices", "Choices (one per line)", T::Text, F_Multiline},
         {"required", "Required", T::Bool, 0},
-        {"in_form", "Show in the new-record form", T::Bool, 0, nullptr, {}, "1"},
+        {"in_form", "Show in the forms", T::Bool, 0, nullptr, {}, "1"},
         {"in_list", "Show as a list column", T::Bool, 0},
         {"position", "Position", T::Integer, 0},
     },

@@ -46,7 +46,7 @@ enum FieldFlags : uint32_t {
     F_Hidden      = 1u << 15,  // a custom field the user removed: not shown, its values kept and exported
     F_RequiredOnSave = 1u << 16,  // a custom field marked required: the forms and the CSV import ask for
                                   // it; workflows, merges, JSON imports and sync do not (old records lack it)
-    F_NotInForm   = 1u << 17,  // a custom field left out of the forms (the record view still edits it)
+    F_NotInForm   = 1u << 17,  // a custom field left out of the create/edit forms (the record view still edits it)
     F_ListColumn  = 1u << 18,  // a custom field shown as a column of its list
 };
 
