@@ -785,8 +785,9 @@ std::string test_state_json() {
     ListView* lv = current_list();
     if (lv && !g.record.entity) {
         json rows = json::array();
-        for (const Record& r : lv->rows) rows.push_back({{"id", r.id}, {"title", record_title(r)}});
-        j["list"] = {{"count", lv->count}, {"search", lv->search}, {"first_row", lv->cache_start}, {"rows", rows}};
+        for (const Record& r : lv->rows) rows.push_back({{"id", r.id}, {"title", record_title(r)}, {"cells", list_row_cells(r)}});
+        j["list"] = {{"count", lv->count}, {"search", lv->search}, {"first_row", lv->cache_start}, {"rows", rows},
+                     {"columns", lv->query.entity ? list_column_labels(*lv->query.entity) : std::vector<std::string>{}}};
     }
     j["dialog"] = g.edit.open ? std::string(g.edit.id.empty() ? "create " : "edit ") + g.edit.entity->singular : "";
     j["edit_errors"] = g.edit.errors;
@@ -803,6 +804,7 @@ std::string test_state_json() {
     j["health"] = part(health_state_json);
     j["scale"] = g.scale;
     j["last_error"] = g.last_error;
+    j["fields_error"] = custom_fields_form_error();
     j["workflow"] = {{"kind", g.workflow.kind}, {"error", g.workflow.error}, {"result", g.workflow.result}};
     j["pipeline_selected"] = g.pipeline_selected;
     j["sync"] = part(sync_state_json);

@@ -237,7 +237,11 @@ bool sync_offer_pending();                       // an invite waits for Join or 
 
 // Screens
 void draw_list_screen(ListView& lv, const EntitySpec& e);       // screen_lists.cpp
+// A list's column headers and a row's cells as shown (built-in, then custom list columns); for tests.
+std::vector<std::string> list_column_labels(const EntitySpec& e);
+std::vector<std::string> list_row_cells(const Record& r);
 void draw_record_view();                                        // screen_record.cpp
+std::string custom_fields_form_error();                         // screen_settings.cpp, for tests
 void open_create_dialog(const EntitySpec& e, const Fields& preset = {});   // dialogs.cpp
 void open_edit_dialog(const EntitySpec& e, const std::string& id);
 void ask_delete(const EntitySpec& e, const std::string& id);

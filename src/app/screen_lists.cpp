@@ -243,6 +243,18 @@ void draw_queue_stats() {
 
 }  // namespace
 
+std::vector<std::string> list_column_labels(const EntitySpec& e) {
+    std::vector<std::string> out;
+    for (const Column& c : columns_of(e)) out.push_back(c.label);
+    return out;
+}
+
+std::vector<std::string> list_row_cells(const Record& r) {
+    std::vector<std::string> out;
+    for (const Column& c : columns_of(*r.spec)) out.push_back(cell_text(r, c));
+    return out;
+}
+
 void draw_list_screen(ListView& lv, const EntitySpec& e) {
     if (lv.version != g.data_version) {
         invalidate(lv);

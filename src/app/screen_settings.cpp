@@ -20,6 +20,8 @@ namespace crm::app {
 
 namespace {
 
+std::string g_fields_error;   // the custom-field form's last error, shown under it
+
 void record_table(const EntitySpec& e, const char* sort, std::vector<const char*> cols) {
     std::string new_label = std::string("New ") + e.singular;
     if (ImGui::Button(new_label.c_str())) open_create_dialog(e);
@@ -75,7 +77,8 @@ void draw_custom_fields_settings() {
     static int entity_index = 1;   // contacts
     static CustomFieldInput in;
     static int type_index = 0;
-    static std::string error, remove_id, remove_label;
+    static std::string remove_id, remove_label;
+    std::string& error = g_fields_error;
     float s = g.scale;
     ImGui::TextWrapped("Fields of your own on contacts, accounts, leads, opportunities and cases. They show in the forms, on the record, "
                        "as list columns and filters, in CSV and JSON import and export, in segment rules, and they sync. A new label "
@@ -86,12 +89,13 @@ void draw_custom_fields_settings() {
     ImGui::TextUnformatted("Record type");
     ImGui::SameLine();
     ImGui::SetNextItemWidth(160 * s);
-    if (ImGui::BeginCombo("##cf_entity", e.label)) {
+    bool open = ImGui::BeginCombo("##cf_entity", e.label);
+    if (!open) test_label_last_item("Record type");
+    if (open) {
         for (int i = 0; i < (int)std::size(kCustomFieldEntities); i++)
             if (ImGui::Selectable(entity(kCustomFieldEntities[i]).label, i == entity_index)) entity_index = i;
         ImGui::EndCombo();
     }
-    test_label_last_item("Record type");
 
     ImGui::SeparatorText("Add a field");
     char label[128];
@@ -101,12 +105,13 @@ void draw_custom_fields_settings() {
     test_label_last_item("Field label");
     ImGui::SameLine();
     ImGui::SetNextItemWidth(120 * s);
-    if (ImGui::BeginCombo("##cf_type", choice_label(kCustomFieldTypes[type_index]))) {
+    open = ImGui::BeginCombo("##cf_type", choice_label(kCustomFieldTypes[type_index]));
+    if (!open) test_label_last_item("Field type");
+    if (open) {
         for (int i = 0; i < (int)std::size(kCustomFieldTypes); i++)
             if (ImGui::Selectable(choice_label(kCustomFieldTypes[i]), i == type_index)) type_index = i;
         ImGui::EndCombo();
     }
-    test_label_last_item("Field type");
     in.type = kCustomFieldTypes[type_index];
     ImGui::SameLine();
     ImGui::Checkbox("Required", &in.required);
@@ -127,13 +132,19 @@ void draw_custom_fields_settings() {
         in.entity = table;
         CustomFieldInput add = in;
         error.clear();
-        change([add] { add_custom_field(*g.store, add); }, "Added the field " + add.label, [] {
-            in = CustomFieldInput{};
-            type_index = 0;
-        });
+        perform(
+            [add] {
+                add_custom_field(*g.store, add);
+                in = CustomFieldInput{};
+                type_index = 0;
+                data_changed();
+                notify("Added the field " + add.label);
+            },
+            [](const std::exception& ex) {   // shown by the form, in the user's words
+                auto* v = dynamic_cast<const ValidationError*>(&ex);
+                g_fields_error = v ? v->message() : error_text(ex);
+            });
     }
-    // A validation error stays by the form (change() puts it in the status bar too).
-    if (!g.last_error.empty() && g.last_error.find("custom_fields.") != std::string::npos) error = g.last_error;
     if (!error.empty()) ImGui::TextColored(kErrorColor, "%s", error.c_str());
 
     ImGui::SeparatorText(e.label);
@@ -212,6 +223,8 @@ void draw_custom_fields_settings() {
 }
 
 }  // namespace
+
+std::string custom_fields_form_error() { return g_fields_error; }
 
 void draw_settings_screen() {
     ImGui::PushFont(g.font_big);
