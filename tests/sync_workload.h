@@ -1,7 +1,8 @@
 // sync_workload.h - random user work on a replica, for the convergence
 // tests: creates, edits, deletes, restores, CSV and JSON imports, lead
 // conversions, cases with numbers, settings, merges of duplicates and their
-// undo, and the odd erasure, each through
+// undo, custom fields added, filled, renamed and removed, and the odd
+// erasure, each through
 // the same core calls the app makes. A write the core refuses (a reference to
 // a record deleted here, a lead already converted) is skipped, as a user
 // would see an error and move on.
@@ -16,6 +17,7 @@
 #include "exchange/privacy.h"
 #include "exchange/transfer.h"
 #include "quality/record_merge.h"
+#include "records/custom_fields.h"
 #include "records/store.h"
 #include "workflows/cases.h"
 #include "workflows/leads.h"
@@ -52,7 +54,7 @@ inline void random_operation(Store& s, Rng& r, Store* other) {
         } catch (const ImportError&) {
         }
     };
-    uint64_t op = r.below(100);
+    uint64_t op = r.below(108);
     if (op < 12) {
         tryit([&] { s.create(kContacts, {{"first_name", "Ana"}, {"last_name", pick_word(r)}, {"account_id", ref(kAccounts)},
                                          {"city", r.chance(0.5) ? "Porto" : "Lyon"}, {"email", "a" + std::to_string(r.below(1000)) + "@example.com"}}); });
@@ -162,10 +164,43 @@ inline void random_operation(Store& s, Rng& r, Store* other) {
         } else if (!a.empty() && !b.empty() && a != b) {
             tryit([&] { merge_records(s, *e, a, {b}, {{"city", r.below(2)}}); });
         }
-    } else {
+    } else if (op < 100) {
         // Somebody qualifies or disqualifies a lead.
         std::string lead = random_record(s, r, kLeads);
         if (!lead.empty()) tryit([&] { r.chance(0.5) ? qualify_lead(s, lead) : disqualify_lead(s, lead, "no budget"); });
+    } else {
+        // Custom fields: one added (labels and types from small sets, so two
+        // devices add the same one offline, or the same label as another
+        // type), a value set, a label changed, a field removed or restored.
+        static const char* labels[] = {"Seats", "Partner level", "Renewal date", "Contract value"};
+        static const char* types[] = {"number", "choice", "date", "money", "text", "checkbox"};
+        const EntitySpec& e = r.chance(0.5) ? kContacts : kAccounts;
+        uint64_t what = r.below(10);
+        if (what < 2) {
+            tryit([&] { add_custom_field(s, {e.table, labels[r.below(std::size(labels))], types[r.below(std::size(types))], "Gold\nSilver"}); });
+            return;
+        }
+        // The fields this device knows of (another's may not have arrived).
+        std::vector<std::pair<std::string, std::string>> known;   // column, type
+        Statement st = s.db().prepare("SELECT column_name, type FROM custom_fields WHERE entity = ? AND deleted = 0 ORDER BY id");
+        st.bind_all(std::string(e.table));
+        while (st.step()) known.push_back({st.column_text(0), st.column_text(1)});
+        if (what < 8) {
+            std::string id = random_record(s, r, e);
+            if (known.empty() || id.empty()) return;
+            auto [column, type] = known[r.below(known.size())];
+            Value v = type == "number" ? Value(r.below(400) / 4.0) : type == "money" ? Value((int64_t)r.below(100000))
+                    : type == "checkbox" ? Value((int64_t)r.below(2)) : type == "date" ? Value("2027-0" + std::to_string(1 + r.below(9)) + "-15")
+                    : type == "choice" ? Value(std::string(r.chance(0.5) ? "Gold" : "Silver")) : Value(std::string(pick_word(r)));
+            if (r.chance(0.15)) v = Value();   // cleared
+            tryit([&] { s.update(e, id, {{column, v}}); });
+            return;
+        }
+        std::string def = random_record(s, r, kCustomFields, what == 9 && r.chance(0.5));
+        if (def.empty()) return;
+        if (what == 8) tryit([&] { s.update(kCustomFields, def, {{"label", std::string(pick_word(r)) + " field"}}); });
+        else if (s.get(kCustomFields, def, true)->deleted) tryit([&] { s.restore(kCustomFields, def); });
+        else tryit([&] { s.remove(kCustomFields, def); });
     }
 }
 

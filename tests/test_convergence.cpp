@@ -113,6 +113,9 @@ TEST_CASE("replicas working apart with skewed clocks and a messy network end ide
                                                      "(SELECT count(*) FROM accounts WHERE merged_into_id IS NOT NULL) + "
                                                      "(SELECT count(*) FROM leads WHERE merged_into_id IS NOT NULL)")
                             << " merged, "
+                            << reps[0]->db.query_int("SELECT count(*) FROM custom_fields") << " custom fields ("
+                            << reps[0]->db.query_int("SELECT count(DISTINCT entity || column_name) FROM custom_fields") << " columns), "
+                            << reps[0]->db.query_int("SELECT count(*) FROM change_log WHERE field LIKE 'cf%'") << " custom values written, "
                             << conflicts << " conflicts");
         }
         for (auto& p : reps) {

@@ -51,37 +51,37 @@ TEST_CASE("a field added to contacts is a real column: values are typed, validat
         add_custom_field(s, {"contacts", "NDA signed", "checkbox"});
         CHECK(!def.empty());
         std::set<std::string> cols = columns_of(db, "contacts");
-        for (const char* c : {"cf_renewal_date", "cf_seats", "cf_contract_value", "cf_partner_level", "cf_nda_signed"}) {
+        for (const char* c : {"cf_renewal_date", "cfn_seats", "cfm_contract_value", "cf_partner_level", "cfb_nda_signed"}) {
             CAPTURE(c);
             CHECK(cols.count(c) == 1);
         }
         REQUIRE(kContacts.field("cf_renewal_date"));
         CHECK(kContacts.field("cf_renewal_date")->type == FieldType::Date);
-        CHECK(std::string(kContacts.field("cf_seats")->label) == "Seats");
+        CHECK(std::string(kContacts.field("cfn_seats")->label) == "Seats");
 
-        std::string id = s.create(kContacts, {{"last_name", "Okafor"}, {"cf_renewal_date", "2027-03-31"}, {"cf_seats", "12,5"},
-                                              {"cf_contract_value", "1,250.50"}, {"cf_partner_level", "gold"}, {"cf_nda_signed", "yes"}});
+        std::string id = s.create(kContacts, {{"last_name", "Okafor"}, {"cf_renewal_date", "2027-03-31"}, {"cfn_seats", "12,5"},
+                                              {"cfm_contract_value", "1,250.50"}, {"cf_partner_level", "gold"}, {"cfb_nda_signed", "yes"}});
         Record r = s.must_get(kContacts, id);
         CHECK(r.text("cf_renewal_date") == "2027-03-31");
-        CHECK(std::get<double>(r.get("cf_seats")) == doctest::Approx(12.5));
-        CHECK(r.integer("cf_contract_value") == 125050);
+        CHECK(std::get<double>(r.get("cfn_seats")) == doctest::Approx(12.5));
+        CHECK(r.integer("cfm_contract_value") == 125050);
         CHECK(r.text("cf_partner_level") == "Gold");
-        CHECK(r.integer("cf_nda_signed") == 1);
+        CHECK(r.integer("cfb_nda_signed") == 1);
 
         // Empty number and amount stay empty, not 0.
         std::string other = s.create(kContacts, {{"last_name", "Bauer"}});
-        CHECK(is_null(s.must_get(kContacts, other).get("cf_seats")));
-        CHECK(is_null(s.must_get(kContacts, other).get("cf_contract_value")));
+        CHECK(is_null(s.must_get(kContacts, other).get("cfn_seats")));
+        CHECK(is_null(s.must_get(kContacts, other).get("cfm_contract_value")));
 
         // Bad values name the field.
         CHECK_THROWS_WITH_AS(s.update(kContacts, id, {{"cf_renewal_date", "31/03/2027"}}), doctest::Contains("cf_renewal_date"), ValidationError);
-        CHECK_THROWS_WITH_AS(s.update(kContacts, id, {{"cf_seats", "a dozen"}}), doctest::Contains("is not a number"), ValidationError);
+        CHECK_THROWS_WITH_AS(s.update(kContacts, id, {{"cfn_seats", "a dozen"}}), doctest::Contains("is not a number"), ValidationError);
         CHECK_THROWS_WITH_AS(s.update(kContacts, id, {{"cf_partner_level", "Platinum"}}), doctest::Contains("is not one of: Gold, Silver, Bronze"),
                              ValidationError);
         // The change log has the edit like any field's.
-        s.update(kContacts, id, {{"cf_seats", int64_t(20)}});
+        s.update(kContacts, id, {{"cfn_seats", int64_t(20)}});
         bool logged = false;
-        for (const ChangeEntry& c : s.history(id)) logged = logged || c.field == "cf_seats";
+        for (const ChangeEntry& c : s.history(id)) logged = logged || c.field == "cfn_seats";
         CHECK(logged);
     }
     // Another process opens the file: the fields are there.
@@ -89,7 +89,7 @@ TEST_CASE("a field added to contacts is a real column: values are typed, validat
     Store s(db);
     REQUIRE(kContacts.field("cf_partner_level"));
     CHECK(kContacts.field("cf_partner_level")->choices.size() == 3);
-    CHECK(s.db().query_int("SELECT count(*) FROM contacts WHERE cf_seats = 20") == 1);
+    CHECK(s.db().query_int("SELECT count(*) FROM contacts WHERE cfn_seats = 20") == 1);
 }
 
 TEST_CASE("a new label keeps the data; entity, column and type cannot change; a removed field hides and its values stay in the export") {
@@ -136,7 +136,7 @@ TEST_CASE("custom fields round-trip through a JSON export into an empty database
         add_custom_field(fx.store, {"accounts", "Contract tier", "choice", "Basic, Plus, Enterprise", false, true, true});
         add_custom_field(fx.store, {"contacts", "Score", "number"});
         fx.store.create(kAccounts, {{"name", "Acme"}, {"cf_contract_tier", "Plus"}});
-        fx.store.create(kContacts, {{"last_name", "Okafor"}, {"cf_score", 4.25}});
+        fx.store.create(kContacts, {{"last_name", "Okafor"}, {"cfn_score", 4.25}});
         std::ostringstream out;
         export_json(fx.store, out);
         json_text = out.str();
@@ -149,7 +149,7 @@ TEST_CASE("custom fields round-trip through a JSON export into an empty database
     REQUIRE(kAccounts.field("cf_contract_tier"));
     CHECK(kAccounts.field("cf_contract_tier")->has(F_ListColumn));
     CHECK(db.query_text("SELECT cf_contract_tier FROM accounts WHERE name = 'Acme'") == "Plus");
-    CHECK(db.query_text("SELECT cf_score FROM contacts WHERE last_name = 'Okafor'") == "4.25");
+    CHECK(db.query_text("SELECT cfn_score FROM contacts WHERE last_name = 'Okafor'") == "4.25");
 }
 
 TEST_CASE("CSV: a column named as a custom field's label maps to it, a required one must be filled, and export writes it") {
@@ -169,7 +169,7 @@ TEST_CASE("CSV: a column named as a custom field's label maps to it, a required 
     CsvImportSummary sum = import_csv(s, ok, o);
     CHECK(sum.created == 2);
     CHECK(s.db().query_text("SELECT cf_customer_number FROM contacts WHERE last_name = 'Lovelace'") == "K-1001");
-    CHECK(s.db().query_int("SELECT count(*) FROM contacts WHERE cf_seats IS NULL") == 1);
+    CHECK(s.db().query_int("SELECT count(*) FROM contacts WHERE cfn_seats IS NULL") == 1);
     std::ostringstream out;
     ListQuery q;
     q.entity = &kContacts;
@@ -185,14 +185,14 @@ TEST_CASE("lists filter on a custom field, and segment rules use it") {
     add_custom_field(s, {"contacts", "Seats", "number"});
     for (int i = 0; i < 6; i++)
         s.create(kContacts, {{"last_name", "P" + std::to_string(i)}, {"cf_partner_level", i % 3 == 0 ? "Gold" : "Silver"},
-                             {"cf_seats", i < 2 ? Value(std::monostate{}) : Value(int64_t(i * 10))}});
+                             {"cfn_seats", i < 2 ? Value(std::monostate{}) : Value(int64_t(i * 10))}});
     ListQuery q;
     q.entity = &kContacts;
     q.filters = {{"cf_partner_level", std::string("Gold")}};
     CHECK(list_page(s.db(), q, std::nullopt).rows.size() == 2);
     CHECK(segment_count(s, R"({"field": "cf_partner_level", "value": "Silver"})") == 4);
-    CHECK(segment_count(s, R"({"field": "cf_seats", "op": ">=", "value": 35})") == 2);
-    CHECK(segment_count(s, R"({"field": "cf_seats", "op": "empty"})") == 2);
+    CHECK(segment_count(s, R"({"field": "cfn_seats", "op": ">=", "value": 35})") == 2);
+    CHECK(segment_count(s, R"({"field": "cfn_seats", "op": "empty"})") == 2);
 }
 
 TEST_CASE("sync: a field made on one device arrives with its values; values sent before their definition wait and then apply") {
@@ -255,11 +255,38 @@ TEST_CASE("pivots group by an opportunity's custom field and by its account's") 
     CHECK(csv.find("Renewal,1,1,2") != std::string::npos);
 }
 
+TEST_CASE("two definitions of one column (two devices added the same field offline) make one field: the first speaks for it") {
+    Fixture fx;
+    Store& s = fx.store;
+    std::string first = add_custom_field(s, {"contacts", "Seats", "number"});
+    fx.tick();
+    // The other device's definition, as sync or an import brings it.
+    Record other = s.must_get(kCustomFields, first);
+    other.id = "01900000-0000-7000-8000-0000000000ff";
+    other.values[(size_t)field_index(kCustomFields, "label")] = std::string("Licences");
+    other.created_at = other.updated_at = format_datetime(s.now_ms());
+    s.put(kCustomFields, other);
+    std::vector<const FieldSpec*> fields = custom_fields_of(kContacts);
+    REQUIRE(fields.size() == 1);
+    CHECK(std::string(fields[0]->label) == "Seats");
+    std::string id = s.create(kContacts, {{"last_name", "Okafor"}, {"cfn_seats", 7}});
+    CHECK(s.db().query_int("SELECT cfn_seats FROM contacts WHERE id = '" + id + "'") == 7);
+    // The first removed: the other one speaks for the column now, with the values.
+    s.remove(kCustomFields, first);
+    fields = custom_fields_of(kContacts);
+    REQUIRE(fields.size() == 1);
+    CHECK(std::string(fields[0]->label) == "Licences");
+    CHECK(!fields[0]->has(F_Hidden));
+}
+
 TEST_CASE("a column name from a file or another device must be a custom field's: nothing else reaches SQL") {
     Fixture fx;
     CHECK_THROWS_WITH_AS(fx.store.create(kCustomFields, {{"entity", "contacts"}, {"label", "Evil"}, {"column_name", "x; DROP TABLE contacts"}}),
                          doctest::Contains("is not a custom field's column"), ValidationError);
     CHECK_THROWS_AS(fx.store.create(kCustomFields, {{"entity", "contacts"}, {"label", "Evil"}, {"column_name", "last_name"}}), ValidationError);
+    // The column's prefix must fit the type: a number's values never land in a text column.
+    CHECK_THROWS_WITH_AS(fx.store.create(kCustomFields, {{"entity", "contacts"}, {"label", "Seats"}, {"type", "number"}, {"column_name", "cf_seats"}}),
+                         doctest::Contains("does not fit a field of type number (cfn_...)"), ValidationError);
     CHECK(fx.db.query_int("SELECT count(*) FROM custom_fields") == 0);
 }
 

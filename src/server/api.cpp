@@ -240,6 +240,7 @@ Response Api::route(const Request& r) {
             Knowledge k = check_message(m, path);
             if (k == Knowledge::UnknownEntity) return error_response(400, "unknown", path + ".entity: '" + m.entity + "' is not an entity this server knows");
             if (k == Knowledge::UnknownField) return error_response(400, "unknown", path + ".field: a field of " + m.entity + " this server does not know");
+            // A custom field (cf_...) is relayed: its definition is a record the devices sync, not the server's business.
             int64_t ahead = hlc_millis(m.hlc) - t;
             if (ahead > options_.max_drift_ms) {
                 Response e = error_response(400, "clock_ahead",

@@ -71,6 +71,27 @@ TEST_CASE("push then pull: the other device gets the messages in order, the send
     CHECK(f.pull(2)["messages"].empty());
 }
 
+TEST_CASE("a custom field's value is relayed though the server holds no definitions; an object as its value is refused") {
+    ApiFixture f;
+    json m = a_message("dev-1", f.now - 1000, "r1");
+    m["entity"] = "contacts";
+    m["field"] = "cfn_seats";
+    m["value"] = 12.5;
+    m["at"] = format_datetime(f.now - 1000);
+    Response r = f.push({m});
+    CHECK(r.status == 200);
+    json p = f.pull(0);
+    REQUIRE(p["messages"].size() == 1);
+    CHECK(p["messages"][0]["field"] == "cfn_seats");
+    CHECK(p["messages"][0]["value"] == 12.5);
+    json bad = m;
+    bad["hlc"] = a_message("dev-1", f.now - 900, "r1")["hlc"];
+    bad["value"] = json{{"x", 1}};
+    Response rb = f.push({bad});
+    CHECK(rb.status == 400);
+    CHECK(error_of(rb).find("messages[0].value: must be text, a number, true/false or null") != std::string::npos);
+}
+
 TEST_CASE("pull pages: limit and more") {
     ApiFixture f;
     std::vector<json> batch;

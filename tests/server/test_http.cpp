@@ -90,7 +90,11 @@ void converge(Storage& storage, const std::vector<std::string>& urls, int64_t se
         }
         net.lose = 0;
         for (int round = 0; round < 2; round++)
-            for (auto& d : devs) REQUIRE(net.sync(d->store) == SyncState::Done);
+            for (auto& d : devs) {
+                SyncState st = net.sync(d->store);
+                INFO(net.error);
+                REQUIRE(st == SyncState::Done);
+            }
         std::string first = all_rows(devs[0]->db);
         for (auto& d : devs) {
             CHECK(all_rows(d->db) == first);

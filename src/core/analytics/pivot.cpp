@@ -35,10 +35,10 @@ std::vector<const FieldSpec*> pivot_custom_fields(const EntitySpec& e) {
 }
 
 std::string pivot_dimension_label(const std::string& source, const std::string& dim) {
-    if (dim.starts_with("account.cf_"))
-        if (const FieldSpec* f = kAccounts.field(dim.substr(8))) return std::string("Account: ") + f->label;
-    if (dim.starts_with("cf_"))
-        if (const EntitySpec* e = find_entity(source); e && e->field(dim)) return e->field(dim)->label;
+    if (dim.starts_with("account.cf"))
+        if (const FieldSpec* f = kAccounts.field(dim.substr(8)); f && f->is_custom()) return std::string("Account: ") + f->label;
+    if (dim.starts_with("cf"))
+        if (const EntitySpec* e = find_entity(source); e && e->field(dim) && e->field(dim)->is_custom()) return e->field(dim)->label;
     return dim;
 }
 
@@ -74,11 +74,11 @@ int64_t key_of(const Facts& f, const Fact& x, const std::string& dim) {
     if (dim == "tier" && x.account) return a.tier;
     if (dim == "country" && x.account) return a.country;
     if (dim == "industry") return a.industry;
-    if (dim.starts_with("account.cf_")) {
+    if (dim.starts_with("account.cf")) {
         auto it = f.custom.find("accounts." + dim.substr(8));
         return it != f.custom.end() && (size_t)x.account < it->second.size() ? it->second[(size_t)x.account] : 0;
     }
-    if (dim.starts_with("cf_")) {   // the opportunity's or case's own: its place in its table
+    if (dim.starts_with("cf")) {   // a custom field of the opportunity or case: its place in its table
         auto own = [&](const auto& rows, const char* table) -> int64_t {
             if (rows.empty() || x.rec < (const void*)rows.data() || x.rec >= (const void*)(rows.data() + rows.size())) return -1;
             auto it = f.custom.find(std::string(table) + "." + dim);

@@ -24,8 +24,16 @@ bool is_custom_entity(std::string_view table) {
 
 // A column name that came from a file or another device is put into SQL:
 // only cf_ and lower-case letters, digits and underscores pass.
+// The prefix says how the column stores its values: text (text, choice,
+// date), a number, an amount or a checkbox. Two devices that add a field of
+// the same label offline share its column only when the values fit it.
+const char* column_prefix(std::string_view type) {
+    return type == "number" ? "cfn_" : type == "money" ? "cfm_" : type == "checkbox" ? "cfb_" : "cf_";
+}
+
 bool is_column_name(std::string_view s) {
-    if (s.size() < 4 || s.size() > 64 || s.substr(0, 3) != "cf_") return false;
+    size_t prefix = s.starts_with("cf_") ? 3 : (s.starts_with("cfn_") || s.starts_with("cfm_") || s.starts_with("cfb_")) ? 4 : 0;
+    if (!prefix || s.size() <= prefix || s.size() > 64) return false;
     for (char c : s)
         if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_')) return false;
     return true;
@@ -112,9 +120,11 @@ void build_specs() {
         const EntitySpec& e = entity(table);
         std::vector<FieldSpec>& fields = e.fields;
         fields.erase(std::remove_if(fields.begin(), fields.end(), [](const FieldSpec& f) { return f.is_custom(); }), fields.end());
+        // Live definitions first: a removed one gives its column to a live one of the same column.
+        for (int pass = 0; pass < 2; pass++)
         for (const auto& [db, defs] : g_loaded)
             for (const Definition& d : defs) {
-                if (d.entity != table) continue;
+                if (d.entity != table || d.deleted != (pass == 1)) continue;
                 // Two devices that made the same field offline share its column: the first definition speaks for it.
                 bool taken = false;
                 for (size_t i = 0; i < fields.size() && !taken; i++) taken = d.column == fields[i].name;
@@ -188,6 +198,8 @@ void custom_fields_detach(Database& db) {
     build_specs();
 }
 
+bool is_custom_field_name(std::string_view entity, std::string_view name) { return is_custom_entity(entity) && is_column_name(name); }
+
 std::vector<const FieldSpec*> custom_fields_of(const EntitySpec& e) {
     std::vector<const FieldSpec*> out;
     for (const FieldSpec& f : e.fields)
@@ -204,6 +216,9 @@ void validate_custom_field_definition(const std::vector<Value>& v, const std::ve
     auto text = [&](const char* name) { return value_to_text(v[(size_t)field_index(e, name)]); };
     if (!is_column_name(text("column_name")))
         throw ValidationError(e.table, "column_name", "'" + text("column_name") + "' is not a custom field's column (cf_ and a-z, 0-9, _)");
+    if (!text("column_name").starts_with(column_prefix(text("type"))))
+        throw ValidationError(e.table, "column_name", "'" + text("column_name") + "' does not fit a field of type " + text("type") + " (" +
+                                                          column_prefix(text("type")) + "...)");
     if (text("type") == "choice" && split_choices(text("choices")).empty())
         throw ValidationError(e.table, "choices", "a choice list needs at least one choice");
     if (before)
@@ -252,8 +267,9 @@ std::string add_custom_field(Store& store, const CustomFieldInput& in) {
         while (st.step()) used.insert(st.column_text(0));
         st.reset();
     }
-    std::string column = "cf_" + slug;
-    for (int n = 2; used.count(column); n++) column = "cf_" + slug + "_" + std::to_string(n);
+    std::string prefix = column_prefix(in.type);
+    std::string column = prefix + slug;
+    for (int n = 2; used.count(column); n++) column = prefix + slug + "_" + std::to_string(n);
 
     int64_t position = db.query_int("SELECT coalesce(max(position), 0) + 1 FROM custom_fields");
     return store.create(c, {{"entity", in.entity},

@@ -4,7 +4,8 @@
 // A definition is a record of its own (kCustomFields: record type, label,
 // type, choices, required, where it shows) that syncs and exports like any
 // other. Its values live in a real column of the entity's table, named once
-// from the first label ("Renewal date" -> cf_renewal_date) and never renamed,
+// from the first label ("Renewal date" -> cf_renewal_date; cfn_, cfm_ and
+// cfb_ for a number, an amount and a checkbox) and never renamed,
 // so a new label keeps the data, the file stays plain SQL for the sqlite3
 // shell, and a filter or a pivot reads a column.
 //
@@ -47,6 +48,9 @@ std::string add_custom_field(Store& store, const CustomFieldInput& in);
 
 // The definition id of the custom field `field` ("cf_renewal_date") of `e`, or "".
 std::string custom_field_id(Store& store, const EntitySpec& e, const std::string& field);
+
+// A name a custom field of `entity` may have (cf_, cfn_, cfm_, cfb_ and a-z, 0-9, _).
+bool is_custom_field_name(std::string_view entity, std::string_view name);
 
 // The custom fields of `e` in their order, removed ones too (F_Hidden).
 std::vector<const FieldSpec*> custom_fields_of(const EntitySpec& e);

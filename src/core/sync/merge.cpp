@@ -239,6 +239,7 @@ struct Applier {
     void apply(const Message& m, size_t index) {
         std::string path = "messages[" + std::to_string(index) + "]";
         Knowledge k = check_message(m, path);
+        if (k == Knowledge::UnknownCustomField) k = Knowledge::UnknownField;   // kept until its definition arrives
         std::vector<Entry> es = entries_of(db, device_ids, m.entity, m.id);
         Stamp ms{m.hlc, m.device};
         for (const Entry& e : es)

@@ -1,6 +1,8 @@
 // message.cpp - see message.h.
 #include "sync/message.h"
 
+#include "records/custom_fields.h"
+
 #include "base/hlc.h"
 #include "base/util.h"
 #include "records/json_value.h"
@@ -84,6 +86,11 @@ Knowledge check_message(const Message& m, const std::string& path) {
             fail(key, err.message());
         }
     };
+    // A custom field's value without its definition: a scalar, text within the limit.
+    auto untyped = [&](const nlohmann::json& v, const std::string& key) {
+        if (v.is_object() || v.is_array()) fail(key, "must be text, a number, true/false or null");
+        if (v.is_string() && v.get_ref<const std::string&>().size() > kMaxTextBytes) fail(key, "is longer than 1 MiB");
+    };
     if (m.field == "erased") {
         if (!m.value.is_null()) fail("value", "must be null for an erasure");
         return Knowledge::Known;
@@ -104,7 +111,12 @@ Knowledge check_message(const Message& m, const std::string& path) {
             const FieldSpec* f = e->field(name);
             if (!f) {
                 if (!is_name(name)) fail("value." + name, "is not a field name");
-                k = Knowledge::UnknownField;
+                if (is_custom_field_name(m.entity, name)) {
+                    untyped(it.value(), "value." + name);
+                    if (k == Knowledge::Known) k = Knowledge::UnknownCustomField;
+                } else {
+                    k = Knowledge::UnknownField;
+                }
                 continue;
             }
             if (!f->has(F_Derived)) typed(*f, it.value(), "value." + name);
@@ -112,6 +124,10 @@ Knowledge check_message(const Message& m, const std::string& path) {
         return k;
     }
     const FieldSpec* f = e->field(m.field);
+    if (!f && is_custom_field_name(m.entity, m.field)) {
+        untyped(m.value, "value");
+        return Knowledge::UnknownCustomField;
+    }
     if (!f) return Knowledge::UnknownField;
     if (f->has(F_Derived)) fail("field", "'" + m.field + "' is computed on every device and never sent");
     typed(*f, m.value, "value");

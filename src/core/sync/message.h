@@ -60,7 +60,9 @@ Message message_from_json(const nlohmann::json& j, const std::string& path);
 // Returns Known, or what this build does not know (a newer schema's entity or
 // field: the server refuses it, a device keeps it until it migrates); throws
 // SyncError for a value of the wrong type or a field that never travels.
-enum class Knowledge { Known, UnknownEntity, UnknownField };
+// UnknownCustomField: a custom field not defined here (yet): the server relays
+// it (it holds no definitions); a device keeps it until its definition arrives.
+enum class Knowledge { Known, UnknownEntity, UnknownField, UnknownCustomField };
 Knowledge check_message(const Message& m, const std::string& path);
 
 // A batch of messages: {"messages": [...]}; throws SyncError on any bad one.
