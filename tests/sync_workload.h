@@ -188,7 +188,8 @@ inline void random_operation(Store& s, Rng& r, Store* other) {
         if (what < 8) {
             std::string id = random_record(s, r, e);
             if (known.empty() || id.empty()) return;
-            auto [column, type] = known[r.below(known.size())];
+            const auto& pick = known[r.below(known.size())];
+            const std::string column = pick.first, type = pick.second;   // named copies: lambdas capture them (clang 14)
             Value v = type == "number" ? Value(r.below(400) / 4.0) : type == "money" ? Value((int64_t)r.below(100000))
                     : type == "checkbox" ? Value((int64_t)r.below(2)) : type == "date" ? Value("2027-0" + std::to_string(1 + r.below(9)) + "-15")
                     : type == "choice" ? Value(std::string(r.chance(0.5) ? "Gold" : "Silver")) : Value(std::string(pick_word(r)));
