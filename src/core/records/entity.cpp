@@ -410,6 +410,42 @@ const EntitySpec kCustomFields{
     },
     {}, "label"};
 
+// A customer journey (workflows/journeys.h): a trigger, then steps (JSON).
+const EntitySpec kJourneys{
+    "journeys", "journey", "Journeys",
+    {
+        {"name", "Name", T::Text, F_Required | F_Sortable},
+        {"trigger", "Starts when", T::Choice, F_Required | F_Filterable, nullptr,
+         {"segment_entered", "lead_created", "case_resolved", "date_reached"}, "'segment_entered'"},
+        {"segment_id", "Segment (a contact enters it)", T::Ref, 0, "segments"},
+        {"lead_source", "Lead source (a lead from it)", T::Choice, 0, nullptr, kLeadSources},
+        {"campaign_id", "Campaign (a lead from it)", T::Ref, 0, "campaigns"},
+        {"date_field", "Contact date field (reached)", T::Text, 0},
+        {"days_before", "Days before the date", T::Integer, F_NonNegative},
+        {"steps", "Steps", T::Text, F_Multiline},
+        {"status", "Status", T::Choice, F_Required | F_Filterable, nullptr, {"draft", "active", "paused"}, "'draft'"},
+        {"activated_at", "Active since", T::DateTime, F_System},
+        {"description", "Description", T::Text, F_Multiline},
+    },
+    {}, "name"};
+
+// One record's way through a journey: the next step and when it is due.
+const EntitySpec kJourneyEnrollments{
+    "journey_enrollments", "journey enrollment", "Journey enrollments",
+    {
+        {"journey_id", "Journey", T::Ref, F_Required | F_Filterable, "journeys"},
+        {"contact_id", "Contact", T::Ref, F_Filterable, "contacts"},
+        {"lead_id", "Lead", T::Ref, F_Filterable, "leads"},
+        {"case_id", "Case", T::Ref, 0, "cases"},
+        {"trigger_key", "Entered for", T::Text, 0},
+        {"step", "Next step", T::Integer, F_NonNegative},
+        {"due_at", "Next step due", T::DateTime, F_Sortable},
+        {"status", "Status", T::Choice, F_Required | F_Filterable, nullptr, {"active", "done", "exited"}, "'active'"},
+        {"entered_at", "Entered", T::DateTime, 0},
+        {"last_action", "Last step", T::Text, 0},
+    },
+    {}, "due_at"};
+
 uint64_t g_spec_generation = 0;
 
 int default_stage_probability(std::string_view stage) {
@@ -430,7 +466,7 @@ const std::vector<const EntitySpec*>& all_entities() {
     static const std::vector<const EntitySpec*> all = {
         &kUsers, &kCustomFields, &kAccounts, &kContacts, &kSegments, &kEmailTemplates, &kCampaigns, &kLeads, &kOpportunities,
         &kQueues, &kProductCategories, &kProducts, &kKbArticles, &kCases, &kActivities, &kTasks, &kOrders,
-        &kOrderLines, &kTags, &kRecordTags, &kAssignmentRules, &kScoringRules, &kSlaTargets};
+        &kOrderLines, &kTags, &kRecordTags, &kAssignmentRules, &kScoringRules, &kSlaTargets, &kJourneys, &kJourneyEnrollments};
     return all;
 }
 

@@ -94,7 +94,8 @@ inline constexpr const char* kSystemColumns[] = {"id", "created_at", "updated_at
 
 extern const EntitySpec kUsers, kAccounts, kContacts, kLeads, kOpportunities, kActivities, kTasks,
     kQueues, kCases, kCampaigns, kProductCategories, kProducts, kOrders, kOrderLines, kTags, kRecordTags,
-    kAssignmentRules, kScoringRules, kSlaTargets, kKbArticles, kEmailTemplates, kSegments, kCustomFields;
+    kAssignmentRules, kScoringRules, kSlaTargets, kKbArticles, kEmailTemplates, kSegments, kCustomFields,
+    kJourneys, kJourneyEnrollments;
 
 // Bumped whenever custom fields change the field lists: what caches a
 // statement built from a spec's fields keys it on this too.

@@ -962,6 +962,57 @@ CREATE INDEX custom_fields_by_created_at ON custom_fields(deleted, created_at, i
 )SQL";
 void count_custom_fields(Database& db) { count_table(db, "custom_fields"); }
 
+//-----------------------------------------------------------------------------
+// 13: customer journeys (workflows/journeys.h): the journeys, and each
+// record's way through one. Both sync like every record.
+//-----------------------------------------------------------------------------
+const char* kV13 = R"SQL(
+CREATE TABLE journeys (
+  id TEXT PRIMARY KEY NOT NULL,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  deleted INTEGER NOT NULL DEFAULT 0,
+  name TEXT NOT NULL DEFAULT '',
+  trigger TEXT NOT NULL DEFAULT 'segment_entered',
+  segment_id TEXT REFERENCES segments(id),
+  lead_source TEXT NOT NULL DEFAULT '',
+  campaign_id TEXT REFERENCES campaigns(id),
+  date_field TEXT NOT NULL DEFAULT '',
+  days_before INTEGER NOT NULL DEFAULT 0,
+  steps TEXT NOT NULL DEFAULT '',
+  status TEXT NOT NULL DEFAULT 'draft',
+  activated_at TEXT NOT NULL DEFAULT '',
+  description TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX journeys_by_name ON journeys(deleted, name, id);
+CREATE INDEX journeys_by_created_at ON journeys(deleted, created_at, id);
+CREATE TABLE journey_enrollments (
+  id TEXT PRIMARY KEY NOT NULL,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  deleted INTEGER NOT NULL DEFAULT 0,
+  journey_id TEXT REFERENCES journeys(id),
+  contact_id TEXT REFERENCES contacts(id),
+  lead_id TEXT REFERENCES leads(id),
+  case_id TEXT REFERENCES cases(id),
+  trigger_key TEXT NOT NULL DEFAULT '',
+  step INTEGER NOT NULL DEFAULT 0,
+  due_at TEXT NOT NULL DEFAULT '',
+  status TEXT NOT NULL DEFAULT 'active',
+  entered_at TEXT NOT NULL DEFAULT '',
+  last_action TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX journey_enrollments_by_due_at ON journey_enrollments(deleted, due_at, id);
+CREATE INDEX journey_enrollments_by_created_at ON journey_enrollments(deleted, created_at, id);
+CREATE INDEX journey_enrollments_by_journey ON journey_enrollments(journey_id, status);
+CREATE INDEX journey_enrollments_by_contact ON journey_enrollments(contact_id);
+CREATE INDEX journey_enrollments_by_lead ON journey_enrollments(lead_id);
+)SQL";
+void count_journeys(Database& db) {
+    count_table(db, "journeys");
+    count_table(db, "journey_enrollments");
+}
+
 const std::vector<Migration>& migrations() {
     static const std::vector<Migration> all = {
         {1, "CRM tables", kV1},
@@ -976,6 +1027,7 @@ const std::vector<Migration>& migrations() {
         {10, "duplicates: merged records, merge journal, dismissed pairs", kV10},
         {11, "data decay: when contacts and accounts were last verified", kV11},
         {12, "custom fields", kV12, count_custom_fields},
+        {13, "customer journeys", kV13, count_journeys},
     };
     return all;
 }
