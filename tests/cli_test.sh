@@ -121,6 +121,34 @@ expect 0 "$CRM" --db "$DIR/cf2.sqlite" import --json "$DIR/cf.json"
 expect 0 "$CRM" --db "$CF" fields restore contacts cf_renewal_date
 expect 1 "$CRM" --db "$CF" fields remove contacts cf_nope; contains err "contacts has no custom field 'cf_nope'"
 
+# Journeys: one made by a JSON import (a segment, a template, the journey),
+# activated, run (every contact of the segment gets the e-mail), run again
+# (nothing twice), listed with its results.
+JY="$DIR/jy.sqlite"
+expect 0 "$CRM" --db "$JY" demo --contacts 30 --seed 6
+T0=2026-01-01T00:00:00Z
+cat > "$DIR/journey.json" <<JSON
+{"format": "crm-export", "version": 1, "entities": {
+ "segments": [{"id": "seg-de", "created_at": "$T0", "updated_at": "$T0", "name": "Germany", "rules": "{\"field\": \"country\", \"value\": \"DE\"}"}],
+ "email_templates": [{"id": "tpl-hi", "created_at": "$T0", "updated_at": "$T0", "name": "Hello", "subject": "Hello {first_name}", "body": "Hi"}],
+ "journeys": [{"id": "jy-1", "created_at": "$T0", "updated_at": "$T0", "name": "German welcome", "trigger": "segment_entered", "segment_id": "seg-de",
+   "steps": "[{\"email\": \"tpl-hi\"}, {\"wait_days\": 3}, {\"task\": \"Call {first_name}\"}]"}]}}
+JSON
+expect 0 "$CRM" --db "$JY" import --json "$DIR/journey.json"
+expect 1 "$CRM" --db "$JY" journeys run;        contains err "no device runs journeys yet"
+expect 0 "$CRM" --db "$JY" journeys activate jy-1; contains out "activated German welcome"
+expect 0 "$CRM" --db "$JY" journeys runner;     contains out "this device"
+de=$(sqlite3 "$JY" "SELECT count(*) FROM contacts WHERE deleted = 0 AND country = 'DE'")
+expect 0 "$CRM" --db "$JY" journeys run;        contains out "enrolled $de, "
+[ "$(sqlite3 "$JY" "SELECT count(*) FROM activities WHERE subject LIKE 'Hello %'")" -ge 1 ] && ok || bad "the journey's e-mails are on the timelines"
+expect 0 "$CRM" --db "$JY" journeys run;        contains out "enrolled 0, 0 steps"
+expect 0 "$CRM" --db "$JY" journeys;            contains out "German welcome (active, starts when segment_entered)"; contains out "3. Task: Call {first_name}"
+expect 0 "$CRM" --db "$JY" journeys --csv;      contains out "jy-1,German welcome,active,segment_entered,$de,$de,0,0"
+expect 2 "$CRM" --db "$JY" journeys activate;   contains err "the journey's id is missing"
+printf '{"format": "crm-export", "version": 1, "entities": {"journeys": [{"id": "jy-2", "created_at": "%s", "updated_at": "%s", "name": "Bad", "trigger": "segment_entered", "segment_id": "seg-de", "steps": "[{\\"wait_days\\": -2}]"}]}}' "$T0" "$T0" > "$DIR/bad-journey.json"
+expect 0 "$CRM" --db "$JY" import --json "$DIR/bad-journey.json"
+expect 1 "$CRM" --db "$JY" journeys activate jy-2; contains err "step 1: wait_days must be a whole number of at least 0"
+
 # vCard and iCalendar: contacts out and back into a new database; an address
 # book's export previewed (a duplicate, a likely one, a new card) and imported;
 # a bad card names its line; a rep's tasks and meetings as a calendar.

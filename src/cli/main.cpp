@@ -25,6 +25,8 @@
 //                                                   data decay: stale, bounced, invalid, incomplete records; scores
 //   crm --db FILE verify ID...                      mark contacts or accounts verified now
 //   crm --db FILE fields [--entity E] [--csv]       the custom fields; add, rename, remove, restore them
+//   crm --db FILE journeys [run|activate ID|pause ID|runner [--here]]
+//                                                   customer journeys: their steps and results; run what is due
 //
 // Errors go to stderr with exit status 1 (2 for usage); a failed command
 // leaves the database as it was (every write is one transaction).
@@ -57,6 +59,7 @@
 #include "quality/duplicates.h"
 #include "quality/record_merge.h"
 #include "records/views.h"
+#include "workflows/journeys.h"
 
 using namespace crm;
 
@@ -102,6 +105,12 @@ const char* kUsage =
     "  fields rename E COLUMN LABEL     give a field a new label (its data stays)\n"
     "  fields remove E COLUMN           hide a field; its values stay in the file and in exports\n"
     "  fields restore E COLUMN          bring a removed field back\n"
+    "  journeys [--csv]                 each journey: status, trigger, enrolled, at each step, done, replies,\n"
+    "                                   leads, won revenue\n"
+    "  journeys run                     enroll what the triggers caught and take every step due now (on the\n"
+    "                                   device that runs journeys; say which with `journeys runner --here`)\n"
+    "  journeys activate ID | pause ID  start or pause a journey (steps and trigger checked first)\n"
+    "  journeys runner [--here]         the device that runs journeys; --here makes it this one\n"
     "  merge SURVIVOR_ID OTHER_ID... [--keep FIELD=ID ...]\n"
     "                                   merge contacts, accounts or leads into the survivor: references and tags move\n"
     "                                   to it, the others become tombstones; each field keeps the newest non-empty\n"
@@ -306,6 +315,67 @@ int cmd_fields(Store& store, const std::vector<std::string>& args) {
             else
                 printf("%-14s %-28s %-28s %-9s%s%s%s  %lld filled\n", t, f->name, f->label, type.c_str(), f->has(F_RequiredOnSave) ? " required" : "",
                        f->has(F_ListColumn) ? " list" : "", f->has(F_Hidden) ? " removed" : "", (long long)filled);
+        }
+    }
+    return 0;
+}
+
+int cmd_journeys(Store& store, const std::vector<std::string>& args) {
+    std::string sub = args.empty() || args[0].starts_with("--") ? "" : args[0];
+    if (sub == "run") {
+        JourneyRun r = run_journeys(store);
+        if (r.runner_elsewhere) {
+            if (journey_runner(store).empty())
+                fprintf(stderr, "crm: no device runs journeys yet: activate one (its device then runs them) or `crm journeys runner --here`\n");
+            else
+                fprintf(stderr, "crm: journeys run on another device (%s); `crm journeys runner --here` moves them here\n", journey_runner(store).c_str());
+            return 1;
+        }
+        printf("enrolled %lld, %lld steps: %lld e-mails, %lld tasks, %lld skipped (opt-outs, no address), %lld finished\n", (long long)r.enrolled,
+               (long long)r.steps, (long long)r.emails, (long long)r.tasks, (long long)r.skipped, (long long)r.finished);
+        return 0;
+    }
+    if (sub == "activate" || sub == "pause") {
+        if (args.size() != 2) throw Usage("journeys " + sub + ": the journey's id is missing");
+        if (sub == "activate") activate_journey(store, args[1]);
+        else pause_journey(store, args[1]);
+        printf("%s %s\n", sub == "activate" ? "activated" : "paused", store.must_get(kJourneys, args[1]).text("name").c_str());
+        return 0;
+    }
+    if (sub == "runner") {
+        if (args.size() > 1 && args[1] == "--here") run_journeys_on_this_device(store);
+        std::string r = journey_runner(store);
+        printf("%s\n", r.empty() ? "no device runs journeys yet (activating one makes its device the runner)"
+                                   : r == store.device_id() ? ("this device (" + r + ") runs journeys").c_str() : ("device " + r + " runs journeys").c_str());
+        return 0;
+    }
+    if (!sub.empty()) throw Usage("journeys: unknown subcommand '" + sub + "'");
+    bool csv = args.size() == 1 && args[0] == "--csv";
+    if (!args.empty() && !csv) throw Usage("journeys: unknown option '" + args[0] + "'");
+    if (csv) printf("id,name,status,trigger,enrolled,active,done,exited,at_steps,replies,leads,won,won_revenue\n");
+    Statement st = store.db().prepare("SELECT id FROM journeys WHERE deleted = 0 ORDER BY name, id");
+    std::vector<std::string> ids;
+    while (st.step()) ids.push_back(st.column_text(0));
+    for (const std::string& id : ids) {
+        Record j = store.must_get(kJourneys, id);
+        JourneyStats s = journey_stats(store, id);
+        std::string at;
+        for (size_t i = 0; i < s.at_step.size(); i++) at += (i ? " " : "") + std::to_string(s.at_step[i]);
+        if (csv) {
+            printf("%s,%s,%s,%s,%lld,%lld,%lld,%lld,%s,%lld,%lld,%lld,%lld.%02lld\n", id.c_str(), csv_cell(j.text("name")).c_str(), j.text("status").c_str(),
+                   j.text("trigger").c_str(), (long long)s.enrolled, (long long)s.active, (long long)s.done, (long long)s.exited, at.c_str(),
+                   (long long)s.replies, (long long)s.leads, (long long)s.won, (long long)(s.won_revenue / 100), (long long)(s.won_revenue % 100));
+            continue;
+        }
+        printf("%s  %s (%s, starts when %s)\n  enrolled %lld: %lld active, %lld done, %lld left; replies %lld, leads %lld, won %lld (%lld.%02lld)\n",
+               id.c_str(), j.text("name").c_str(), j.text("status").c_str(), j.text("trigger").c_str(), (long long)s.enrolled, (long long)s.active,
+               (long long)s.done, (long long)s.exited, (long long)s.replies, (long long)s.leads, (long long)s.won, (long long)(s.won_revenue / 100),
+               (long long)(s.won_revenue % 100));
+        try {
+            std::vector<std::string> texts = journey_step_texts(store, j.text("steps"));
+            for (size_t i = 0; i < texts.size(); i++) printf("  %zu. %-50s %lld waiting\n", i + 1, texts[i].c_str(), (long long)s.at_step[i]);
+        } catch (const ValidationError& e) {
+            printf("  steps: %s\n", e.message().c_str());
         }
     }
     return 0;
@@ -742,7 +812,8 @@ int main(int argc, char** argv) {
         if (command.empty()) throw Usage("a command is required");
         if (command != "demo" && command != "stats" && command != "search" && command != "check" && command != "export" && command != "import" &&
             command != "revert-import" && command != "sync" && command != "report" && command != "duplicates" && command != "merge" &&
-            command != "undo-merge" && command != "health" && command != "verify" && command != "fields")
+            command != "undo-merge" && command != "health" && command != "verify" && command != "fields" &&
+            command != "journeys")
             throw Usage("unknown command '" + command + "'");
         DemoOptions demo_opt;
         if (command == "demo") demo_opt = parse_demo_options(args);
@@ -761,6 +832,7 @@ int main(int argc, char** argv) {
         if (command == "health") return cmd_health(store, args);
         if (command == "verify") return cmd_verify(store, args);
         if (command == "fields") return cmd_fields(store, args);
+        if (command == "journeys") return cmd_journeys(store, args);
         if (command == "merge") return cmd_merge(store, args);
         if (command == "undo-merge") {
             MergeSummary m = undo_last_merge(store);
