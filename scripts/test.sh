@@ -114,6 +114,7 @@ node_stage data.test.mjs
 node_stage quality.test.mjs
 node_stage health.test.mjs
 node_stage fields.test.mjs
+node_stage journeys.test.mjs
 node_stage formats.test.mjs
 node_stage schema.test.mjs
 node_stage sync.test.mjs

@@ -196,7 +196,7 @@ TEST_CASE("two synced devices: only the runner sends; the other shows where each
     std::vector<JourneyPlace> places = journeys_of(b.store, ana);
     REQUIRE(places.size() == 1);
     CHECK(places[0].status == "done");
-    CHECK(places[0].last_action == "finished");
+    CHECK(places[0].last_action == "task 'Call Ana'");
     // B takes over (A's laptop is gone): now B runs them, A stops.
     run_journeys_on_this_device(b.store);
     relay(b.store, a.store);

@@ -553,6 +553,7 @@
     items: () => JSON.parse(Module.UTF8ToString(Module._crm_test_items())),
     state: () => JSON.parse(Module.UTF8ToString(Module._crm_test_state())),
     frames: () => Module._crm_frame_count(),
+    advanceClock: (ms) => Module._crm_test_advance_clock(ms),   // the app's clock moves on (journeys' waits)
     pending: () => Module._crm_input_pending(),
     paused: () => Module._crm_paused() === 1,
     frameStats: (reset) => JSON.parse(Module.UTF8ToString(Module._crm_frame_stats(reset ? 1 : 0))),

@@ -363,9 +363,41 @@ void clear_color(float out[4]) {
 // Init
 //-----------------------------------------------------------------------------
 
+// Journeys advance while the app runs: at start and every minute, on the
+// device that runs them (workflows/journeys.h), catching up on what fell due
+// while the app was closed.
+void journeys_tick() {
+    if (!g.store || g.demo) return;
+    double now = clock_ms();
+    if (now < g.journeys_next_ms) return;
+    g.journeys_next_ms = now + 60000;
+    perform(
+        [] {
+            if (!g.db->query_int("SELECT EXISTS (SELECT 1 FROM journeys WHERE status = 'active' AND deleted = 0)")) return;
+            JourneyRun r = run_journeys(*g.store);
+            g.journey_run = r;
+            g.journey_runs++;
+            if (r.enrolled || r.steps) {
+                data_changed();
+                notify("Journeys: " + std::to_string(r.steps) + " steps (" + std::to_string(r.emails) + " e-mails, " + std::to_string(r.tasks) +
+                       " tasks), " + std::to_string(r.enrolled) + " started");
+            }
+        },
+        [](const std::exception& ex) { g.last_error = "Journeys: " + error_text(ex); });
+}
+
+void test_advance_clock(int64_t ms) {
+    g.clock_offset_ms += ms;
+    if (g.store) g.store->set_clock([] { return wall_clock_ms() + g.clock_offset_ms; });
+    g.journeys_next_ms = 0;   // what fell due runs at the next frame
+    data_changed();
+}
+
 void init(Database& db, Store& store, PageFile* file) {
     g.db = &db;
     g.store = &store;
+    if (g.clock_offset_ms) store.set_clock([] { return wall_clock_ms() + g.clock_offset_ms; });
+    g.journeys_next_ms = 0;
     g.file = file;
     g.dark = store.setting("ui.theme") == "dark";
     g.cjk_glyphs = store.setting("ui.cjk_glyphs") == "1";
@@ -620,6 +652,7 @@ static void draw_frame() {
     run_deferred();
     retry_failed_save();
     sync_tick();
+    journeys_tick();
     const ImGuiViewport* vp = ImGui::GetMainViewport();
     ImGui::SetNextWindowPos(vp->Pos);
     ImGui::SetNextWindowSize(vp->Size);
@@ -778,7 +811,11 @@ std::string test_state_json() {
         json fields = json::object();
         const Record& r = *g.record.rec;
         for (size_t i = 0; i < r.spec->fields.size(); i++) fields[r.spec->fields[i].name] = value_to_text(r.values[i]);
+        json places = json::array();
+        for (const JourneyPlace& p : g.record.journeys)
+            places.push_back({{"journey", p.journey}, {"status", p.status}, {"step", p.step}, {"last_action", p.last_action}});
         j["record"] = {{"entity", g.record.entity->table}, {"id", g.record.id}, {"title", record_title(r)}, {"fields", fields},
+                       {"journeys", places},
                        {"timeline", g.record.timeline.size()}, {"conflict_lines", g.record.conflict_lines},
                        {"reach", g.record.reach_type}};
     }
@@ -805,6 +842,16 @@ std::string test_state_json() {
     j["scale"] = g.scale;
     j["last_error"] = g.last_error;
     j["fields_error"] = custom_fields_form_error();
+    j["journeys"] = {{"here", read([] { return (int64_t)journeys_run_here(*g.store); }) == 1}, {"runs", g.journey_runs},
+                     {"enrolled", g.journey_run.enrolled}, {"steps", g.journey_run.steps}, {"emails", g.journey_run.emails},
+                     {"now", format_datetime(g.store->now_ms())}, {"error", journeys_editor_error()}};
+    try {   // one contact on its way through a journey, for a test to open
+        std::string c = g.db->query_text("SELECT coalesce((SELECT contact_id FROM journey_enrollments WHERE deleted = 0 AND contact_id IS NOT NULL "
+                                         "ORDER BY entered_at, id LIMIT 1), '')");
+        j["journeys"]["sample_contact"] = c.empty() ? "" : record_title(*g.store, kContacts, c);
+        j["journeys"]["sample_id"] = c;
+    } catch (const std::exception&) {
+    }
     j["workflow"] = {{"kind", g.workflow.kind}, {"error", g.workflow.error}, {"result", g.workflow.result}};
     j["pipeline_selected"] = g.pipeline_selected;
     j["sync"] = part(sync_state_json);

@@ -26,6 +26,7 @@ void after_render(const ImDrawData* draw_data);   // notes a missing glyph drawn
 void clear_color(float out[4]);        // the background of the current theme
 std::string test_state_json();         // what the screens show, for the browser tests
 std::string test_health();
+void test_advance_clock(int64_t ms);     // the app's clock moves on (journeys' waits), for the browser tests
 void blocks_arrived();                 // blocks a read missed have come (demand paging): the screens read again
 bool holding_all_blocks();             // a job waits for the whole file: the memory limit drops nothing meanwhile
 bool waiting_for_blocks();             // a screen or a change waits for blocks: nothing is dropped till they came and it ran

@@ -17,6 +17,7 @@
 #include "storage/pagevfs.h"
 #include "records/store.h"
 #include "sync/merge.h"
+#include "workflows/journeys.h"
 
 namespace crm::app {
 
@@ -50,6 +51,8 @@ struct RecordView {
     std::map<std::string, std::string> ref_filter;
     // Related records, newest first, fetched when the data version changes.
     std::vector<Record> timeline, tasks, opportunities, orders, cases, people;
+    std::vector<JourneyPlace> journeys;                // where this contact or lead is in each journey
+    uint64_t journeys_read = 0;                        // data_version they were read at
     std::optional<std::vector<ChangeEntry>> history;   // read when the History tab first shows
     std::vector<Conflict> conflicts;                   // values that lost to another device's edit
     std::vector<std::string> conflict_lines;           // as the History tab last drew them
@@ -108,6 +111,10 @@ struct AppState {
     Store* store = nullptr;
     PageFile* file = nullptr;
     uint64_t data_version = 1;                   // bumped by every write the screens make
+    int64_t clock_offset_ms = 0;                 // the tests move the app's clock (crmTest.advanceClock)
+    JourneyRun journey_run;                      // what the last run of the journeys did
+    int journey_runs = 0;
+    double journeys_next_ms = 0;                 // clock_ms() of the next run (at start, then every minute)
     float scale = 1.0f;
     bool dark = false;
     bool cjk_glyphs = false;                     // the atlas has CJK glyphs (built once a frame needed them)
@@ -241,6 +248,11 @@ void draw_list_screen(ListView& lv, const EntitySpec& e);       // screen_lists.
 std::vector<std::string> list_column_labels(const EntitySpec& e);
 std::vector<std::string> list_row_cells(const Record& r);
 void draw_record_view();                                        // screen_record.cpp
+void draw_journeys_settings();                                  // screen_journeys.cpp
+std::string journeys_editor_error();
+void select_journey(const std::string& id);                     // its steps show in Settings > Journeys
+void journeys_tick();                                           // runs what is due: at start, then every minute
+void test_advance_clock(int64_t ms);                            // for the browser tests
 std::string custom_fields_form_error();                         // screen_settings.cpp, for tests
 void open_create_dialog(const EntitySpec& e, const Fields& preset = {});   // dialogs.cpp
 void open_edit_dialog(const EntitySpec& e, const std::string& id);

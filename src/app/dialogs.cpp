@@ -41,6 +41,8 @@ std::vector<const char*> builtin_form_fields(const EntitySpec& e) {
         return {"title", "due_at", "remind_at", "priority", "owner_id", "contact_id", "account_id", "lead_id", "opportunity_id", "case_id", "note"};
     if (&e == &kCampaigns)
         return {"name", "type", "status", "start_date", "end_date", "budget", "actual_cost", "segment_id", "template_id", "owner_id", "description"};
+    if (&e == &kJourneys)   // the steps have their editor, the status Activate and Pause (Settings > Journeys)
+        return {"name", "trigger", "segment_id", "lead_source", "campaign_id", "date_field", "days_before", "description"};
     if (&e == &kCustomFields)   // record type and type are fixed once made (Settings > Custom fields adds them)
         return {"label", "choices", "required", "in_form", "in_list", "position"};
     std::vector<const char*> all;
@@ -130,7 +132,8 @@ void save_edit() {
                 // Committed: what follows reads, and a miss there must not run this again (perform).
                 if (current()) {
                     g.edit.saved = true;
-                    open_record(*e, made);
+                    if (e == &kJourneys) select_journey(made);   // its steps are built next, in Settings > Journeys
+                    else open_record(*e, made);
                 }
                 notify(std::string("Created ") + e->singular);   // with its title below, when that reads
                 data_changed();

@@ -418,6 +418,34 @@ void draw_record_view() {
                 ImGui::EndTabItem();
             }
         }
+        if (rv.entity == &kContacts || rv.entity == &kLeads) {
+            if (rv.journeys_read != g.data_version) {
+                rv.journeys = journeys_of(*g.store, rv.id);
+                rv.journeys_read = g.data_version;
+            }
+            snprintf(label, sizeof label, "Journeys (%zu)###journeys", rv.journeys.size());
+            if (ImGui::BeginTabItem(label)) {
+                if (rv.journeys.empty()) ImGui::TextDisabled("Not in a journey.");
+                else if (ImGui::BeginTable("journeys_t", 4, ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_Resizable)) {
+                    for (const char* h : {"Journey", "Status", "Next", "Last step"}) ImGui::TableSetupColumn(h);
+                    ImGui::TableHeadersRow();
+                    for (const JourneyPlace& p : rv.journeys) {
+                        ImGui::TableNextRow();
+                        ImGui::TableNextColumn();
+                        ImGui::TextUnformatted(p.journey.c_str());
+                        ImGui::TableNextColumn();
+                        ImGui::TextUnformatted(choice_label(p.status.c_str()));
+                        ImGui::TableNextColumn();
+                        std::string next = p.status == "active" ? p.step + ", " + when_text(p.due_at) : "";
+                        ImGui::TextUnformatted(next.c_str());
+                        ImGui::TableNextColumn();
+                        ImGui::TextUnformatted(p.last_action.c_str());
+                    }
+                    ImGui::EndTable();
+                }
+                ImGui::EndTabItem();
+            }
+        }
         if (ImGui::BeginTabItem("History###history")) {
             // Every change to this record, newest first: who had it, what it said before.
             if (!rv.history) {

@@ -297,6 +297,10 @@ void draw_settings_screen() {
         record_table(kSegments, "name", {"name", "rules", "description"});
         ImGui::EndTabItem();
     }
+    if (ImGui::BeginTabItem("Journeys")) {
+        draw_journeys_settings();
+        ImGui::EndTabItem();
+    }
     if (ImGui::BeginTabItem("Custom fields")) {
         draw_custom_fields_settings();
         ImGui::EndTabItem();

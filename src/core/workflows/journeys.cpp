@@ -228,7 +228,10 @@ struct Runner {
             json steps = parse_steps(journey->text("steps"));
             int64_t i = e.integer("step");
             if (gone || i >= (int64_t)steps.size() || steps[(size_t)i].contains("end")) {
-                store.update(kJourneyEnrollments, id, {{"status", gone ? "exited" : "done"}, {"last_action", gone ? "left" : "finished"}});
+                // The last step taken stays in view; one who left says so.
+                Fields f{{"status", gone ? "exited" : "done"}};
+                if (gone) f.push_back({"last_action", "left: the record was removed"});
+                store.update(kJourneyEnrollments, id, f);
                 tx.commit();
                 run.finished++;
                 return;
@@ -326,7 +329,12 @@ void activate_journey(Store& store, const std::string& id) {
         throw ValidationError("journeys", "lead_source", "choose a lead source or a campaign");
     if (t == "date_reached") {
         const FieldSpec* f = kContacts.field(j.text("date_field"));
-        if (!f || f->type != FieldType::Date) throw ValidationError("journeys", "date_field", "'" + j.text("date_field") + "' is not a date field of contacts");
+        if (!f || f->type != FieldType::Date) {
+            std::string names;
+            for (const FieldSpec& d : kContacts.fields)
+                if (d.type == FieldType::Date && !d.has(F_Hidden)) names += (names.empty() ? "" : ", ") + std::string(d.name);
+            throw ValidationError("journeys", "date_field", "'" + j.text("date_field") + "' is not a date field of contacts (" + names + ")");
+        }
     }
     Transaction tx(store.db());
     Fields f{{"status", "active"}};

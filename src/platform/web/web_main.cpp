@@ -441,6 +441,10 @@ EMSCRIPTEN_KEEPALIVE void crm_test_enable(int on) {
     app::test_hooks_enable(on != 0);
     web::wake();
 }
+EMSCRIPTEN_KEEPALIVE void crm_test_advance_clock(double ms) {
+    app::test_advance_clock((int64_t)ms);
+    web::wake();
+}
 EMSCRIPTEN_KEEPALIVE const char* crm_test_items() {
     static std::string s;
     s = app::test_hooks_items_json();
