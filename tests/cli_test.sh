@@ -149,6 +149,40 @@ printf '{"format": "crm-export", "version": 1, "entities": {"journeys": [{"id": 
 expect 0 "$CRM" --db "$JY" import --json "$DIR/bad-journey.json"
 expect 1 "$CRM" --db "$JY" journeys activate jy-2; contains err "step 1: wait_days must be a whole number of at least 0"
 
+# Custom fields through a real crm-server with two workspaces: a field and
+# its value reach a new device of the same workspace; the other workspace's
+# replica never gets the field's column (no workspace sees another's fields).
+SERVER="$(dirname "$CRM")/crm-server"
+if [ -x "$SERVER" ]; then
+  SD="$DIR/server"
+  "$SERVER" --data "$SD" workspace create Alpha >/dev/null && "$SERVER" --data "$SD" workspace create Beta >/dev/null
+  TA=$("$SERVER" --data "$SD" token create Alpha | sed -n 's/^token: //p'); TB=$("$SERVER" --data "$SD" token create Beta | sed -n 's/^token: //p')
+  "$SERVER" --data "$SD" --port 0 > "$DIR/server.out" 2>&1 &
+  SPID=$!
+  for _ in $(seq 50); do grep -q "listening on" "$DIR/server.out" && break; sleep 0.1; done
+  URL=$(sed -n 's/.*listening on \(http:[^ ]*\).*/\1/p' "$DIR/server.out")
+  expect 0 "$CRM" --db "$DIR/a1.sqlite" demo --contacts 10 --seed 8
+  expect 0 "$CRM" --db "$DIR/a1.sqlite" fields add --entity contacts --label "Secret project"
+  printf 'Last Name,Secret project\nHolmes,Falcon\n' > "$DIR/secret.csv"
+  expect 0 "$CRM" --db "$DIR/a1.sqlite" import --csv "$DIR/secret.csv" --entity contacts
+  expect 0 "$CRM" --db "$DIR/a1.sqlite" sync --server "$URL" --token "$TA"
+  expect 0 "$CRM" --db "$DIR/b1.sqlite" demo --contacts 10 --seed 9
+  expect 0 "$CRM" --db "$DIR/b1.sqlite" sync --server "$URL" --token "$TB"
+  expect 0 "$CRM" --db "$DIR/a2.sqlite" sync --server "$URL" --token "$TA"
+  [ "$(sqlite3 "$DIR/a2.sqlite" "SELECT cf_secret_project FROM contacts WHERE last_name = 'Holmes'")" = "Falcon" ] && ok || bad "the custom field's value on the workspace's new device"
+  expect 0 "$CRM" --db "$DIR/b2.sqlite" sync --server "$URL" --token "$TB"
+  sleep 1.5   # the replicas catch up a second after a push
+  [ "$(ls "$SD"/replicas/*.replica.sqlite 2>/dev/null | wc -l)" -ge 2 ] && ok || bad "both workspaces' replicas: $(ls "$SD"/replicas)"
+  for f in "$SD"/replicas/*.replica.sqlite "$DIR/b2.sqlite"; do
+    [ -f "$f" ] || continue
+    n=$(sqlite3 "$f" "SELECT count(*) FROM pragma_table_info('contacts') WHERE name = 'cf_secret_project'")
+    w=$(sqlite3 "$f" "SELECT count(*) FROM custom_fields")
+    [ "$n" = "$w" ] || [ "$n" = 0 ] && ok || bad "$f has another workspace's custom column"
+  done
+  [ "$(sqlite3 "$DIR/b2.sqlite" "SELECT count(*) FROM pragma_table_info('contacts') WHERE name LIKE 'cf%'")" = 0 ] && ok || bad "Beta's device got Alpha's field"
+  kill "$SPID" 2>/dev/null; wait "$SPID" 2>/dev/null
+fi
+
 # vCard and iCalendar: contacts out and back into a new database; an address
 # book's export previewed (a duplicate, a likely one, a new card) and imported;
 # a bad card names its line; a rep's tasks and meetings as a calendar.

@@ -279,6 +279,24 @@ TEST_CASE("two definitions of one column (two devices added the same field offli
     CHECK(!fields[0]->has(F_Hidden));
 }
 
+TEST_CASE("scoped (the sync server's replicas): one database's fields never reach another's table or specs") {
+    custom_fields_scoped(true);
+    {
+        Fixture x, y;
+        add_custom_field(x.store, {"contacts", "Secret project", "text"});
+        CHECK(columns_of(x.db, "contacts").count("cf_secret_project") == 1);
+        CHECK(columns_of(y.db, "contacts").count("cf_secret_project") == 0);
+        load_custom_fields(y.db);
+        CHECK(!kContacts.field("cf_secret_project"));
+        y.store.create(kContacts, {{"last_name", "Only Y's fields"}});
+        load_custom_fields(x.db);
+        CHECK(kContacts.field("cf_secret_project"));
+        x.store.create(kContacts, {{"last_name", "X"}, {"cf_secret_project", "Falcon"}});
+    }
+    custom_fields_scoped(false);
+    CHECK(custom_fields_of(kContacts).empty());
+}
+
 TEST_CASE("a column name from a file or another device must be a custom field's: nothing else reaches SQL") {
     Fixture fx;
     CHECK_THROWS_WITH_AS(fx.store.create(kCustomFields, {{"entity", "contacts"}, {"label", "Evil"}, {"column_name", "x; DROP TABLE contacts"}}),

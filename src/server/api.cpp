@@ -8,6 +8,7 @@
 
 #include "base/hlc.h"
 #include "base/util.h"
+#include "records/custom_fields.h"
 #include "server/snapshots.h"
 #include "server/tokens.h"
 #include "storage/schema.h"
@@ -234,6 +235,7 @@ Response Api::route(const Request& r) {
         std::vector<Message> msgs = messages_from_json(body["messages"]);
         std::vector<StoredMessage> rows;
         rows.reserve(msgs.size());
+        std::unique_lock spec(custom_fields_lock());   // the checks read the specs a replica may be loading (custom_fields.h)
         for (size_t i = 0; i < msgs.size(); i++) {
             const Message& m = msgs[i];
             std::string path = "messages[" + std::to_string(i) + "]";
@@ -254,6 +256,7 @@ Response Api::route(const Request& r) {
             }
             rows.push_back({0, format_hlc(m.hlc, m.device), m.device, m.id, m.field, message_to_json(m).dump()});
         }
+        spec.unlock();
         PushResult res = storage_.push(tok->workspace, rows);
         counters_.stored += res.stored;
         if (res.stored > 0 && snapshots_) snapshots_->changed(tok->workspace);

@@ -26,6 +26,7 @@
 #include <vector>
 
 #include "base/util.h"
+#include "records/custom_fields.h"
 #include "server/api.h"
 #include "server/snapshots.h"
 #include "server/storage.h"
@@ -143,6 +144,7 @@ int admin(Storage& st, const Args& a) {
 
 int main(int argc, char** argv) {
     Args a = parse(argc, argv);
+    custom_fields_scoped(true);   // one replica per workspace: none sees another's custom fields
     static const char* known[] = {"--data", "--postgres", "--cache", "--port", "--bind", "--allow-origin", "--max-body", "--rate-limit",
                                   "--max-drift-seconds", "--threads", "--verbose", "--read-only", "--label", "--server", "--app"};
     for (auto& [k, v] : a.options) {

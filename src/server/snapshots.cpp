@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <filesystem>
 
+#include "records/custom_fields.h"
 #include "records/store.h"
 #include "storage/db.h"
 #include "sync/merge.h"
@@ -72,11 +73,15 @@ Snapshots::Replica& Snapshots::replica(const std::string& ws) {
     auto r = std::make_unique<Replica>();
     r->db.open(dir_ + "/" + ws + ".replica.sqlite");
     r->db.exec("PRAGMA synchronous = OFF");   // a cache: rebuilt from the storage if lost
+    std::lock_guard spec(custom_fields_lock());   // the Store loads its custom fields into the specs
     r->store = std::make_unique<Store>(r->db);
     return *replicas_.emplace(ws, std::move(r)).first->second;
 }
 
 int64_t Snapshots::catch_up(Replica& r, const std::string& ws) {
+    // The specs hold this workspace's custom fields while its messages apply (custom_fields.h).
+    std::lock_guard spec(custom_fields_lock());
+    load_custom_fields(r.db);
     // Every device's messages, through the merge the devices run.
     int64_t at = std::atoll(r.store->setting("sync.cursor").c_str());
     for (;;) {

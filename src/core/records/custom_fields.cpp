@@ -157,12 +157,27 @@ void add_columns(Database& db, const std::vector<Definition>& defs) {
     }
 }
 
+bool g_scoped = false;
+
 }  // namespace
+
+void custom_fields_scoped(bool on) { g_scoped = on; }
+
+std::recursive_mutex& custom_fields_lock() {
+    static std::recursive_mutex m;
+    return m;
+}
 
 void load_custom_fields(Database& db) {
     std::vector<Definition> mine;
     read_definitions(db, mine);
     if (!mine.empty()) add_columns(db, mine);
+    if (g_scoped) {   // this database's fields alone
+        g_loaded.clear();
+        g_loaded.push_back({&db, std::move(mine)});
+        build_specs();
+        return;
+    }
     // Another open database lacks the columns only of definitions it has not received yet.
     for (auto& [other, defs] : g_loaded) {
         if (other == &db) continue;

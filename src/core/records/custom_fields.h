@@ -22,6 +22,7 @@
 // the union, and each database gets every column).
 #pragma once
 
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -67,6 +68,14 @@ void validate_custom_field_definition(const std::vector<Value>& values, const st
 // The label of the first custom field of `e` marked required that `values`
 // (parallel to e.fields) leaves empty, or "": the forms and the CSV import ask.
 std::string missing_required_field(const EntitySpec& e, const std::vector<Value>& values);
+
+// The sync server holds one replica per workspace: there each load makes the
+// specs that database's fields alone and adds no column to another (no
+// workspace sees another's field names), and whatever reads or loads the
+// specs on its threads (a push's checks, a replica catching up) holds the
+// lock. Devices and tests keep the union.
+void custom_fields_scoped(bool on);
+std::recursive_mutex& custom_fields_lock();
 
 // A Store's database joins (or leaves) the set whose fields the specs hold.
 void custom_fields_attach(Database& db);
