@@ -159,7 +159,7 @@ if [ -x "$SERVER" ]; then
   TA=$("$SERVER" --data "$SD" token create Alpha | sed -n 's/^token: //p'); TB=$("$SERVER" --data "$SD" token create Beta | sed -n 's/^token: //p')
   "$SERVER" --data "$SD" --port 0 > "$DIR/server.out" 2>&1 &
   SPID=$!
-  for _ in $(seq 50); do grep -q "listening on" "$DIR/server.out" && break; sleep 0.1; done
+  for _ in $(seq 50); do grep -q "listening on" "$DIR/server.out" 2>/dev/null && break; sleep 0.1; done
   URL=$(sed -n 's/.*listening on \(http:[^ ]*\).*/\1/p' "$DIR/server.out")
   expect 0 "$CRM" --db "$DIR/a1.sqlite" demo --contacts 10 --seed 8
   expect 0 "$CRM" --db "$DIR/a1.sqlite" fields add --entity contacts --label "Secret project"
