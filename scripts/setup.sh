@@ -33,7 +33,7 @@ APT_PACKAGES=(
   libssl-dev libpq-dev postgresql
   chromium
   fonts-dejavu-core fonts-inter fonts-droid-fallback
-  sqlite3
+  sqlite3 curl
 )
 missing=()
 for p in "${APT_PACKAGES[@]}"; do

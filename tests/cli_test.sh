@@ -180,6 +180,21 @@ if [ -x "$SERVER" ]; then
     [ "$n" = "$w" ] || [ "$n" = 0 ] && ok || bad "$f has another workspace's custom column"
   done
   [ "$(sqlite3 "$DIR/b2.sqlite" "SELECT count(*) FROM pragma_table_info('contacts') WHERE name LIKE 'cf%'")" = 0 ] && ok || bad "Beta's device got Alpha's field"
+  # A rep's calendar feed: made on a device, published by its sync, read by a
+  # calendar app without a token; a wrong secret and a revoked link are 404.
+  REP=$(sqlite3 "$DIR/a1.sqlite" "SELECT u.name FROM users u JOIN tasks t ON t.owner_id = u.id WHERE t.done = 0 GROUP BY u.id ORDER BY count(*) DESC LIMIT 1")
+  expect 0 "$CRM" --db "$DIR/a1.sqlite" calendar-feed --owner "$REP"; contains out "calendar feed for $REP: $URL/v1/calendar/"
+  FEED=$(sed -n 's/.*: \(http[^ ]*\.ics\)$/\1/p' "$DIR/out")
+  expect 0 "$CRM" --db "$DIR/a1.sqlite" calendar-feed; contains out "$FEED"
+  expect 0 "$CRM" --db "$DIR/a1.sqlite" sync
+  code=$(curl -s -o "$DIR/feed.ics" -w '%{http_code}' "$FEED")
+  [ "$code" = 200 ] && head -c 40 "$DIR/feed.ics" | grep -q "BEGIN:VCALENDAR" && ok || bad "the feed: HTTP $code $(head -c 200 "$DIR/feed.ics")"
+  grep -q "BEGIN:VTODO" "$DIR/feed.ics" && ok || bad "the rep's open tasks in the feed"
+  [ "$(curl -s -o /dev/null -w '%{http_code}' "${FEED%/*}/00000000000000000000000000000000.ics")" = 404 ] && ok || bad "a wrong secret is 404"
+  expect 0 "$CRM" --db "$DIR/a1.sqlite" calendar-feed --revoke "$(basename "$FEED" .ics)"
+  expect 0 "$CRM" --db "$DIR/a1.sqlite" sync
+  [ "$(curl -s -o /dev/null -w '%{http_code}' "$FEED")" = 404 ] && ok || bad "a revoked feed is 404"
+  expect 2 "$CRM" --db "$DIR/a1.sqlite" calendar-feed --owner "Nobody Here"; contains err "no user is named or has the id 'Nobody Here'"
   kill "$SPID" 2>/dev/null; wait "$SPID" 2>/dev/null
 fi
 

@@ -25,6 +25,8 @@
 //                                                   data decay: stale, bounced, invalid, incomplete records; scores
 //   crm --db FILE verify ID...                      mark contacts or accounts verified now
 //   crm --db FILE fields [--entity E] [--csv]       the custom fields; add, rename, remove, restore them
+//   crm --db FILE calendar-feed [--owner USER | --revoke SECRET]
+//                                                   a rep's calendar link on the sync server; list, create, revoke
 //   crm --db FILE journeys [run|activate ID|pause ID|runner [--here]]
 //                                                   customer journeys: their steps and results; run what is due
 //
@@ -105,6 +107,10 @@ const char* kUsage =
     "  fields rename E COLUMN LABEL     give a field a new label (its data stays)\n"
     "  fields remove E COLUMN           hide a field; its values stay in the file and in exports\n"
     "  fields restore E COLUMN          bring a removed field back\n"
+    "  calendar-feed [--owner USER | --revoke SECRET]\n"
+    "                                   a rep's calendar on the sync server, for calendar apps to subscribe to\n"
+    "                                   (its open tasks and meetings of the next 8 weeks): lists the feeds with\n"
+    "                                   their links, makes one (sync to publish it), or revokes one\n"
     "  journeys [--csv]                 each journey: status, trigger, enrolled, at each step, done, replies,\n"
     "                                   leads, won revenue\n"
     "  journeys run                     enroll what the triggers caught and take every step due now (on the\n"
@@ -316,6 +322,38 @@ int cmd_fields(Store& store, const std::vector<std::string>& args) {
                 printf("%-14s %-28s %-28s %-9s%s%s%s  %lld filled\n", t, f->name, f->label, type.c_str(), f->has(F_RequiredOnSave) ? " required" : "",
                        f->has(F_ListColumn) ? " list" : "", f->has(F_Hidden) ? " removed" : "", (long long)filled);
         }
+    }
+    return 0;
+}
+
+int cmd_calendar_feed(Store& store, const std::vector<std::string>& args) {
+    if (args.size() == 2 && args[0] == "--owner") {
+        std::string owner;
+        try {
+            owner = find_user(store, args[1]);
+        } catch (const std::invalid_argument& e) {
+            throw Usage(std::string("calendar-feed: ") + e.what());
+        }
+        std::string secret = create_calendar_feed(store, owner);
+        std::string url = calendar_feed_url(store, secret);
+        printf("calendar feed for %s: %s\n", store.must_get(kUsers, owner).text("name").c_str(),
+               url.empty() ? ("secret " + secret + " (this database does not sync: set up sync to publish it)").c_str() : url.c_str());
+        return 0;
+    }
+    if (args.size() == 2 && args[0] == "--revoke") {
+        try {
+            revoke_calendar_feed(store, args[1]);
+        } catch (const std::invalid_argument& e) {
+            throw std::runtime_error(std::string("calendar-feed: ") + e.what());
+        }
+        printf("revoked; sync to take the link down\n");
+        return 0;
+    }
+    if (!args.empty()) throw Usage("calendar-feed: --owner USER, --revoke SECRET, or nothing to list them");
+    for (auto& [secret, owner] : calendar_feeds(store)) {
+        auto u = store.get(kUsers, owner, true);
+        std::string url = calendar_feed_url(store, secret);
+        printf("%s  %s\n", u ? u->text("name").c_str() : owner.c_str(), url.empty() ? secret.c_str() : url.c_str());
     }
     return 0;
 }
@@ -813,7 +851,7 @@ int main(int argc, char** argv) {
         if (command != "demo" && command != "stats" && command != "search" && command != "check" && command != "export" && command != "import" &&
             command != "revert-import" && command != "sync" && command != "report" && command != "duplicates" && command != "merge" &&
             command != "undo-merge" && command != "health" && command != "verify" && command != "fields" &&
-            command != "journeys")
+            command != "journeys" && command != "calendar-feed")
             throw Usage("unknown command '" + command + "'");
         DemoOptions demo_opt;
         if (command == "demo") demo_opt = parse_demo_options(args);
@@ -833,6 +871,7 @@ int main(int argc, char** argv) {
         if (command == "verify") return cmd_verify(store, args);
         if (command == "fields") return cmd_fields(store, args);
         if (command == "journeys") return cmd_journeys(store, args);
+        if (command == "calendar-feed") return cmd_calendar_feed(store, args);
         if (command == "merge") return cmd_merge(store, args);
         if (command == "undo-merge") {
             MergeSummary m = undo_last_merge(store);

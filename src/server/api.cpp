@@ -147,6 +147,19 @@ Response Api::route(const Request& r) {
         return out;
     }
     if (!r.path.starts_with("/v1/")) return error_response(404, "not_found", "no such endpoint: " + r.method + " " + r.path);
+    // A rep's calendar feed: the secret in the address is the credential (calendar apps send no token).
+    if (r.method == "GET" && r.path.starts_with("/v1/calendar/") && r.path.ends_with(".ics")) {
+        std::string rest = r.path.substr(13, r.path.size() - 13 - 4);
+        size_t slash = rest.find('/');
+        std::string ws = slash == std::string::npos ? "" : rest.substr(0, slash), secret = slash == std::string::npos ? "" : rest.substr(slash + 1);
+        Response none = error_response(404, "not_found", "no such calendar (the link may have been revoked)");
+        if (!snapshots_ || ws.empty() || secret.empty() || ws.size() > 100 || !storage_.workspace(ws) || storage_.workspace(ws)->id != ws) return none;
+        std::string body;
+        if (!snapshots_->calendar(ws, secret, body)) return none;
+        out.content_type = "text/calendar; charset=utf-8";
+        out.body = std::move(body);
+        return out;
+    }
     static const char* known[] = {"/v1/info", "/v1/push", "/v1/pull", "/v1/numbers", "/v1/snapshot"};
     bool is_known = false;
     for (const char* k : known) is_known |= r.path == k;

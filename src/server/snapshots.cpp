@@ -6,7 +6,9 @@
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
+#include <sstream>
 
+#include "exchange/calendar.h"
 #include "records/custom_fields.h"
 #include "records/store.h"
 #include "storage/db.h"
@@ -98,6 +100,23 @@ int64_t Snapshots::catch_up(Replica& r, const std::string& ws) {
         if (!p.more) break;
     }
     return at;
+}
+
+bool Snapshots::calendar(const std::string& ws, const std::string& secret, std::string& ics) {
+    Replica& r = replica(ws);
+    std::lock_guard g(r.lock);
+    catch_up(r, ws);
+    std::lock_guard spec(custom_fields_lock());   // the export reads the specs
+    load_custom_fields(r.db);
+    std::string owner = calendar_feed_owner(*r.store, secret);
+    if (owner.empty()) return false;
+    std::ostringstream out;
+    CalendarOptions o;
+    o.owner_id = owner;
+    o.to_ms = r.store->now_ms() + 8 * 7 * 86400000LL;   // the next 8 weeks, and open tasks already overdue
+    export_ics(*r.store, out, o);
+    ics = out.str();
+    return true;
 }
 
 std::string Snapshots::file_for(const std::string& ws, int64_t& cursor, int64_t& clock) {

@@ -30,6 +30,9 @@ public:
     // The path of a snapshot of `workspace`; `cursor` is set to the last
     // sequence number it includes, `clock` to the newest stamp in it.
     std::string file_for(const std::string& workspace, int64_t& cursor, int64_t& clock);
+    // The calendar feed `secret` of `workspace` (exchange/calendar.h) as
+    // iCalendar, from the replica caught up now; false if there is none.
+    bool calendar(const std::string& workspace, const std::string& secret, std::string& ics);
     // Messages were stored for `workspace`: its replica catches up soon.
     void changed(const std::string& workspace);
 

@@ -1,6 +1,9 @@
 // calendar.cpp - see calendar.h.
 #include "exchange/calendar.h"
 
+#include <cstdio>
+#include <random>
+
 #include <ostream>
 #include <stdexcept>
 
@@ -20,6 +23,39 @@ std::string ics_time(const std::string& iso) {
 }
 
 }  // namespace
+
+std::string create_calendar_feed(Store& store, const std::string& owner_id) {
+    if (!store.exists(kUsers, owner_id)) throw std::invalid_argument("no user has the id '" + owner_id + "'");
+    std::random_device rd;
+    char secret[33];
+    for (int i = 0; i < 4; i++) snprintf(secret + 8 * i, 9, "%08x", (unsigned)rd());
+    store.set_setting(std::string("calendar.feed.") + secret, owner_id);
+    return secret;
+}
+
+void revoke_calendar_feed(Store& store, const std::string& secret) {
+    if (calendar_feed_owner(store, secret).empty()) throw std::invalid_argument("no calendar feed has the secret '" + secret + "'");
+    store.set_setting("calendar.feed." + secret, "");
+}
+
+std::string calendar_feed_owner(Store& store, const std::string& secret) {
+    if (secret.size() != 32 || secret.find_first_not_of("0123456789abcdef") != std::string::npos) return "";
+    return store.setting("calendar.feed." + secret);
+}
+
+std::vector<std::pair<std::string, std::string>> calendar_feeds(Store& store) {
+    std::vector<std::pair<std::string, std::string>> out;
+    Statement st(store.db(), "SELECT substr(key, 15), value FROM settings WHERE key LIKE 'calendar.feed.%' AND value <> '' ORDER BY key");
+    while (st.step()) out.push_back({st.column_text(0), st.column_text(1)});
+    return out;
+}
+
+std::string calendar_feed_url(Store& store, const std::string& secret) {
+    std::string server = store.setting("sync.server"), ws = store.setting("sync.workspace");
+    if (server.empty() || ws.empty()) return "";
+    while (!server.empty() && server.back() == '/') server.pop_back();
+    return server + "/v1/calendar/" + ws + "/" + secret + ".ics";
+}
 
 std::string find_user(Store& store, const std::string& name_or_id) {
     Statement st(store.db(), "SELECT id FROM users WHERE deleted = 0 AND (id = ?1 OR name = ?1 COLLATE NOCASE) ORDER BY id = ?1 DESC LIMIT 1");

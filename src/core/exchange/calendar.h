@@ -9,6 +9,8 @@
 
 #include <iosfwd>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "records/store.h"
 
@@ -23,6 +25,19 @@ struct CalendarOptions {
 
 // Returns how many items were written.
 int64_t export_ics(Store& store, std::ostream& out, const CalendarOptions& options = {});
+
+// Calendar feeds: a secret link per rep that calendar apps subscribe to,
+// served by the sync server (GET /v1/calendar/WORKSPACE/SECRET.ics: that
+// rep's open tasks and meetings of the next 8 weeks). A feed is a shared
+// setting "calendar.feed.SECRET" = the rep's user id, so every device of
+// the workspace lists it and the server reads it from its replica; revoking
+// empties it. The secret (128 random bits) is the only credential.
+std::string create_calendar_feed(Store& store, const std::string& owner_id);   // returns the secret
+void revoke_calendar_feed(Store& store, const std::string& secret);
+std::string calendar_feed_owner(Store& store, const std::string& secret);      // "" unknown or revoked
+std::vector<std::pair<std::string, std::string>> calendar_feeds(Store& store);  // (secret, owner id), live ones
+// The feed's address on this device's sync server, "" when it does not sync.
+std::string calendar_feed_url(Store& store, const std::string& secret);
 
 // The user id for a name or an id ("Ada Rep" or its id); throws std::invalid_argument naming it.
 std::string find_user(Store& store, const std::string& name_or_id);
