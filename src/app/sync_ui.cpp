@@ -15,7 +15,9 @@
 
 #include "app/app.h"
 #include "app/app_state.h"
+#include "exchange/calendar.h"
 #include "app/platform.h"
+#include "app/test_hooks.h"
 
 namespace crm::app {
 
@@ -281,6 +283,44 @@ void draw_sync_status() {
     }
 }
 
+// A rep's calendar as a secret link on the sync server, for Google Calendar,
+// Outlook or Apple Calendar to subscribe to (exchange/calendar.h).
+void draw_calendar_feeds() {
+    static std::string owner, filter;
+    ImGui::SeparatorText("Calendar feeds");
+    ImGui::TextWrapped("A rep's open tasks and meetings of the next 8 weeks as a link calendar apps subscribe to. Anyone with the link "
+                       "can read that calendar: revoke it when it leaked or the rep left.");
+    ref_picker("##feed_owner", kUsers, owner, filter, 220 * g.scale);
+    test_label_last_item("Feed owner");
+    ImGui::SameLine();
+    ImGui::BeginDisabled(owner.empty());
+    if (ImGui::Button("Create link")) {
+        std::string who = owner;
+        change([who] { create_calendar_feed(*g.store, who); }, "Calendar link made: it works once this device has synced");
+    }
+    ImGui::EndDisabled();
+    for (auto& [secret, user] : calendar_feeds(*g.store)) {
+        ImGui::PushID(secret.c_str());
+        std::string url = calendar_feed_url(*g.store, secret);
+        ImGui::TextUnformatted(ref_title(kUsers, user).c_str());
+        ImGui::SameLine(200 * g.scale);
+        ImGui::TextDisabled("%s", url.empty() ? "(set up sync above to publish it)" : url.c_str());
+        if (!url.empty()) {
+            ImGui::SameLine();
+            if (ImGui::SmallButton("Copy")) {
+                ImGui::SetClipboardText(url.c_str());
+                notify("Link copied");
+            }
+        }
+        ImGui::SameLine();
+        if (ImGui::SmallButton("Revoke")) {
+            std::string sec = secret;
+            change([sec] { revoke_calendar_feed(*g.store, sec); }, "Calendar link revoked (once synced)");
+        }
+        ImGui::PopID();
+    }
+}
+
 void draw_sync_settings() {
     SyncConfig c = sync_config(*g.store);
     if (!S.fields_loaded) {
@@ -367,6 +407,7 @@ void draw_sync_settings() {
     }
     ImGui::Spacing();
     ImGui::TextDisabled("This device's own settings, the import journal and sync's own state never leave it.");
+    draw_calendar_feeds();
 }
 
 void draw_sync_dialogs() {
