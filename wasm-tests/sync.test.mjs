@@ -91,6 +91,23 @@ const tests = [
     eq(s.sync.workspace, 'Team', 'workspace name');
     await A.app.screenshot('sync-joined.png');
 
+    // A rep's calendar as a link: made in Settings > Sync, published by a sync,
+    // read by a calendar app (here fetch) without a token.
+    await A.app.click('Settings');
+    await A.app.click('Sync');
+    await A.app.click('Feed owner');
+    await A.app.drained(150);
+    const rep = (await A.app.items()).find((i) => i.window.includes('##Combo') && i.label !== '- none -' && !i.label.startsWith('##'));
+    assert(rep, 'a rep to choose');
+    await A.app.click(rep.label, { window: '##Combo' });
+    await A.app.click('Create link');
+    s = await A.app.waitState((x) => x.sync.feeds.length === 1 && x.sync.feeds[0].includes('/v1/calendar/'), 'the calendar link');
+    const feed = s.sync.feeds[0];
+    await A.app.waitState((x) => x.sync.state === 'done' && x.sync.pending === 0, 'the link published (a sync after the change)', 30000);
+    const ics = await (await fetch(feed)).text();
+    assert(ics.startsWith('BEGIN:VCALENDAR\r\n') && ics.includes('END:VCALENDAR'), 'the calendar: ' + ics.slice(0, 120));
+    eq((await fetch(feed.replace(/[0-9a-f]{32}\.ics$/, '0'.repeat(32) + '.ics'))).status, 404, 'another secret');
+
     // A adds a contact; B joins afterwards and gets it.
     await A.app.click('Contacts');
     await A.app.click('New contact');

@@ -474,6 +474,8 @@ std::string sync_state_json() {
                         {"total", S.total},
                         {"download_ms", S.download_ms},
                         {"install_ms", S.last.install_ms}};
+    j["feeds"] = nlohmann::json::array();
+    for (auto& [secret, user] : calendar_feeds(*g.store)) j["feeds"].push_back(calendar_feed_url(*g.store, secret));
     return j.dump();
 }
 
