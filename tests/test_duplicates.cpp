@@ -9,6 +9,7 @@
 #include "quality/duplicates.h"
 #include "quality/normalize.h"
 #include "quality/record_merge.h"
+#include "sync/merge.h"
 #include "testing.h"
 
 using namespace crm;
@@ -515,6 +516,25 @@ TEST_CASE("accounts merge with their contacts, child accounts and opportunities;
     dismiss_duplicate(fx.store, kContacts, y, x);
     CHECK(is_dismissed(fx.store, kContacts, x, y));
     CHECK(find_duplicates(fx.store, kContacts).groups.empty());
+}
+
+TEST_CASE("\"not duplicates\" syncs: a pair dismissed on one device is not offered on the other") {
+    Fixture a, b;
+    b.store.seed_ids(5);
+    std::string x = a.contact("Anna", "Schmidt", "", "anna@example.com");
+    std::string y = a.contact("Anna", "Schmidt", "", "anna@example.com");
+    auto relay = [](Store& from, Store& to) {
+        std::vector<Message> in;
+        for (const Message& m : collect_outgoing(from, 0, 100000, SIZE_MAX, true).messages)
+            if (m.device != to.device_id()) in.push_back(m);
+        apply_messages(to, in);
+    };
+    relay(a.store, b.store);
+    REQUIRE(find_duplicates(b.store, kContacts).groups.size() == 1);
+    dismiss_duplicate(a.store, kContacts, x, y);
+    relay(a.store, b.store);
+    CHECK(is_dismissed(b.store, kContacts, y, x));
+    CHECK(find_duplicates(b.store, kContacts).groups.empty());
 }
 
 }  // TEST_SUITE

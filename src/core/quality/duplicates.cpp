@@ -14,6 +14,7 @@
 #include <tuple>
 
 #include "quality/normalize.h"
+#include "quality/record_merge.h"
 #include "records/search.h"
 
 namespace crm {
@@ -258,9 +259,7 @@ struct DuplicateScan::Impl {
         Statement count(store.db(), std::string("SELECT count(*) FROM ") + e.table + " WHERE deleted = 0");
         count.step();
         total = count.column_int(0);
-        Statement d(store.db(), "SELECT a_id, b_id FROM duplicate_dismissals WHERE entity = ?");
-        d.bind_all(std::string(e.table));
-        while (d.step()) dismissed.insert({d.column_text(0), d.column_text(1)});
+        for (auto& p : dismissed_pairs(store, e)) dismissed.insert(p);
     }
 
     // Reads the next rows; a block still loading (PageMiss) throws before

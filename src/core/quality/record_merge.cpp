@@ -208,20 +208,41 @@ MergeSummary undo_last_merge(Store& store) {
     return sum;
 }
 
+// "Not duplicates" is the team's answer, not one device's: a shared setting
+// ("duplicates.dismissed.contacts.A.B", the smaller id first) that syncs.
+// Pairs dismissed before it synced stay in duplicate_dismissals and count too.
+static std::string dismissal_key(const EntitySpec& e, const std::string& a, const std::string& b) {
+    return std::string("duplicates.dismissed.") + e.table + "." + std::min(a, b) + "." + std::max(a, b);
+}
+
 void dismiss_duplicate(Store& store, const EntitySpec& e, const std::string& a, const std::string& b) {
     check_mergeable(e);
-    store.db()
-        .cached("INSERT OR IGNORE INTO duplicate_dismissals(entity, a_id, b_id, at) VALUES (?1, ?2, ?3, ?4)")
-        .bind_all(std::string(e.table), std::min(a, b), std::max(a, b), format_datetime(store.now_ms()))
-        .run();
+    store.set_setting(dismissal_key(e, a, b), format_datetime(store.now_ms()));
 }
 
 bool is_dismissed(Store& store, const EntitySpec& e, const std::string& a, const std::string& b) {
+    if (!store.setting(dismissal_key(e, a, b)).empty()) return true;
     Statement& st = store.db().cached("SELECT 1 FROM duplicate_dismissals WHERE entity = ?1 AND a_id = ?2 AND b_id = ?3");
     st.bind_all(std::string(e.table), std::min(a, b), std::max(a, b));
     bool found = st.step();
     st.reset();
     return found;
+}
+
+std::vector<std::pair<std::string, std::string>> dismissed_pairs(Store& store, const EntitySpec& e) {
+    std::vector<std::pair<std::string, std::string>> out;
+    Statement d(store.db(), "SELECT a_id, b_id FROM duplicate_dismissals WHERE entity = ?");
+    d.bind_all(std::string(e.table));
+    while (d.step()) out.push_back({d.column_text(0), d.column_text(1)});
+    std::string prefix = std::string("duplicates.dismissed.") + e.table + ".";
+    Statement st(store.db(), "SELECT substr(key, ?2) FROM settings WHERE key > ?1 AND key < ?1 || '~' AND value <> ''");
+    st.bind_all(prefix, (int64_t)prefix.size() + 1);
+    while (st.step()) {
+        std::string pair = st.column_text(0);
+        size_t dot = pair.find('.');
+        if (dot != std::string::npos) out.push_back({pair.substr(0, dot), pair.substr(dot + 1)});
+    }
+    return out;
 }
 
 }  // namespace crm

@@ -53,5 +53,7 @@ MergeSummary undo_last_merge(Store& store);
 // "Not a duplicate": the finder skips the pair from now on.
 void dismiss_duplicate(Store& store, const EntitySpec& e, const std::string& a, const std::string& b);
 bool is_dismissed(Store& store, const EntitySpec& e, const std::string& a, const std::string& b);
+// Every pair dismissed for `e` (the smaller id first): the synced ones and those from before.
+std::vector<std::pair<std::string, std::string>> dismissed_pairs(Store& store, const EntitySpec& e);
 
 }  // namespace crm
