@@ -98,7 +98,7 @@ TEST_CASE("a segment journey: each step once when due, a week closed caught up i
     CHECK(places[0].last_action == "sent 'Welcome, Carl'");
 }
 
-TEST_CASE("an opted-out contact gets no e-mail, and the skip is on record; a paused journey waits") {
+TEST_CASE("an opted-out contact gets no e-mail, a do-not-call one no call task, and the skip is on record; a paused journey waits") {
     JourneyFixture fx;
     std::string out = fx.person("Olga", "Porto", true);
     std::string j = fx.journey("[{\"email\": \"" + fx.tmpl + "\"}, {\"wait_days\": 1}, {\"email\": \"" + fx.tmpl2 + "\", \"opt_out\": \"newsletter\"}]");
@@ -113,6 +113,17 @@ TEST_CASE("an opted-out contact gets no e-mail, and the skip is on record; a pau
     activate_journey(fx.store, j);
     r = run_journeys(fx.store);
     CHECK(fx.emails(out) == 1);   // the newsletter category is not opted out
+
+    // A call task is not set for a contact who asked not to be called.
+    std::string quiet = fx.store.create(kContacts, {{"last_name", "Quiet"}, {"city", "Lyon"}, {"do_not_call", int64_t(1)}});
+    std::string seg = fx.store.create(kSegments, {{"name", "Lyon"}, {"rules", R"({"field": "city", "value": "Lyon"})"}});
+    std::string calls = fx.store.create(kJourneys, {{"name", "Calls"}, {"trigger", "segment_entered"}, {"segment_id", seg},
+                                                   {"steps", R"([{"task": "Call {last_name}", "call": true}, {"task": "Send a card to {last_name}"}])"}});
+    activate_journey(fx.store, calls);
+    r = run_journeys(fx.store);
+    CHECK(fx.db.query_int("SELECT count(*) FROM tasks WHERE contact_id = '" + quiet + "' AND title = 'Call Quiet'") == 0);
+    CHECK(fx.db.query_int("SELECT count(*) FROM tasks WHERE contact_id = '" + quiet + "' AND title = 'Send a card to Quiet'") == 1);
+    CHECK(journey_step_texts(fx.store, fx.store.must_get(kJourneys, calls).text("steps"))[0] == "Call task: Call {last_name}");
 }
 
 TEST_CASE("branches: a reply skips the reminder; a lead journey qualifies a hot lead and ends") {

@@ -21,6 +21,7 @@ struct Editor {
     std::string selected;              // the journey whose steps show
     int kind = 0;                      // the step to add
     int days = 3, goto_step = 1, score = 50;
+    bool call = false;
     std::string template_id, template_filter, task = "Call {first_name}", tier = "Gold", condition = "replied", lead_status = "qualified";
     std::string error;
     uint64_t read_at = UINT64_MAX;
@@ -119,7 +120,10 @@ void draw_steps(const Record& j) {
         ImGui::SameLine();
         ImGui::SetNextItemWidth(110 * s);
         ImGui::InputInt("days to do it", &E.days);
+        ImGui::SameLine();
+        ImGui::Checkbox("a call (not for do-not-call contacts)", &E.call);
         add = {{"task", E.task}, {"due_days", std::max(0, E.days)}};
+        if (E.call) add["call"] = true;
     } else if (E.kind == 3) {
         ImGui::SetNextItemWidth(140 * s);
         if (ImGui::BeginCombo("##cond", E.condition.c_str())) {

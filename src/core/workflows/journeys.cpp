@@ -41,7 +41,7 @@ std::string step_text(Store& store, const json& s) {
         auto t = store.get(kEmailTemplates, s["email"].get<std::string>());
         return "Send the e-mail '" + (t ? t->text("name") : std::string("(removed template)")) + "'";
     }
-    if (s.contains("task")) return "Task: " + s["task"].get<std::string>();
+    if (s.contains("task")) return std::string(s.value("call", false) ? "Call task: " : "Task: ") + s["task"].get<std::string>();
     if (s.contains("if")) {
         std::string c = s["if"].get<std::string>(), v = s.contains("value") ? (s["value"].is_string() ? s["value"].get<std::string>() : s["value"].dump()) : "";
         std::string what = c == "replied" ? "replied" : c == "opened_case" ? "opened a case" : c == "score_above" ? "score above " + v : "tier is " + v;
@@ -183,6 +183,11 @@ struct Runner {
             return "sent '" + subject + "'";
         }
         if (s.contains("task")) {
+            // A call to make is not set for someone who asked not to be called.
+            if (s.value("call", false) && kind == &kContacts && person && person->integer("do_not_call")) {
+                run.skipped++;
+                return "skipped: do not call";
+            }
             std::string title = person ? render_template(store, s["task"].get<std::string>(), *person) : s["task"].get<std::string>();
             Fields f{{"title", title}, {"due_at", format_datetime(now + s.value("due_days", int64_t(1)) * kDayMs)},
                      {"note", "From the journey " + journey.text("name")}};
@@ -290,6 +295,7 @@ void check_journey_steps(const std::string& text) {
         } else if (s.contains("task")) {
             if (!s["task"].is_string() || trim(s["task"].get<std::string>()).empty()) bad(at + "task needs a title");
             if (s.contains("due_days")) whole("due_days", 0);
+            if (s.contains("call") && !s["call"].is_boolean()) bad(at + "call is true or false (a call: skipped for do-not-call contacts)");
         } else if (s.contains("if")) {
             if (!s["if"].is_string() || !kConditions.count(s["if"].get<std::string>())) bad(at + "if is one of replied, opened_case, score_above, tier");
             std::string c = s["if"].get<std::string>();

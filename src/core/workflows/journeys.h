@@ -8,7 +8,9 @@
 //   {"email": "TEMPLATE_ID", "opt_out": "offers"}    send a template (logged on the timeline as a
 //                                                    campaign send is; an opted-out or address-less
 //                                                    person is skipped, and the skip is logged)
-//   {"task": "Call {first_name}", "due_days": 2}     a task for the record's owner
+//   {"task": "Call {first_name}", "due_days": 2, "call": true}
+//                                                    a task for the record's owner ("call": not for
+//                                                    a contact marked do not call; the skip is logged)
 //   {"if": "replied"|"opened_case"|"score_above"|"tier", "value": X, "goto": N}
 //                                                    go to step N (0-based) when true, else on
 //   {"lead_status": "qualified"|"disqualified"}      move the lead
