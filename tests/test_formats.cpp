@@ -218,6 +218,13 @@ TEST_CASE("iCalendar: a rep's open tasks and meetings of the next weeks, or one 
     std::ostringstream all;
     CHECK(export_ics(fx.store, all, {}) == 4);
     CHECK(all.str().find("SUMMARY:Overdue call back") != std::string::npos);
+    CHECK(all.str().find("BEGIN:VTIMEZONE") == std::string::npos);
+    // Nothing planned: still a component, as RFC 5545 wants (the UTC zone).
+    CalendarOptions far;
+    far.from_ms = fx.now + 400LL * 86400000;
+    std::ostringstream empty;
+    CHECK(export_ics(fx.store, empty, far) == 0);
+    CHECK(empty.str().find("BEGIN:VTIMEZONE\r\nTZID:UTC\r\n") != std::string::npos);
     // A window from a given time leaves what was due before it out.
     CalendarOptions later;
     later.from_ms = fx.now;

@@ -143,6 +143,13 @@ int64_t export_ics(Store& store, std::ostream& out, const CalendarOptions& o) {
             n++;
         }
     }
+    if (n == 0) {
+        // RFC 5545 wants a calendar to hold a component: a rep with nothing
+        // planned gets the UTC zone, so a subscribed calendar app takes the feed.
+        for (const char* l : {"BEGIN:VTIMEZONE", "TZID:UTC", "BEGIN:STANDARD", "DTSTART:19700101T000000", "TZOFFSETFROM:+0000",
+                              "TZOFFSETTO:+0000", "END:STANDARD", "END:VTIMEZONE"})
+            line(l);
+    }
     line("END:VCALENDAR");
     if (!o.record_id.empty() && n == 0) throw std::invalid_argument("no task with a due time or meeting has the id '" + o.record_id + "'");
     return n;
