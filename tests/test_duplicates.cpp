@@ -525,16 +525,10 @@ TEST_CASE("\"not duplicates\" syncs: a pair dismissed on one device is not offer
     b.store.seed_ids(5);
     std::string x = a.contact("Anna", "Schmidt", "", "anna@example.com");
     std::string y = a.contact("Anna", "Schmidt", "", "anna@example.com");
-    auto relay = [](Store& from, Store& to) {
-        std::vector<Message> in;
-        for (const Message& m : collect_outgoing(from, 0, 100000, SIZE_MAX, true).messages)
-            if (m.device != to.device_id()) in.push_back(m);
-        apply_messages(to, in);
-    };
-    relay(a.store, b.store);
+    relay_all(a.store, b.store);
     REQUIRE(find_duplicates(b.store, kContacts).groups.size() == 1);
     dismiss_duplicate(a.store, kContacts, x, y);
-    relay(a.store, b.store);
+    relay_all(a.store, b.store);
     CHECK(is_dismissed(b.store, kContacts, y, x));
     CHECK(find_duplicates(b.store, kContacts).groups.empty());
 }

@@ -184,13 +184,7 @@ TEST_CASE("two synced devices: only the runner sends; the other shows where each
     b.store.seed_ids(99);
     std::string ana = a.person("Ana");
     a.journey("[{\"email\": \"" + a.tmpl + "\"}, {\"wait_days\": 1}, {\"task\": \"Call {first_name}\"}]");
-    auto relay = [](Store& from, Store& to) {
-        std::vector<Message> in;
-        for (const Message& m : collect_outgoing(from, 0, 100000, SIZE_MAX, true).messages)
-            if (m.device != to.device_id()) in.push_back(m);
-        apply_messages(to, in);
-    };
-    relay(a.store, b.store);
+    relay_all(a.store, b.store);
     CHECK(journey_runner(b.store) == a.store.device_id());
     b.now = a.now + 2 * kDay;
     JourneyRun rb = run_journeys(b.store);
@@ -202,7 +196,7 @@ TEST_CASE("two synced devices: only the runner sends; the other shows where each
     CHECK(ra.tasks == 0);   // enrolled at this run: the day's wait starts now
     a.now += kDay;
     CHECK(run_journeys(a.store).tasks == 1);
-    relay(a.store, b.store);
+    relay_all(a.store, b.store);
     CHECK(b.db.query_int("SELECT count(*) FROM activities WHERE type = 'email'") == 1);
     std::vector<JourneyPlace> places = journeys_of(b.store, ana);
     REQUIRE(places.size() == 1);
@@ -210,7 +204,7 @@ TEST_CASE("two synced devices: only the runner sends; the other shows where each
     CHECK(places[0].last_action == "task 'Call Ana'");
     // B takes over (A's laptop is gone): now B runs them, A stops.
     run_journeys_on_this_device(b.store);
-    relay(b.store, a.store);
+    relay_all(b.store, a.store);
     CHECK(run_journeys(a.store).runner_elsewhere);
     CHECK(!run_journeys(b.store).runner_elsewhere);
 }

@@ -14,6 +14,7 @@
 #include "records/entity.h"
 #include "records/store.h"
 #include "base/util.h"
+#include "sync/merge.h"
 
 namespace crm::testing {
 
@@ -68,6 +69,15 @@ struct DemoDb {
 
 // Every row of every entity table, in id order, and the shared settings:
 // what a round trip must keep and what replicas that synced must agree on.
+// Everything `from` holds that `to` has not (every device's messages but
+// `to`'s own), applied to `to` as a sync would.
+inline void relay_all(Store& from, Store& to) {
+    std::vector<Message> in;
+    for (const Message& m : collect_outgoing(from, 0, 1000000, SIZE_MAX, true).messages)
+        if (m.device != to.device_id()) in.push_back(m);
+    apply_messages(to, in);
+}
+
 inline std::string all_rows(Database& db) {
     std::string out;
     for (const EntitySpec* e : all_entities()) {
