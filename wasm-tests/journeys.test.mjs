@@ -75,6 +75,13 @@ const tests = [
     s = await app.waitState((x) => x.record && x.record.id === contact.id && x.record.journeys.length === 1, 'the journey after a reload');
     eq(s.record.journeys[0].status, 'done', 'still done');
     eq(s.record.timeline, timeline + 1, 'still one e-mail');
+    // A date trigger offers the contacts' date fields to choose from, not a name to type.
+    await app.click('Settings');
+    await app.click('Journeys');
+    await app.click('New journey');
+    await app.click('##Contact date field (reached)', { window: 'edit' });
+    assert(await app.has('Birth date'), 'the date fields listed');
+    await app.click('Birth date');
     await session.ctx.close();
   }],
 ];

@@ -203,7 +203,19 @@ void draw_edit_dialog() {
                 ImGui::SetKeyboardFocusHere();
                 focus_first = false;
             }
-            if (f->type == FieldType::Choice) {
+            if (d.entity == &kJourneys && std::string_view(name) == "date_field") {
+                // A journey's date: one of the contacts' date fields, custom ones included.
+                ImGui::SetNextItemWidth(-1);
+                const FieldSpec* cur = kContacts.field(v);
+                bool open = ImGui::BeginCombo(label.c_str(), cur ? cur->label : "-");
+                if (!open) test_label_last_item(label.c_str());
+                if (open) {
+                    if (ImGui::Selectable("-", v.empty())) v.clear();
+                    for (const FieldSpec& df : kContacts.fields)
+                        if (df.type == FieldType::Date && !df.has(F_Hidden) && ImGui::Selectable(df.label, v == df.name)) v = df.name;
+                    ImGui::EndCombo();
+                }
+            } else if (f->type == FieldType::Choice) {
                 ImGui::SetNextItemWidth(-1);
                 bool open = ImGui::BeginCombo(label.c_str(), v.empty() ? "-" : choice_label(v.c_str()));
                 if (!open) test_label_last_item(label.c_str());
