@@ -27,6 +27,9 @@ struct Editor {
     uint64_t read_at = UINT64_MAX;
     std::vector<Record> journeys;
     std::map<std::string, JourneyStats> stats;
+    std::map<std::string, std::vector<std::string>> step_texts;   // each journey's steps in words
+    std::map<std::string, std::string> step_errors;                // or what is wrong with them
+    std::string runner;                                            // the device that runs journeys
 };
 Editor E;
 
@@ -56,12 +59,8 @@ json steps_of(const Record& j) {
 void draw_steps(const Record& j) {
     float s = g.scale;
     json steps = steps_of(j);
-    std::vector<std::string> texts;
-    try {
-        texts = journey_step_texts(*g.store, j.text("steps"));
-    } catch (const ValidationError& e) {
-        ImGui::TextColored(kErrorColor, "%s", e.message().c_str());
-    }
+    const std::vector<std::string>& texts = E.step_texts[j.id];   // read with the journeys, not every frame
+    if (!E.step_errors[j.id].empty()) ImGui::TextColored(kErrorColor, "%s", E.step_errors[j.id].c_str());
     const JourneyStats& st = E.stats[j.id];
     ImGui::SeparatorText(("Steps of " + j.text("name")).c_str());
     if (texts.empty()) ImGui::TextDisabled("No steps yet: add the first below.");
@@ -179,14 +178,31 @@ void draw_steps(const Record& j) {
 
 void draw_journeys_settings() {
     float s = g.scale;
+    // Read after a write, not every frame.
+    if (E.read_at != g.data_version) {
+        E.journeys = list_all(*g.db, ListQuery{&kJourneys, "name"});
+        E.stats.clear();
+        E.step_texts.clear();
+        E.step_errors.clear();
+        for (const Record& j : E.journeys) {
+            E.stats[j.id] = journey_stats(*g.store, j.id);
+            try {
+                E.step_texts[j.id] = journey_step_texts(*g.store, j.text("steps"));
+            } catch (const ValidationError& e) {
+                E.step_errors[j.id] = e.message();
+            }
+        }
+        E.runner = journey_runner(*g.store);
+        E.read_at = g.data_version;
+    }
     ImGui::TextWrapped("Follow-ups that run themselves: a journey starts for a contact entering a segment, a lead from a source or "
                        "campaign, a resolved case, or a contact's date (a renewal date) coming near, then takes its steps - wait, "
                        "send an e-mail (opt-outs respected), a task for the owner, a branch, a lead's status. Steps run while the "
                        "app is open, at start and every minute, each once, catching up on what fell due while it was closed.");
-    if (journeys_run_here(*g.store)) {
+    if (E.runner == g.store->device_id()) {
         ImGui::TextUnformatted("This device runs the journeys.");
     } else {
-        ImGui::TextColored(kWarningColor, "%s", journey_runner(*g.store).empty() ? "No device runs journeys yet (activating one makes this device run them)."
+        ImGui::TextColored(kWarningColor, "%s", E.runner.empty() ? "No device runs journeys yet (activating one makes this device run them)."
                                                                                  : "Another device of the team runs the journeys: this one only shows them.");
         ImGui::SameLine();
         if (ImGui::SmallButton("Run journeys on this device")) change([] { run_journeys_on_this_device(*g.store); }, "Journeys run on this device now");
@@ -197,12 +213,6 @@ void draw_journeys_settings() {
     ImGui::TextDisabled("last run: %lld steps, %lld started", (long long)g.journey_run.steps, (long long)g.journey_run.enrolled);
 
     if (ImGui::Button("New journey")) open_create_dialog(kJourneys);
-    if (E.read_at != g.data_version) {
-        E.journeys = list_all(*g.db, ListQuery{&kJourneys, "name"});
-        E.stats.clear();
-        for (const Record& j : E.journeys) E.stats[j.id] = journey_stats(*g.store, j.id);
-        E.read_at = g.data_version;
-    }
     if (!E.journeys.empty() && ImGui::BeginTable("journeys", 6, ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_SizingStretchProp)) {
         for (const char* h : {"Journey", "Starts when", "Status", "Entered", "On their way", ""}) ImGui::TableSetupColumn(h);
         ImGui::TableHeadersRow();

@@ -299,7 +299,13 @@ void draw_calendar_feeds() {
         change([who] { create_calendar_feed(*g.store, who); }, "Calendar link made: it works once this device has synced");
     }
     ImGui::EndDisabled();
-    for (auto& [secret, user] : calendar_feeds(*g.store)) {
+    static uint64_t read_at = 0;   // the feeds, read after a write, not every frame
+    static std::vector<std::pair<std::string, std::string>> feeds;
+    if (read_at != g.data_version) {
+        feeds = calendar_feeds(*g.store);
+        read_at = g.data_version;
+    }
+    for (auto& [secret, user] : feeds) {
         ImGui::PushID(secret.c_str());
         std::string url = calendar_feed_url(*g.store, secret);
         ImGui::TextUnformatted(ref_title(kUsers, user).c_str());
