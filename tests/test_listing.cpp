@@ -55,10 +55,10 @@ TEST_CASE("paging through all rows matches the ordered query, ascending and desc
     ListQuery q{&kContacts, "last_name"};
     for (int size : {1, 7, 50, 300}) {
         CAPTURE(size);
-        CHECK(walk(fx.db, q, size) == expected(fx.db, "SELECT id FROM contacts WHERE deleted = 0 ORDER BY last_name, id"));
+        CHECK(walk(fx.db, q, size) == expected(fx.db, "SELECT id FROM contacts WHERE deleted = 0 ORDER BY last_name, rowid"));
     }
     q.descending = true;
-    CHECK(walk(fx.db, q, 20) == expected(fx.db, "SELECT id FROM contacts WHERE deleted = 0 ORDER BY last_name DESC, id DESC"));
+    CHECK(walk(fx.db, q, 20) == expected(fx.db, "SELECT id FROM contacts WHERE deleted = 0 ORDER BY last_name DESC, rowid DESC"));
     CHECK(list_count(fx.db, q) == 257);
 }
 
@@ -67,7 +67,7 @@ TEST_CASE("filters and deleted rows") {
     ListQuery q{&kContacts, "created_at"};
     q.filters = {{"country", "de"}, {"owner_id", fx.users[1]}};
     auto want = expected(fx.db, "SELECT id FROM contacts WHERE deleted = 0 AND country = 'DE' AND owner_id = '" + fx.users[1] +
-                                    "' ORDER BY created_at, id");
+                                    "' ORDER BY created_at, rowid");
     CHECK(!want.empty());
     CHECK(walk(fx.db, q, 9) == want);
     CHECK(list_count(fx.db, q) == (int64_t)want.size());
@@ -91,7 +91,7 @@ TEST_CASE("search as you type narrows the list, which still pages and sorts") {
     Populated fx;
     ListQuery q{&kContacts, "first_name"};
     q.search = "smi";   // a prefix of Smith
-    auto want = expected(fx.db, "SELECT id FROM contacts WHERE deleted = 0 AND last_name = 'Smith' ORDER BY first_name, id");
+    auto want = expected(fx.db, "SELECT id FROM contacts WHERE deleted = 0 AND last_name = 'Smith' ORDER BY first_name, rowid");
     CHECK(want.size() == 65);
     CHECK(walk(fx.db, q, 10) == want);
     CHECK(list_count(fx.db, q) == 65);
@@ -117,7 +117,7 @@ TEST_CASE("a search most rows match and one few match page alike, and the count 
             q.search = text;
             std::vector<std::string> want;
             for (const std::string& id : expected(fx.db, std::string("SELECT id FROM contacts WHERE deleted = 0 ORDER BY last_name") +
-                                                              (desc ? " DESC, id DESC" : ", id"))) {
+                                                              (desc ? " DESC, rowid DESC" : ", rowid"))) {
                 Record r = fx.store.must_get(kContacts, id);
                 auto starts = [&](const std::string& v, const std::string& p) { return v.size() >= p.size() && strncasecmp(v.c_str(), p.c_str(), p.size()) == 0; };
                 bool hit = std::string(text) == "s p" ? starts(r.text("last_name"), "s") && starts(r.text("first_name"), "p")
@@ -186,7 +186,7 @@ TEST_CASE("sorting and filtering only by indexed, known fields") {
 TEST_CASE("a deep page uses the index, not a scan") {
     Populated fx;
     Statement st = fx.db.prepare(
-        "EXPLAIN QUERY PLAN SELECT id FROM contacts WHERE deleted = 0 AND (last_name, id) > ('M', '') ORDER BY last_name, id LIMIT 50");
+        "EXPLAIN QUERY PLAN SELECT id FROM contacts WHERE deleted = 0 AND (last_name, rowid) > ('M', 0) ORDER BY last_name, rowid LIMIT 50");
     std::string plan;
     while (st.step()) plan += st.column_text(3) + "\n";
     CHECK(plan.find("contacts_by_last_name") != std::string::npos);

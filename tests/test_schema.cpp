@@ -73,6 +73,10 @@ TEST_CASE("upgrading from every earlier version keeps the data and completes the
         // v8: the counters start from the rows there were.
         CHECK(store.count(kContacts) == (from >= 1 ? 1 : 0));
         CHECK(store.count(kAccounts) == (from >= 1 ? 1 : 0));
+        // v14: the list indexes end with the rowid, not a copy of the id.
+        CHECK(db.query_int("SELECT count(*) FROM sqlite_schema WHERE type = 'index' AND sql LIKE '%, id)'") == 0);
+        CHECK(db.query_text("SELECT sql FROM sqlite_schema WHERE name = 'contacts_by_last_name'") ==
+              "CREATE INDEX contacts_by_last_name ON contacts(deleted, last_name)");
         // And the store works on the upgraded file.
         CHECK_NOTHROW(store.create(kContacts, {{"last_name", "After"}}));
         // v9: its search row is written at the commit, from the queue.

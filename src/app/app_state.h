@@ -31,6 +31,7 @@ struct ListView {
     int64_t count = -1;                 // -1: recount
     int64_t cache_start = 0;            // row index of rows[0]
     std::vector<Record> rows;
+    std::optional<PageKey> tail_key;    // key of rows.back(), to fetch the rows after it
     uint64_t version = 0;               // data version the cache was filled at
     std::string owner_filter, tag_filter, tier_filter;
     char country_filter[8] = "";

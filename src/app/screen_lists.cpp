@@ -101,21 +101,20 @@ void ensure_rows(ListView& lv, int64_t first, int64_t last) {
     int limit = (int)(last - first + 2 * margin);
     // Scrolling down past the window continues by key (no offset walk).
     std::optional<PageKey> key;
-    if (!lv.rows.empty() && start >= lv.cache_start && start <= have_end && have_end > lv.cache_start) {
+    if (!lv.rows.empty() && lv.tail_key && start >= lv.cache_start && start <= have_end && have_end > lv.cache_start) {
         // keep the tail that is still wanted, fetch after the last row
         std::vector<Record> keep(lv.rows.begin() + (start - lv.cache_start), lv.rows.end());
-        const Record& lastr = lv.rows.back();
-        std::string sort = lv.query.sort.empty() ? lv.query.entity->default_sort : lv.query.sort;
-        PageKey k{sort == "created_at" ? Value(lastr.created_at) : sort == "updated_at" ? Value(lastr.updated_at) : lastr.get(sort), lastr.id};
-        Page p = list_page(*g.db, lv.query, k, std::max(1, limit - (int)keep.size()));
+        Page p = list_page(*g.db, lv.query, lv.tail_key, std::max(1, limit - (int)keep.size()));
         keep.insert(keep.end(), std::make_move_iterator(p.rows.begin()), std::make_move_iterator(p.rows.end()));
         lv.rows = std::move(keep);
+        if (p.last) lv.tail_key = p.last;
         lv.cache_start = start;
         return;
     }
     key = key_before(*g.db, lv.query, start);
     Page p = list_page(*g.db, lv.query, key, limit);
     lv.rows = std::move(p.rows);
+    lv.tail_key = p.last;
     lv.cache_start = start;
 }
 

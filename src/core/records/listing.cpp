@@ -114,28 +114,27 @@ Page list_page(Database& db, const ListQuery& q, const std::optional<PageKey>& a
     Sql s = build(q, plan_search(db, q, limit));
     const char* cmp = q.descending ? "<" : ">";
     const char* dir = q.descending ? " DESC" : "";
-    std::string sql = "SELECT " + column_list(e) + ", " + s.sort + " FROM " + e.table + s.where;
-    if (after) sql += " AND (" + s.sort + ", id) " + cmp + " (?, ?)";
-    sql += " ORDER BY " + s.sort + dir + ", id" + dir + " LIMIT ?";
+    std::string sql = "SELECT " + column_list(e) + ", " + s.sort + ", rowid FROM " + e.table + s.where;
+    if (after) sql += " AND (" + s.sort + ", rowid) " + cmp + " (?, ?)";
+    sql += " ORDER BY " + s.sort + dir + ", rowid" + dir + " LIMIT ?";
     Statement& st = db.cached(sql);
     int p = 1;
     for (const Value& v : s.params) st.bind(p++, v);
     if (after) {
         st.bind(p++, after->sort_value);
-        st.bind(p++, after->id);
+        st.bind(p++, after->rowid);
     }
     st.bind(p, (int64_t)limit);
 
     Page page;
     page.rows.reserve((size_t)limit);
-    Value last_sort;
     int sort_col = 4 + (int)e.fields.size();
     while (st.step()) {
-        last_sort = st.column_value(sort_col);
+        page.last = PageKey{st.column_value(sort_col), st.column_int(sort_col + 1)};
         page.rows.push_back(read_record(e, st));
     }
     st.reset();
-    if ((int)page.rows.size() == limit) page.next = PageKey{last_sort, page.rows.back().id};
+    if ((int)page.rows.size() == limit) page.next = page.last;
     return page;
 }
 
@@ -165,14 +164,14 @@ std::optional<PageKey> key_before(Database& db, const ListQuery& q, int64_t offs
     if (offset <= 0) return std::nullopt;
     Sql s = build(q, plan_search(db, q, offset));
     const char* dir = q.descending ? " DESC" : "";
-    // OFFSET walks the covering (deleted, column, id) index without touching rows.
-    Statement& st = db.cached("SELECT " + s.sort + ", id FROM " + q.entity->table + s.where + " ORDER BY " + s.sort +
-                              dir + ", id" + dir + " LIMIT 1 OFFSET ?");
+    // OFFSET walks the covering (deleted, column) index without touching rows.
+    Statement& st = db.cached("SELECT " + s.sort + ", rowid FROM " + q.entity->table + s.where + " ORDER BY " + s.sort +
+                              dir + ", rowid" + dir + " LIMIT 1 OFFSET ?");
     int p = 1;
     for (const Value& v : s.params) st.bind(p++, v);
     st.bind(p, offset - 1);
     std::optional<PageKey> key;
-    if (st.step()) key = PageKey{st.column_value(0), st.column_text(1)};
+    if (st.step()) key = PageKey{st.column_value(0), st.column_int(1)};
     st.reset();
     return key;
 }

@@ -1,7 +1,8 @@
 // listing.h - keyset-paged list queries with sort and filters.
 //
-// A page is fetched by the key of the last row seen (sort value, id), using
-// the (deleted, column, id) indexes from the schema, so page 2,000 costs what
+// A page is fetched by the key of the last row seen (sort value, rowid), using
+// the (deleted, column) indexes from the schema - an index entry ends with its
+// row's rowid, so ties are broken by it for free - and page 2,000 costs what
 // page 1 costs. The UI keeps a few pages around the visible rows; a jump to an
 // arbitrary row (a scrollbar drag) finds its key with one index walk.
 #pragma once
@@ -33,14 +34,17 @@ struct ListQuery {
     bool of_parent = false;
 };
 
+// Rowids are local to this file (two devices' rows differ): a key is only
+// good for the database it came from.
 struct PageKey {
     Value sort_value;
-    std::string id;
+    int64_t rowid = 0;
 };
 
 struct Page {
     std::vector<Record> rows;
     std::optional<PageKey> next;      // key of the last row, when more may follow
+    std::optional<PageKey> last;      // key of the last row, when there is one
 };
 
 // Rows after `after` (from the start when nullopt), at most `limit`.
