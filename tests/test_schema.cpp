@@ -85,6 +85,40 @@ TEST_CASE("upgrading from every earlier version keeps the data and completes the
     }
 }
 
+TEST_CASE("a change log from schema 14 keeps every entry, its ids and its numbers in the compact form") {
+    Database db(":memory:");
+    migrate(db, 14);
+    const std::string id = "018c2fad-2704-70c5-aa4c-364796553b85";
+    db.exec("INSERT INTO devices(n, id) VALUES (1, 'dev-a'), (2, 'dev-b')");
+    db.exec("INSERT INTO contacts(id, created_at, updated_at, last_name) VALUES ('" + id +
+            "', '2024-01-01T00:00:00.000Z', '2024-01-01T00:00:00.000Z', 'Ångström')");
+    // As the app at 14 wrote them: a record's UUID, a shared setting's key, an
+    // imported id that is not a UUID, one in capitals; then the newest erased.
+    db.exec("INSERT INTO change_log(entity, record_id, field, value, at, device, hlc) VALUES "
+            "('contacts', '" + id + "', '*', NULL, 5000, 1, 11), ('contacts', '" + id + "', 'last_name', 'Ångström', 5001, 2, 12),"
+            "('settings', 'analytics.rates', 'value', '{}', 5002, 1, 13), ('contacts', 'legacy-7', 'city', 'Łódź', 5003, 1, 14),"
+            "('contacts', '018C2FAD-2704-70C5-AA4C-364796553B86', 'city', 'Kraków', 5004, 1, 15), ('contacts', 'x', '*', NULL, 5005, 1, 16)");
+    db.exec("DELETE FROM change_log WHERE seq = 6");
+    std::string before = db.query_text("SELECT group_concat(x, '|') FROM (SELECT seq || entity || record_id || field || coalesce(value, '') || at || device || hlc AS x FROM change_log ORDER BY seq)");
+
+    Store store(db);   // opening upgrades
+    CHECK(db.user_version() == latest_schema_version());
+    CHECK(db.query_text("PRAGMA integrity_check") == "ok");
+    CHECK(db.query_text("SELECT group_concat(x, '|') FROM (SELECT seq || entity || crm_id_text(record_id) || field || coalesce(value, '') || at || device || hlc AS x FROM change_log ORDER BY seq)") == before);
+    // The UUID is 16 bytes; the others are the text they were.
+    CHECK(db.query_text("SELECT group_concat(x, ',') FROM (SELECT typeof(record_id) || length(record_id) AS x FROM change_log ORDER BY seq)") == "blob16,blob16,text15,text8,text36");
+    // The record's history reads as before, and sync sends the same ids.
+    auto h = store.history(id);
+    REQUIRE(h.size() == 2);
+    CHECK(h[0].record_id == id);
+    CHECK(h[1].field == "last_name");
+    CHECK(h[1].value == Value("Ångström"));
+    // A number is never given again (6 was given, then erased).
+    store.update(kContacts, id, {{"city", "Łódź"}});
+    CHECK(db.query_int("SELECT max(seq) FROM change_log") == 7);
+    CHECK(store.history(id).size() == 3);
+}
+
 TEST_CASE("the live record counters follow every create, delete, restore, import and sync apply") {
     testing::DemoDb d(150);
     auto agree = [&] {

@@ -444,7 +444,7 @@ struct FactsLoader::Impl {
 
     // The furthest open stage a lost opportunity reached, from its change log.
     bool step_lost(double deadline, const std::function<double()>& now) {
-        Statement& s = store.db().cached("SELECT value FROM change_log WHERE record_id = ?1 AND field = 'stage'");
+        Statement& s = store.db().cached("SELECT value FROM change_log WHERE record_id = crm_id_key(?1) AND field = 'stage'");
         while (lost_next < lost.size()) {
             auto& [index, id] = lost[lost_next];
             int32_t reached = 0;

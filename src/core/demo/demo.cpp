@@ -1154,7 +1154,7 @@ std::string content_digest(Database& db) {
         while (st.step())
             for (int i = 0; i < st.column_count(); i++) mix(value_to_text(st.column_value(i)));
     }
-    Statement log = db.prepare("SELECT entity, record_id, field, value, at FROM change_log ORDER BY seq");
+    Statement log = db.prepare("SELECT entity, crm_id_text(record_id), field, value, at FROM change_log ORDER BY seq");
     while (log.step())
         for (int i = 0; i < 5; i++) mix(value_to_text(log.column_value(i)));
     char buf[20];

@@ -204,8 +204,8 @@ int64_t Store::count(const EntitySpec& e) {
 std::vector<ChangeEntry> Store::history(const std::string& record_id) {
     std::vector<ChangeEntry> out;
     Statement& st = db_.cached(
-        "SELECT c.seq, c.entity, c.record_id, c.field, c.value, c.at, d.id, c.hlc FROM change_log c "
-        "JOIN devices d ON d.n = c.device WHERE c.record_id = ? ORDER BY c.seq");
+        "SELECT c.seq, c.entity, crm_id_text(c.record_id), c.field, c.value, c.at, d.id, c.hlc FROM change_log c "
+        "JOIN devices d ON d.n = c.device WHERE c.record_id = crm_id_key(?) ORDER BY c.seq");
     st.bind_all(record_id);
     while (st.step())
         out.push_back({st.column_int(0), st.column_text(1), st.column_text(2), st.column_text(3), st.column_value(4),
@@ -393,7 +393,7 @@ void Store::refresh_derived(const EntitySpec& e, const std::string& id, const Va
 //-----------------------------------------------------------------------------
 
 void Store::log(const char* entity, const std::string& id, const char* field, const Value& v, int64_t at_ms, int64_t hlc) {
-    db_.cached("INSERT INTO change_log(entity, record_id, field, value, at, device, hlc) VALUES (?, ?, ?, ?, ?, ?, ?)")
+    db_.cached("INSERT INTO change_log(entity, record_id, field, value, at, device, hlc) VALUES (?, crm_id_key(?), ?, ?, ?, ?, ?)")
         .bind_all(entity, id, field, v, at_ms, device_n_, hlc)
         .run();
 }
@@ -540,7 +540,7 @@ void Store::erase_row(const EntitySpec& e, const std::string& id) {
             if (f.type == FieldType::Ref && f.ref == std::string_view(e.table))
                 db_.cached(std::string("UPDATE ") + t->table + " SET " + f.name + " = NULL WHERE " + f.name + " = ?").bind_all(id).run();
     db_.cached(std::string("DELETE FROM ") + e.table + " WHERE id = ?").bind_all(id).run();
-    db_.cached("DELETE FROM change_log WHERE record_id = ?").bind_all(id).run();
+    db_.cached("DELETE FROM change_log WHERE record_id = crm_id_key(?)").bind_all(id).run();
     db_.cached("DELETE FROM sync_dangling WHERE target = ?1 OR record_id = ?1").bind_all(id).run();
     db_.cached("DELETE FROM sync_conflicts WHERE record_id = ?").bind_all(id).run();
     if (&e == &kOrderLines && !is_null(old_order)) refresh_derived(kOrders, std::get<std::string>(old_order));

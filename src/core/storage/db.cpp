@@ -158,6 +158,50 @@ void in_rowid_set(sqlite3_context* ctx, int, sqlite3_value** argv) {
     bool in = bits && x >= 0 && (uint64_t)(x >> 6) < bits->size() && ((*bits)[(size_t)(x >> 6)] >> (x & 63) & 1);
     sqlite3_result_int(ctx, in ? 1 : 0);
 }
+
+// Record ids in the change log (schema 15): a canonical lowercase UUID -
+// every id this app makes - is kept as its 16 bytes, any other id (a setting's
+// key, an id an import brought) as the text it is. crm_id_text reverses it.
+int hex_digit(char c) { return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1; }
+bool uuid_bytes(const unsigned char* s, int n, unsigned char out[16]) {
+    if (n != 36) return false;
+    int k = 0;
+    for (int i = 0; i < 36; i++) {
+        if (i == 8 || i == 13 || i == 18 || i == 23) {
+            if (s[i] != '-') return false;
+            continue;
+        }
+        int hi = hex_digit((char)s[i]), lo = hex_digit((char)s[i + 1]);
+        if (hi < 0 || lo < 0 || i + 1 == 8 || i + 1 == 13 || i + 1 == 18 || i + 1 == 23) return false;
+        out[k++] = (unsigned char)(hi << 4 | lo);
+        i++;
+    }
+    return k == 16;
+}
+void crm_id_key(sqlite3_context* ctx, int, sqlite3_value** argv) {
+    unsigned char b[16];
+    if (sqlite3_value_type(argv[0]) == SQLITE_TEXT &&
+        uuid_bytes(sqlite3_value_text(argv[0]), sqlite3_value_bytes(argv[0]), b))
+        sqlite3_result_blob(ctx, b, 16, SQLITE_TRANSIENT);
+    else
+        sqlite3_result_value(ctx, argv[0]);
+}
+void crm_id_text(sqlite3_context* ctx, int, sqlite3_value** argv) {
+    if (sqlite3_value_type(argv[0]) != SQLITE_BLOB || sqlite3_value_bytes(argv[0]) != 16) {
+        sqlite3_result_value(ctx, argv[0]);
+        return;
+    }
+    const unsigned char* b = (const unsigned char*)sqlite3_value_blob(argv[0]);
+    static const char kHex[] = "0123456789abcdef";
+    char out[36];
+    int k = 0;
+    for (int i = 0; i < 16; i++) {
+        if (i == 4 || i == 6 || i == 8 || i == 10) out[k++] = '-';
+        out[k++] = kHex[b[i] >> 4];
+        out[k++] = kHex[b[i] & 15];
+    }
+    sqlite3_result_text(ctx, out, 36, SQLITE_TRANSIENT);
+}
 }  // namespace
 
 void Database::open(const std::string& path, const OpenOptions& opt) {
@@ -176,6 +220,8 @@ void Database::open(const std::string& path, const OpenOptions& opt) {
     sqlite3_extended_result_codes(db_, 1);
     sqlite3_busy_timeout(db_, 2000);
     sqlite3_create_function_v2(db_, "in_rowid_set", 1, SQLITE_UTF8 | SQLITE_DIRECTONLY, rowid_set_.get(), in_rowid_set, nullptr, nullptr, nullptr);
+    sqlite3_create_function_v2(db_, "crm_id_key", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, nullptr, crm_id_key, nullptr, nullptr, nullptr);
+    sqlite3_create_function_v2(db_, "crm_id_text", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, nullptr, crm_id_text, nullptr, nullptr, nullptr);
     try {
         // Reading the schema here turns "file is not a database" into an open error.
         exec("PRAGMA foreign_keys = ON; PRAGMA temp_store = MEMORY; PRAGMA cache_size = -" + std::to_string(opt.cache_kib) + ";");

@@ -1038,6 +1038,33 @@ void list_indexes_without_id(Database& db) {
     }
 }
 
+//-----------------------------------------------------------------------------
+// 15: the change log keeps a record's id as 16 bytes when it is a UUID
+// (crm_id_key / crm_id_text in db.cpp; any other id stays text), in the row
+// and in its index: 40 bytes less per change, the log and its index having
+// been a fifth of the file. The sequence carries over, so a number is still
+// never given twice.
+//-----------------------------------------------------------------------------
+const char* kV15 = R"SQL(
+CREATE TABLE change_log_v15 (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  entity TEXT NOT NULL,
+  record_id BLOB NOT NULL,          -- crm_id_key(id): 16 bytes for a UUID, else the id's text
+  field TEXT NOT NULL,
+  value ANY,
+  at INTEGER NOT NULL,              -- wall ms of the write, UTC
+  device INTEGER NOT NULL REFERENCES devices(n),
+  hlc INTEGER NOT NULL DEFAULT 0    -- hybrid logical clock stamp (base/hlc.h)
+);
+INSERT INTO change_log_v15(seq, entity, record_id, field, value, at, device, hlc)
+  SELECT seq, entity, crm_id_key(record_id), field, value, at, device, hlc FROM change_log ORDER BY seq;
+DELETE FROM sqlite_sequence WHERE name = 'change_log_v15';
+UPDATE sqlite_sequence SET name = 'change_log_v15' WHERE name = 'change_log';
+DROP TABLE change_log;
+ALTER TABLE change_log_v15 RENAME TO change_log;
+CREATE INDEX change_log_record ON change_log(record_id, seq);
+)SQL";
+
 const std::vector<Migration>& migrations() {
     static const std::vector<Migration> all = {
         {1, "CRM tables", kV1},
@@ -1054,6 +1081,7 @@ const std::vector<Migration>& migrations() {
         {12, "custom fields", kV12, count_custom_fields},
         {13, "customer journeys", kV13, count_journeys},
         {14, "list indexes without the trailing id", kV14, list_indexes_without_id},
+        {15, "change log ids in 16 bytes", kV15},
     };
     return all;
 }
