@@ -553,6 +553,29 @@ TEST_CASE("the hot set of a lazily opened database is page 1, the interior pages
     second.retry([&] { return page_ids(second.db, by_name); });
     MESSAGE("misses: " << lazy.file.misses() << " cold, " << second.file.misses() << " after reading the hot set");
     CHECK(second.file.misses() < lazy.file.misses() / 2);
+
+    // Once the start is marked (its first screen showed), the snapshot's
+    // first part is what it read: a third start reading only that part shows
+    // the same screen without a miss, and the part is a fraction of the whole.
+    second.file.mark_start();
+    size_t start_count = 0;
+    std::vector<uint32_t> marked = second.file.hot_blocks(4096, &start_count);
+    std::vector<uint32_t> first_part(marked.begin(), marked.begin() + (std::ptrdiff_t)start_count);
+    CHECK(first_part.front() == 0);
+    CHECK(std::is_sorted(first_part.begin(), first_part.end()));
+    CHECK(std::is_sorted(marked.begin() + (std::ptrdiff_t)start_count, marked.end()));
+    CHECK(start_count < marked.size());
+    LazyDb third("dp-hot-3.db", 0, first_part);
+    third.fail_rate = 0;
+    third.open_store();
+    auto shown = third.retry([&] { return page_ids(third.db, by_name); });
+    MESSAGE("the start's part: " << start_count << " of " << marked.size() << " blocks; misses " << third.file.misses());
+    CHECK(third.file.misses() == 0);
+    CHECK(shown == page_ids(second.db, by_name));
+    // Without a marked start, the first part is the whole set (every interior page).
+    size_t unmarked = 0;
+    CHECK(lazy.file.hot_blocks(64, &unmarked) == hot);
+    CHECK(unmarked == hot.size());
 }
 
 TEST_CASE("a miss fetches the leaves that follow the missed one under its parent: a scan misses a few times, not once per leaf") {

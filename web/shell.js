@@ -41,13 +41,16 @@
     return r.arrayBuffer();
   }).then((b) => [name, new Uint8Array(b)])));
 
+  // The hot snapshot's two parts (idb_store.cpp): what the last start read, and the rest.
+  const HOT_START_KEYS = self.IDBKeyRange ? IDBKeyRange.upperBound(999) : null;
+  const HOT_REST_KEYS = self.IDBKeyRange ? IDBKeyRange.lowerBound(1000) : null;
   // The stored file's record, block 0 and the hot snapshot are read while
   // the module downloads and compiles too (used if no other tab held the data).
   const earlyRead = (async () => {
     const db = await openIdb();
     const tx = db.transaction(['meta', 'blocks', 'hot'], 'readonly');
     const [meta, block0, hot] = await Promise.all([request(tx.objectStore('meta').get('file')), request(tx.objectStore('blocks').get(0)),
-                                                   request(tx.objectStore('hot').getAll())]);
+                                                   request(tx.objectStore('hot').getAll(HOT_START_KEYS))]);
     performance.mark('crm-early-read');   // the file record, block 0 and the hot snapshot arrived
     return {db, meta, block0, hot};
   })().catch(() => null);
@@ -215,24 +218,30 @@
     if (early) ({block0, hot} = early);
     else {
       const tx = db.transaction(['blocks', 'hot'], 'readonly');
-      [block0, hot] = await Promise.all([request(tx.objectStore('blocks').get(0)), request(tx.objectStore('hot').getAll())]);
+      [block0, hot] = await Promise.all([request(tx.objectStore('blocks').get(0)), request(tx.objectStore('hot').getAll(HOT_START_KEYS))]);
     }
     provide(0, block0, false);   // into the buffer first: open_lazy takes block 0 from it
     Module._crm_open_lazy(meta.size);
     Module._crm_set_memory_limit(MEMORY_LIMIT);
-    let hotBlocks = 0;
-    for (const rec of hot) {
+    const hotBlocks = provideHot(hot, -1);
+    window.crmLazyStats = {hotBlocks: hotBlocks, fileBlocks: fileBlocks, fetches: 0, fetched: 0};
+    return {size: meta.size, lazy: true};
+  }
+  // The hot snapshot's records (see idb_store.cpp) into the file; `token`:
+  // -1 before anything was saved, else crm_fetch_token() from when the read began.
+  function provideHot(records, token) {
+    let n = 0;
+    for (const rec of records) {
       if (!(rec instanceof ArrayBuffer) || rec.byteLength < 4096) continue;
       const head = new Uint32Array(rec, 0, 1024);   // gen, count, the blocks' indexes
       if (head[0] !== Module.crmHot.gen || !Module.crmHot.gen || rec.byteLength !== 4096 * (head[1] + 1)) continue;   // an older snapshot
       for (let k = 0; k < head[1]; k++) {
         if (Module.crmHot.stale.has(head[2 + k])) continue;   // saved since: read it from the blocks
-        provide(head[2 + k], rec.slice(4096 * (k + 1), 4096 * (k + 2)), false);
-        hotBlocks++;
+        provide(head[2 + k], rec.slice(4096 * (k + 1), 4096 * (k + 2)), false, token);
+        n++;
       }
     }
-    window.crmLazyStats = {hotBlocks: hotBlocks, fileBlocks: fileBlocks, fetches: 0, fetched: 0};
-    return {size: meta.size, lazy: true};
+    return n;
   }
   // Blocks the frame's reads missed, each with the next few, and their
   // siblings in the b-tree (a scan reads them next): one getAll per run of
@@ -290,6 +299,17 @@
     // The first screen's blocks first: the background starts once it shows its data.
     await new Promise((r) => { Module.crmFirstData = r; if (performance.getEntriesByName('crm-first-data').length) r(); });
     Module._crm_mark_start();   // what the first screen read: the next start's hot set
+    // The rest of the hot snapshot: the interior pages the start did not read
+    // (a search or another screen walks them next) and the blocks read last.
+    try {
+      const token = Module._crm_fetch_token();
+      const rest = await request(Module.crmIdb.transaction('hot').objectStore('hot').getAll(HOT_REST_KEYS));
+      const n = provideHot(rest, token);
+      if (window.crmLazyStats) window.crmLazyStats.hotRestBlocks = n;
+      if (n) Module._crm_blocks_arrived();
+    } catch (e) {
+      console.warn('hot snapshot not read: ' + e);
+    }
     await prefetch();
     prefetchDone = true;
     setTimeout(writeHot, 2000);
@@ -336,28 +356,34 @@
     const n = Module._crm_hot_prepare(3072);
     if (!n) return setTimeout(writeHot, 5000);   // a save is on its way: later
     const list = Module.HEAPU32.slice(Module._crm_hot_list() >> 2, (Module._crm_hot_list() >> 2) + n);
+    const startCount = Module._crm_hot_start_count();
     const gen = (Module.crmHot.gen % 2000000000) + 1;
     // Records of 1 MiB: Chromium keeps values over 64 KiB as files of their
-    // own, read at 80-100 MiB/s here (4 KiB records: 35-45).
-    const records = [];
-    for (let at = 0; at < n; at += 255) {
-      const count = Math.min(255, n - at), rec = new ArrayBuffer(4096 * (count + 1));
-      const head = new Uint32Array(rec, 0, 1024), bytes = new Uint8Array(rec);
-      head[0] = gen;
-      head[1] = count;
-      for (let k = 0; k < count; k++) {
-        head[2 + k] = list[at + k];
-        const p = Module._crm_block_data(list[at + k]);
-        bytes.set(Module.HEAPU8.subarray(p, p + 4096), 4096 * (k + 1));
+    // own, read at 80-100 MiB/s here (4 KiB records: 35-45). The start's
+    // part under keys from 0, the rest from 1000.
+    const records = [];   // [key, record]
+    const pack = (from, to, key) => {
+      for (let at = from; at < to; at += 255, key++) {
+        const count = Math.min(255, to - at), rec = new ArrayBuffer(4096 * (count + 1));
+        const head = new Uint32Array(rec, 0, 1024), bytes = new Uint8Array(rec);
+        head[0] = gen;
+        head[1] = count;
+        for (let k = 0; k < count; k++) {
+          head[2 + k] = list[at + k];
+          const p = Module._crm_block_data(list[at + k]);
+          bytes.set(Module.HEAPU8.subarray(p, p + 4096), 4096 * (k + 1));
+        }
+        records.push([key, rec]);
       }
-      records.push(rec);
-    }
+    };
+    pack(0, startCount, 0);
+    pack(startCount, n, 1000);
     // From here on, saves count their blocks against this snapshot.
     Module.crmHot = {gen: gen, stale: new Set()};
     const tx = Module.crmIdb.transaction(['hot', 'meta'], 'readwrite');
     const hot = tx.objectStore('hot'), meta = tx.objectStore('meta');
     hot.clear();
-    records.forEach((r, i) => hot.put(r, i));
+    for (const [key, rec] of records) hot.put(rec, key);
     const m = await request(meta.get('file'));
     if (m) meta.put(Object.assign(m, {hotGen: gen, stale: []}), 'file');
     tx.oncomplete = () => { if (window.crmLazyStats) window.crmLazyStats.hotWritten = n; };

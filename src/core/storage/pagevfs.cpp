@@ -190,27 +190,45 @@ void PageFile::mark_start() {
         if (last_use_[b]) start_blocks_.push_back(b);
 }
 
-std::vector<uint32_t> PageFile::hot_blocks(size_t max_blocks) const {
-    std::vector<uint32_t> hot, recent;
+std::vector<uint32_t> PageFile::hot_blocks(size_t max_blocks, size_t* start_count) const {
+    // The start's part: page 1 and what the start read. Without a marked
+    // start, every interior page is in it, as they are what any start reads.
+    std::vector<uint32_t> start, pinned, recent;
+    if (!blocks_.empty() && blocks_[0]) start.push_back(0);
+    for (uint32_t b : start_blocks_)
+        if (b < blocks_.size() && blocks_[b]) start.push_back(b);
+    std::sort(start.begin(), start.end());
+    start.erase(std::unique(start.begin(), start.end()), start.end());
     for (uint32_t b = 0; b < blocks_.size(); b++) {
-        if (!blocks_[b]) continue;
-        if (is_pinned_page(b, blocks_[b].get())) hot.push_back(b);
+        if (!blocks_[b] || std::binary_search(start.begin(), start.end(), b)) continue;
+        if (is_pinned_page(b, blocks_[b].get())) pinned.push_back(b);
         else if (b < last_use_.size() && last_use_[b]) recent.push_back(b);
     }
-    for (uint32_t b : start_blocks_)
-        if (b < blocks_.size() && blocks_[b] && !is_pinned_page(b, blocks_[b].get())) hot.push_back(b);
-    std::sort(hot.begin(), hot.end());
-    hot.erase(std::unique(hot.begin(), hot.end()), hot.end());
-    if (hot.size() > max_blocks) hot.resize(max_blocks);
+    if (start_blocks_.empty()) {
+        start.insert(start.end(), pinned.begin(), pinned.end());
+        std::sort(start.begin(), start.end());
+        pinned.clear();
+    }
+    if (start.size() > max_blocks) start.resize(max_blocks);
+    std::vector<uint32_t> hot = std::move(start);
+    size_t first = hot.size();
+    pinned.resize(std::min(pinned.size(), max_blocks - hot.size()));
+    hot.insert(hot.end(), pinned.begin(), pinned.end());
     size_t room = max_blocks - hot.size();
-    recent.erase(std::remove_if(recent.begin(), recent.end(), [&](uint32_t b) { return std::binary_search(hot.begin(), hot.end(), b); }), recent.end());
     if (recent.size() > room) {
         std::nth_element(recent.begin(), recent.begin() + room, recent.end(),
                          [&](uint32_t a, uint32_t b) { return last_use_[a] > last_use_[b]; });
         recent.resize(room);
     }
+    std::sort(recent.begin(), recent.end());
+    size_t rest = hot.size();
     hot.insert(hot.end(), recent.begin(), recent.end());
-    std::sort(hot.begin(), hot.end());
+    std::inplace_merge(hot.begin() + (std::ptrdiff_t)first, hot.begin() + (std::ptrdiff_t)rest, hot.end());
+    if (start_blocks_.empty()) {   // no start to go by: all of it is read first
+        std::sort(hot.begin(), hot.end());
+        first = hot.size();
+    }
+    if (start_count) *start_count = first;
     return hot;
 }
 

@@ -121,10 +121,13 @@ public:
     // The blocks read so far are what a start needs (call when the first
     // screen shows its data): the next hot set holds them.
     void mark_start();
-    // Page 1, the b-tree interior pages here, the blocks the start read, then
-    // the most recently read, at most `max_blocks` in all: what the next start
-    // should read first.
-    std::vector<uint32_t> hot_blocks(size_t max_blocks) const;
+    // What the next start should read first, at most `max_blocks`, in two
+    // parts: page 1 and the blocks the start read (mark_start), which the
+    // next start reads before it opens; then the other b-tree interior pages
+    // here and the most recently read, which it reads once its first screen
+    // shows. `start_count` gets the first part's size; when no start was
+    // marked, all of it is the first part. Each part is in block order.
+    std::vector<uint32_t> hot_blocks(size_t max_blocks, size_t* start_count = nullptr) const;
     const uint8_t* block(uint32_t i) const { return i < blocks_.size() ? blocks_[i].get() : nullptr; }
 
     //-- Persistence

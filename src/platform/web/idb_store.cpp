@@ -14,6 +14,9 @@
 //   hot:    key 0.. -> ArrayBuffer of 1 MiB at most: a 4096-byte head (gen,
 //           count, up to 255 block indexes as uint32), then the blocks.
 //           Valid when gen = meta.hotGen; blocks saved since are in meta.stale.
+//           Keys below 1000 hold what the last start read (read before the
+//           open), keys from 1000 the other interior pages and recent blocks
+//           (read once the first screen shows).
 #include <emscripten.h>
 
 #include <cstdint>
@@ -107,6 +110,7 @@ EMSCRIPTEN_KEEPALIVE void crm_flush() { crm::page_file(crm::web::kDbFile).retry(
 // hands it over with crm_provide.
 alignas(8) uint8_t g_block[crm::kBlockSize];
 std::vector<uint32_t> g_hot;
+size_t g_hot_start = 0;   // the first g_hot_start of g_hot: what the start read
 EMSCRIPTEN_KEEPALIVE uint8_t* crm_block_buffer() { return g_block; }
 EMSCRIPTEN_KEEPALIVE void crm_open_lazy(double size) { crm::page_file(crm::web::kDbFile).open_lazy((uint64_t)size, g_block); }
 // `token`: crm_fetch_token() when the read's transaction began (-1: the
@@ -124,14 +128,17 @@ EMSCRIPTEN_KEEPALIVE double crm_prefetch_room() {
     return f.memory_limit() > f.resident_bytes() ? (double)((f.memory_limit() - f.resident_bytes()) / crm::kBlockSize) : 0;
 }
 // The hot snapshot to write: 0 while something is not stored yet (the
-// blocks in memory must be the stored ones), else the count; then the list.
+// blocks in memory must be the stored ones), else the count; then the list,
+// the start's part first (crm_hot_start_count blocks).
 EMSCRIPTEN_KEEPALIVE int crm_hot_prepare(int max_blocks) {
     crm::PageFile& f = crm::page_file(crm::web::kDbFile);
     g_hot.clear();
-    if (f.quiet()) g_hot = f.hot_blocks((size_t)max_blocks);
+    g_hot_start = 0;
+    if (f.quiet()) g_hot = f.hot_blocks((size_t)max_blocks, &g_hot_start);
     return (int)g_hot.size();
 }
 EMSCRIPTEN_KEEPALIVE const uint32_t* crm_hot_list() { return g_hot.data(); }
+EMSCRIPTEN_KEEPALIVE int crm_hot_start_count() { return (int)g_hot_start; }
 EMSCRIPTEN_KEEPALIVE const uint8_t* crm_block_data(uint32_t i) { return crm::page_file(crm::web::kDbFile).block(i); }
 EMSCRIPTEN_KEEPALIVE void crm_mark_start() { crm::page_file(crm::web::kDbFile).mark_start(); }
 EMSCRIPTEN_KEEPALIVE double crm_resident_bytes() { return (double)crm::page_file(crm::web::kDbFile).resident_bytes(); }
