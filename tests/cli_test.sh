@@ -285,5 +285,23 @@ printf 'last_name,email\nA,a@x.org\nB,broken\n' > "$DIR/bad.csv"
 expect 1 "$CRM" --db "$DIR/copy.sqlite" import --csv "$DIR/bad.csv" --entity contacts; contains err "bad.csv: line 3: column 'email'"
 [ "$(sqlite3 "$DIR/copy.sqlite" "SELECT count(*) FROM contacts; SELECT count(*) FROM change_log")" = "$before" ] && ok || bad "a failed import changed the database"
 
+# An existing user's file from before schemas 14 and 15 (the list indexes
+# with the text id, the change log with text ids) upgrades when it is opened
+# and keeps every record and every change-log entry.
+UP="$DIR/upgrade.sqlite"
+log_dump() {  # the change log with every id as text, however it is kept
+  sqlite3 "$1" "SELECT seq, entity, CASE WHEN typeof(record_id) = 'blob' THEN lower(substr(hex(record_id), 1, 8) || '-' || substr(hex(record_id), 9, 4) || '-' || substr(hex(record_id), 13, 4) || '-' || substr(hex(record_id), 17, 4) || '-' || substr(hex(record_id), 21, 12)) ELSE record_id END, field, quote(value), at, device, hlc FROM change_log ORDER BY seq; SELECT seq FROM sqlite_sequence WHERE name = 'change_log'"
+}
+expect 0 "$CRM" --db "$UP" demo --contacts 150 --seed 3
+expect 0 "$CRM" --db "$UP" export --json "$DIR/up-before.json" --deleted
+log_before=$(log_dump "$UP")
+bash "$(dirname "$0")/old_format.sh" "$UP" && ok || bad "old_format.sh failed"
+[ "$(sqlite3 "$UP" "PRAGMA user_version; SELECT count(*) > 0 FROM sqlite_schema WHERE sql LIKE '%(deleted, %, id)'; SELECT typeof(record_id) FROM change_log ORDER BY seq LIMIT 1")" = "$(printf '13\n1\ntext')" ] && ok || bad "the file is not in the old format"
+expect 0 "$CRM" --db "$UP" check; contains out "ok"
+[ "$(sqlite3 "$UP" "PRAGMA user_version; SELECT count(*) FROM sqlite_schema WHERE sql LIKE '%, id)'; SELECT typeof(record_id) FROM change_log ORDER BY seq LIMIT 1")" = "$(printf '15\n0\nblob')" ] && ok || bad "the file was not upgraded"
+[ "$(log_dump "$UP")" = "$log_before" ] && ok || bad "the upgrade changed the change log"
+expect 0 "$CRM" --db "$UP" export --json "$DIR/up-after.json" --deleted
+diff <(grep -v '"exported_at"' "$DIR/up-before.json") <(grep -v '"exported_at"' "$DIR/up-after.json") >/dev/null && ok || bad "the upgrade changed the exported data"
+
 echo "cli: $passed passed, $failed failed"
 [ "$failed" = 0 ]

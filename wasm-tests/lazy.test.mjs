@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
-import { serve, startWithDemo, launchPersistent, App, run, assert, eq } from './lib.mjs';
+import { serve, startWithDemo, launchPersistent, App, run, assert, eq, ROOT } from './lib.mjs';
 
 const srv = await serve();
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'crm-lazy-'));
@@ -213,6 +213,75 @@ const tests = [
     process.stdout.write('\n');
     assert(kept > 0, 'some kills came after edits were stored: the test reaches saves');
     await ctx.close();
+  }],
+
+  ['a database from before schemas 14 and 15, opened on demand under a memory limit, is upgraded once and keeps every record', async () => {
+    // A file in the old on-disk format (tests/old_format.sh: the list
+    // indexes with the text id, the change log with text ids), put into
+    // IndexedDB as a release before this one stored it.
+    const old = path.join(dir, 'old.sqlite');
+    execFileSync(path.join(ROOT, 'build', 'native', 'crm'), ['--db', old, 'demo', '--contacts', '1000', '--seed', '4']);
+    execFileSync('bash', [path.join(ROOT, 'tests', 'old_format.sh'), old]);
+    const sql = (q) => execFileSync('sqlite3', [old, q], { encoding: 'utf8' }).trim();
+    eq(sql('PRAGMA user_version'), '13', 'the old file\'s schema');
+    const contacts = Number(sql('SELECT count(*) FROM contacts WHERE deleted = 0'));
+    const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'crm-upgrade-'));
+    const ctx = await launchPersistent(profile);
+    try {
+      let page = await ctx.newPage();
+      await page.goto(srv.url + 'manifest.webmanifest');   // the origin, without the app
+      await page.evaluate(async (b64) => {
+        const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+        const db = await new Promise((resolve, reject) => {
+          const req = indexedDB.open('crm', 2);
+          req.onupgradeneeded = () => { for (const n of ['blocks', 'meta', 'hot']) req.result.createObjectStore(n); };
+          req.onsuccess = () => resolve(req.result);
+          req.onerror = () => reject(req.error);
+        });
+        await new Promise((resolve, reject) => {
+          const tx = db.transaction(['blocks', 'meta'], 'readwrite');
+          for (let i = 0; i * 4096 < bytes.length; i++) tx.objectStore('blocks').put(bytes.slice(i * 4096, (i + 1) * 4096).buffer, i);
+          tx.objectStore('meta').put({ size: bytes.length, blockSize: 4096, savedAt: Date.now(), hotGen: 0, stale: [] }, 'file');
+          tx.oncomplete = resolve;
+          tx.onerror = () => reject(tx.error);
+        });
+        db.close();
+      }, fs.readFileSync(old).toString('base64'));
+      // Memory for a tenth of the file: the upgrade must still get all of it.
+      const limited = lazyUrl + '&memlimit=1';
+      let app = await openLazy(page, limited);
+      let s = await app.waitState((x) => x.schema_version > 0 && x.contacts >= 0 && x.list && x.list.rows.length > 0, 'the upgraded list');
+      eq(s.schema_version, 15, 'the schema after the upgrade');
+      eq(s.contacts, contacts, 'the contacts after the upgrade');
+      eq(await page.evaluate(() => window.crmTest.health()), '', 'integrity, references and search index after the upgrade');
+      // Search and a record's history (the change log, now with compact ids).
+      const name = sql("SELECT last_name FROM contacts WHERE deleted = 0 ORDER BY last_name LIMIT 1 OFFSET 17");
+      await app.fill('##search', name);
+      s = await app.waitState((x) => x.list && x.list.search === name && x.list.rows.length > 0, 'the search ' + name);
+      const title = s.list.rows[0].title;
+      await app.click(title);
+      await app.waitState((x) => x.record && x.record.title === title, 'the record');
+      await app.fill('##Job title', 'Upgraded buyer');
+      await app.key('Enter');
+      await app.waitState((x) => x.record.fields.job_title === 'Upgraded buyer', 'the inline edit');
+      await app.waitSaved();
+      // Saved as upgraded: a reload opens it on demand, at 15, with the edit.
+      await page.close();
+      page = await ctx.newPage();
+      app = await openLazy(page, limited);
+      s = await app.waitState((x) => x.schema_version > 0 && x.contacts >= 0, 'the reloaded counts');
+      eq(s.schema_version, 15, 'the schema after a reload');
+      eq(s.contacts, contacts, 'the contacts after a reload');
+      await app.fill('##search', name);
+      await app.waitState((x) => x.list && x.list.search === name && x.list.rows.length > 0, 'the search after a reload');
+      await app.click(title);
+      const r = await app.waitState((x) => x.record && x.record.title === title, 'the record after a reload');
+      eq(r.record.fields.job_title, 'Upgraded buyer', 'the edit after a reload');
+      eq(await page.evaluate(() => window.crmTest.health()), '', 'the full check after a reload');
+    } finally {
+      await ctx.close();
+      fs.rmSync(profile, { recursive: true, force: true, maxRetries: 5 });
+    }
   }],
 ];
 

@@ -314,6 +314,9 @@
     prefetchDone = true;
     setTimeout(writeHot, 2000);
   }
+  // A file from an earlier version is read whole before its upgrade (web_main.cpp).
+  Module.crmUpgradeProgress = (have, total) =>
+    show('Upgrading your data to this version...', 'Reading it once: ' + Math.floor(100 * have / total) + '%', [], true);
   Module.crmLoadAll = () => {
     wantAll = true;
     prefetch();

@@ -792,6 +792,7 @@ std::string test_state_json() {
         }
     };
     j["contacts"] = read([] { return g.store->count(kContacts); });
+    j["schema_version"] = read([] { return (int64_t)g.db->user_version(); });
     j["file_size"] = read([] { return g.db->file_size_bytes(); });
     j["accounts"] = read([] { return g.store->count(kAccounts); });
     j["waiting_for_data"] = g.waiting_for_data;

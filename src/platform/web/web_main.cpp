@@ -26,6 +26,7 @@
 #include "app/test_hooks.h"
 #include "platform/web/gl_renderer.h"
 #include "platform/web/web.h"
+#include "storage/schema.h"
 
 using namespace crm;
 
@@ -81,6 +82,7 @@ EM_JS(void, js_set_cursor, (int kind), {
 // Demand paging: the blocks a frame's reads missed, fetched by shell.js.
 // The first n were missed (wanted now), the next m are their siblings.
 EM_JS(void, js_fetch_blocks, (const uint32_t* blocks, int n, int m), { Module.crmFetchBlocks(blocks, n, m); });
+EM_JS(void, js_upgrade_progress, (double have, double total), { if (Module.crmUpgradeProgress) Module.crmUpgradeProgress(have, total); });
 
 void schedule_timer(int ms);
 
@@ -158,6 +160,7 @@ uint64_t draw_hash(const ImDrawData* dd) {
 // all its earlier runs brought. `may_trim` false: not a frame (a test
 // hook's read), ask only.
 uint64_t g_frame_tick = 0;   // the file's use tick when the frame began
+bool g_upgrade_waits = false;   // an upgrade of the schema waits for the whole file: nothing is dropped
 void request_missed_blocks(bool may_trim = true) {
     PageFile& f = page_file(web::kDbFile);
     static uint64_t seen = 0;
@@ -171,7 +174,7 @@ void request_missed_blocks(bool may_trim = true) {
             js_fetch_blocks(wanted.data(), (int)n, (int)siblings.size());
         }
     }
-    if (may_trim && !app::holding_all_blocks() && !app::waiting_for_blocks()) f.trim(g_frame_tick);
+    if (may_trim && !g_upgrade_waits && !app::holding_all_blocks() && !app::waiting_for_blocks()) f.trim(g_frame_tick);
 }
 
 // Opens the database and sets the app up. A lazily opened file may miss a
@@ -189,12 +192,24 @@ bool try_open() {
     std::unique_ptr<Store> store;
     try {
         db->open(web::kDbFile, oo);
+        // A file from an earlier version, opened on demand: its upgrade
+        // rewrites whole tables and indexes (schemas 14 and 15), which would
+        // miss block after block and start again after each. It runs once
+        // the whole file is here instead, the memory limit aside until then.
+        if (file.absent_blocks() > 0 && db->user_version() < latest_schema_version()) {
+            g_upgrade_waits = true;
+            double blocks = (double)((file.size() + kBlockSize - 1) / kBlockSize);
+            js_upgrade_progress(blocks - file.absent_blocks(), blocks);
+            platform::load_all_blocks();
+            return false;
+        }
         store = std::make_unique<Store>(*db);
         app::init(*db, *store, &file);
     } catch (const PageMiss&) {
         request_missed_blocks();
         return false;
     }
+    g_upgrade_waits = false;
     // Both live as long as the page.
     db.release();
     store.release();
