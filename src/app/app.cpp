@@ -28,6 +28,7 @@ AppState g;
 
 void data_changed() {
     g.data_version++;
+    g.write_version++;
     sync_after_change();
 }
 

@@ -111,7 +111,12 @@ struct AppState {
     Database* db = nullptr;
     Store* store = nullptr;
     PageFile* file = nullptr;
-    uint64_t data_version = 1;                   // bumped by every write the screens make
+    uint64_t data_version = 1;                   // bumped by every write the screens make, and when blocks a read missed came
+    // Bumped by writes only (data_changed, a sync): what depends on the data
+    // and not on which blocks are in memory - the analytics working set, which
+    // takes minutes to load lazily at 100k and must not start again because
+    // another screen's read missed a block meanwhile.
+    uint64_t write_version = 1;
     int64_t clock_offset_ms = 0;                 // the tests move the app's clock (crmTest.advanceClock)
     JourneyRun journey_run;                      // what the last run of the journeys did
     int journey_runs = 0;

@@ -81,9 +81,9 @@ const char* kPresets[] = {"Last 12 months", "This year", "Last year", "This quar
 // Called by what shows analytics; away from them the load waits, and asks for no frames.
 void pump() {
     S.pumped_frame = ImGui::GetFrameCount();
-    if (!S.loader && (!S.facts || S.facts_version != g.data_version)) {
+    if (!S.loader && (!S.facts || S.facts_version != g.write_version)) {
         S.loader = std::make_unique<FactsLoader>(*g.store);
-        S.loading_version = g.data_version;
+        S.loading_version = g.write_version;
         S.load_started = clock_ms();
         S.worst_slice_ms = 0;
     }
@@ -952,6 +952,7 @@ std::string analytics_test_state() {
     j["ready"] = S.facts != nullptr;
     j["page"] = kPages[S.page];
     j["load_ms"] = S.load_ms;
+    j["loads"] = S.facts_serial;   // working sets loaded so far
     j["worst_slice_ms"] = S.worst_slice_ms;
     j["last_compute_ms"] = S.last_compute_ms;
     j["worst_compute_ms"] = S.worst_compute_ms;

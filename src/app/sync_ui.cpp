@@ -68,6 +68,7 @@ int64_t pending_count() {
 // The screens read again after changes sync brought (without planning another round for them).
 void refresh_after_sync(bool replaced) {
     g.data_version++;
+    g.write_version++;
     g.titles.clear();
     S.pending_at = 0;
     if (replaced) {
