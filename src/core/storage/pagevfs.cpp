@@ -191,45 +191,41 @@ void PageFile::mark_start() {
 }
 
 std::vector<uint32_t> PageFile::hot_blocks(size_t max_blocks, size_t* start_count) const {
-    // The start's part: page 1 and what the start read. Without a marked
-    // start, every interior page is in it, as they are what any start reads.
-    std::vector<uint32_t> start, pinned, recent;
-    if (!blocks_.empty() && blocks_[0]) start.push_back(0);
+    // First part: page 1 and what the start read; without a marked start,
+    // page 1 and every interior page (what any start reads). Then the other
+    // interior pages, then the most recently read, as room allows.
+    const bool marked = !start_blocks_.empty();
+    std::vector<uint32_t> first, pinned, recent;
+    if (!blocks_.empty() && blocks_[0]) first.push_back(0);
     for (uint32_t b : start_blocks_)
-        if (b < blocks_.size() && blocks_[b]) start.push_back(b);
-    std::sort(start.begin(), start.end());
-    start.erase(std::unique(start.begin(), start.end()), start.end());
-    for (uint32_t b = 0; b < blocks_.size(); b++) {
-        if (!blocks_[b] || std::binary_search(start.begin(), start.end(), b)) continue;
-        if (is_pinned_page(b, blocks_[b].get())) pinned.push_back(b);
+        if (b < blocks_.size() && blocks_[b]) first.push_back(b);
+    std::sort(first.begin(), first.end());
+    first.erase(std::unique(first.begin(), first.end()), first.end());
+    for (uint32_t b = 1; b < blocks_.size(); b++) {
+        if (!blocks_[b] || (marked && std::binary_search(first.begin(), first.end(), b))) continue;
+        if (is_pinned_page(b, blocks_[b].get())) (marked ? pinned : first).push_back(b);
         else if (b < last_use_.size() && last_use_[b]) recent.push_back(b);
     }
-    if (start_blocks_.empty()) {
-        start.insert(start.end(), pinned.begin(), pinned.end());
-        std::sort(start.begin(), start.end());
-        pinned.clear();
-    }
-    if (start.size() > max_blocks) start.resize(max_blocks);
-    std::vector<uint32_t> hot = std::move(start);
-    size_t first = hot.size();
-    pinned.resize(std::min(pinned.size(), max_blocks - hot.size()));
-    hot.insert(hot.end(), pinned.begin(), pinned.end());
-    size_t room = max_blocks - hot.size();
+    if (!marked) std::sort(first.begin(), first.end());
+    if (first.size() > max_blocks) first.resize(max_blocks);
+    pinned.resize(std::min(pinned.size(), max_blocks - first.size()));
+    size_t room = max_blocks - first.size() - pinned.size();
     if (recent.size() > room) {
-        std::nth_element(recent.begin(), recent.begin() + room, recent.end(),
+        std::nth_element(recent.begin(), recent.begin() + (std::ptrdiff_t)room, recent.end(),
                          [&](uint32_t a, uint32_t b) { return last_use_[a] > last_use_[b]; });
         recent.resize(room);
     }
-    std::sort(recent.begin(), recent.end());
-    size_t rest = hot.size();
-    hot.insert(hot.end(), recent.begin(), recent.end());
-    std::inplace_merge(hot.begin() + (std::ptrdiff_t)first, hot.begin() + (std::ptrdiff_t)rest, hot.end());
-    if (start_blocks_.empty()) {   // no start to go by: all of it is read first
-        std::sort(hot.begin(), hot.end());
-        first = hot.size();
+    std::vector<uint32_t> rest = std::move(pinned);
+    rest.insert(rest.end(), recent.begin(), recent.end());
+    std::sort(rest.begin(), rest.end());
+    if (!marked) {   // no start to go by: all of it is read first
+        first.insert(first.end(), rest.begin(), rest.end());
+        std::sort(first.begin(), first.end());
+        rest.clear();
     }
-    if (start_count) *start_count = first;
-    return hot;
+    if (start_count) *start_count = first.size();
+    first.insert(first.end(), rest.begin(), rest.end());
+    return first;
 }
 
 int PageFile::read(void* buf, int amount, int64_t offset) {

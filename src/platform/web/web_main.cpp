@@ -183,6 +183,11 @@ void request_missed_blocks(bool may_trim = true) {
 bool g_open = false;
 bool try_open() {
     PageFile& file = page_file(web::kDbFile);
+    double blocks = (double)((file.size() + kBlockSize - 1) / kBlockSize);
+    if (g_upgrade_waits && file.absent_blocks() > 0) {   // still reading the file whole for its upgrade: nothing to open yet
+        js_upgrade_progress(blocks - file.absent_blocks(), blocks);
+        return false;
+    }
     file.attach(&web::idb_store());
     OpenOptions oo;
     oo.vfs = kPageVfsName;
@@ -198,7 +203,6 @@ bool try_open() {
         // the whole file is here instead, the memory limit aside until then.
         if (file.absent_blocks() > 0 && db->user_version() < latest_schema_version()) {
             g_upgrade_waits = true;
-            double blocks = (double)((file.size() + kBlockSize - 1) / kBlockSize);
             js_upgrade_progress(blocks - file.absent_blocks(), blocks);
             platform::load_all_blocks();
             return false;
