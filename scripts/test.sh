@@ -118,6 +118,7 @@ node_stage journeys.test.mjs
 node_stage formats.test.mjs
 node_stage schema.test.mjs
 node_stage sync.test.mjs
+node_stage a11y.test.mjs
 node_stage million.test.mjs
 [ "${FULL:-0}" = 1 ] && node_stage big.test.mjs
 

@@ -66,13 +66,23 @@
     printErr: (t) => console.warn(t),
     onAbort: (what) => fatal('The app stopped unexpectedly: ' + what),
     crmFatal: fatal,
+    crmA11y: (json) => { if (window.crmA11y) crmA11y.apply(json); },
+    // The caret of the field being typed in (device pixels): the text field goes there for the IME's candidate window.
+    crmImePlace: (visible, x, y, h) => {
+      if (!visible) return;
+      const dpr = window.devicePixelRatio || 1;
+      textInput.style.left = x / dpr + 'px';
+      textInput.style.top = y / dpr + 'px';
+      textInput.style.height = Math.max(1, h / dpr) + 'px';
+    },
     crmFirstFrame: () => {
       overlay.hidden = true;
       performance.mark('crm-first-frame');
       window.crmReady = true;
     },
     crmTextFocus: (want) => {
-      if (want && document.activeElement !== textInput) textInput.focus({preventScroll: true});
+      // A mirrored field the focus is on (a11y.js) takes the text itself.
+      if (want && document.activeElement !== textInput && !(window.crmA11y && crmA11y.isField(document.activeElement))) textInput.focus({preventScroll: true});
     },
     crmStorageRefresh: async () => {
       if (!navigator.storage || !navigator.storage.estimate) return;
@@ -428,17 +438,26 @@
 
   //--- Input glue ---------------------------------------------------------------
   function installInput() {
+    // Typed and composed text comes from the page's hidden text field or, when
+    // a screen reader or the keyboard put the focus there, a mirrored field (a11y.js).
     let composing = false;
-    textInput.addEventListener('compositionstart', () => { composing = true; });
-    textInput.addEventListener('compositionend', (e) => {
+    const field = (t) => t === textInput || (window.crmA11y && crmA11y.isField(t));
+    const reset = (t) => { if (t === textInput) t.value = ''; else crmA11y.restore(t); };
+    // An IME's composition is shown by the app at the caret while it lasts;
+    // only the committed text is typed (once), and Escape cancels it.
+    document.addEventListener('compositionstart', (e) => { if (field(e.target)) composing = true; });
+    document.addEventListener('compositionupdate', (e) => { if (field(e.target)) withString(Module._crm_ime_preedit, e.data || ''); });
+    document.addEventListener('compositionend', (e) => {
+      if (!field(e.target)) return;
       composing = false;
+      withString(Module._crm_ime_preedit, '');
       if (e.data) withString(Module._crm_text_input, e.data);
-      textInput.value = '';
+      reset(e.target);
     });
-    textInput.addEventListener('input', (e) => {
-      if (composing || e.isComposing) return;
+    document.addEventListener('input', (e) => {
+      if (!field(e.target) || composing || e.isComposing) return;
       if (e.inputType === 'insertText' && e.data) withString(Module._crm_text_input, e.data);
-      textInput.value = '';
+      reset(e.target);
     });
     const onPaste = (e) => {
       const t = e.clipboardData ? e.clipboardData.getData('text/plain') : '';

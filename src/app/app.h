@@ -24,6 +24,8 @@ void set_scale(float scale);           // devicePixelRatio: rebuilds fonts and s
 bool fonts_stale();                    // a frame drew a missing glyph: set_scale again (CJK glyphs added)
 void after_render(const ImDrawData* draw_data);   // notes a missing glyph drawn
 void clear_color(float out[4]);        // the background of the current theme
+std::string theme_json();              // the style's colours and the palette (the contrast test)
+void ime_preedit(const std::string& text);   // an IME's composition, shown at the caret until it is committed
 std::string test_state_json();         // what the screens show, for the browser tests
 std::string test_health();
 void test_advance_clock(int64_t ms);     // the app's clock moves on (journeys' waits), for the browser tests

@@ -142,6 +142,7 @@ struct AppState {
     std::string undo_id, undo_title;
     // Global search (Ctrl+K).
     bool search_open = false, search_just_opened = false;
+    bool shortcuts_open = false;                 // the keyboard shortcuts help (F1)
     char search_text[128] = "";
     int search_selected = 0;
     // First run and demo data.
@@ -151,6 +152,7 @@ struct AppState {
     std::string demo_error;
     // A short message in the status bar ("Contact created").
     std::string notice;
+    std::string preedit;                         // an IME's composition in progress (shown at the caret)
     double notice_until = 0;
     std::string last_error;
     // Demand paging: a read found part of the data still loading (PageMiss);
@@ -177,8 +179,12 @@ struct AppState {
 
 extern AppState g;
 
-inline const ImVec4 kErrorColor(0.85f, 0.2f, 0.2f, 1);   // error text on every screen
-inline const ImVec4 kWarningColor(0.85f, 0.45f, 0.0f, 1); // a warning: likely duplicates, targets missed
+// The colours that carry meaning, per theme, each readable (WCAG AA, 4.5:1)
+// on the surfaces it is drawn on (a11y.test.mjs checks them from the theme).
+struct Palette {
+    ImVec4 error, warning, success, info;
+};
+const Palette& pal();
 
 // Helpers (app.cpp)
 void data_changed();                             // after a write: lists and views refresh

@@ -194,7 +194,7 @@ void draw_edit_dialog() {
             ImGui::TextUnformatted(f->label);
             if (f->has(F_Required) || f->has(F_RequiredOnSave)) {
                 ImGui::SameLine(0, 2);
-                ImGui::TextColored(kErrorColor, "*");
+                ImGui::TextColored(pal().error, "*");
             }
             ImGui::TableSetColumnIndex(1);
             std::string label = std::string("##") + f->label;
@@ -235,16 +235,16 @@ void draw_edit_dialog() {
                 if (!f->has(F_Multiline) && ImGui::IsItemDeactivated() && ImGui::IsKeyPressed(ImGuiKey_Enter)) enter = true;
             }
             auto err = d.errors.find(name);
-            if (err != d.errors.end()) ImGui::TextColored(kErrorColor, "%s", err->second.c_str());
+            if (err != d.errors.end()) ImGui::TextColored(pal().error, "%s", err->second.c_str());
         }
         ImGui::EndTable();
     }
-    if (!d.general_error.empty()) ImGui::TextColored(kErrorColor, "%s", d.general_error.c_str());
+    if (!d.general_error.empty()) ImGui::TextColored(pal().error, "%s", d.general_error.c_str());
     if (d.saving && !d.saved) ImGui::TextDisabled("Saving: part of your data is still loading...");
     std::string open_likely;
     if (!d.likely.empty()) {
         ImGui::Separator();
-        ImGui::TextColored(kWarningColor, "This %s may already exist:", d.entity->singular);
+        ImGui::TextColored(pal().warning, "This %s may already exist:", d.entity->singular);
         for (const EditDialog::Likely& l : d.likely) {
             ImGui::PushID(l.id.c_str());
             if (ImGui::SmallButton("Open")) open_likely = l.id;
@@ -414,7 +414,7 @@ void draw_activity_dialog() {
             input_string("Follow-up", a.follow_up_title, false, 360 * s);
         }
     }
-    if (!a.error.empty()) ImGui::TextColored(kErrorColor, "%s", a.error.c_str());
+    if (!a.error.empty()) ImGui::TextColored(pal().error, "%s", a.error.c_str());
     if (ImGui::Button("Save", ImVec2(120 * s, 0)) || (ImGui::GetIO().KeyCtrl && ImGui::IsKeyPressed(ImGuiKey_Enter))) save_activity();
     ImGui::SameLine();
     if (ImGui::Button("Cancel", ImVec2(120 * s, 0)) || ImGui::IsKeyPressed(ImGuiKey_Escape)) {

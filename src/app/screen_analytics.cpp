@@ -351,7 +351,7 @@ void draw_controls() {
     ImGui::SameLine();
     ImGui::TextDisabled("%s to %s, compared with %s to %s", day_text(p.from).c_str(), day_text(p.to).c_str(), day_text(p.previous().from).c_str(),
                         day_text(p.previous().to).c_str());
-    if (!S.period_error.empty()) ImGui::TextColored(kErrorColor, "%s", S.period_error.c_str());
+    if (!S.period_error.empty()) ImGui::TextColored(pal().error, "%s", S.period_error.c_str());
     const Choices& c = choices();
     std::string owner_name;
     for (auto& [id, name] : c.owners)
@@ -493,7 +493,7 @@ void page_value() {
     int ratio = row_of(*v, "LTV:CAC");
     double r = ratio < 0 ? NAN : value(*v, (size_t)ratio, "value");
     if (!std::isnan(r))
-        ImGui::TextColored(r >= 3 ? ImVec4(0.0f, 0.55f, 0.4f, 1) : kWarningColor, "LTV:CAC %.1f : 1 %s", r,
+        ImGui::TextColored(r >= 3 ? pal().success : pal().warning, "LTV:CAC %.1f : 1 %s", r,
                            r >= 3 ? "- meets the 3:1 rule" : "- below the 3:1 rule: acquiring a customer costs more than a third of what they bring");
     bold_text("Top customers by revenue");
     std::vector<std::string> names;
@@ -785,7 +785,7 @@ void draw_analytics_screen() {
     }
     draw_controls();
     if (!S.notice.empty()) {
-        ImGui::TextColored(kWarningColor, "%s", S.notice.c_str());
+        ImGui::TextColored(pal().warning, "%s", S.notice.c_str());
         ImGui::SameLine();
         if (ImGui::SmallButton("OK")) S.notice.clear();
     }
@@ -875,7 +875,7 @@ void draw_dashboard_charts() {
     int lc = row_of(*val, "LTV:CAC");
     double ratio = lc < 0 ? NAN : value(*val, (size_t)lc, "value");
     if (!std::isnan(ratio))
-        ImGui::TextColored(ratio >= 3 ? ImVec4(0.0f, 0.55f, 0.4f, 1) : kWarningColor, "LTV:CAC %.1f : 1 (3:1 is healthy)", ratio);
+        ImGui::TextColored(ratio >= 3 ? pal().success : pal().warning, "LTV:CAC %.1f : 1 (3:1 is healthy)", ratio);
     if (chart::lines("Dashboard churn", first_column(*churn), {{"churn", column_values(*churn, "churn_rate", false)}}, Format::Share, h) >= 0)
         open_page("Retention");
     ImGui::EndTable();

@@ -292,9 +292,9 @@ void draw_csv_step() {
                                                              : "likely a duplicate of " + r.likely_title + " (" +
                                                                    std::to_string((int)(r.likely_score * 100 + 0.5)) + "%: " + r.likely_reasons +
                                                                    "); imported as a new record";
-                ImGui::PushStyleColor(ImGuiCol_Text, !r.error.empty()          ? kErrorColor
+                ImGui::PushStyleColor(ImGuiCol_Text, !r.error.empty()          ? pal().error
                                                      : !r.duplicate_of.empty() ? ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled)
-                                                                               : kWarningColor);
+                                                                               : pal().warning);
                 ImGui::TextWrapped("%s", note.c_str());
                 ImGui::PopStyleColor();
                 ImGui::PopTextWrapPos();
@@ -379,7 +379,7 @@ void draw_incoming() {
     }
     if (!g_in.result.empty()) ImGui::TextWrapped("%s", g_in.result.c_str());
     if (!g_in.error.empty()) {
-        ImGui::PushStyleColor(ImGuiCol_Text, kErrorColor);
+        ImGui::PushStyleColor(ImGuiCol_Text, pal().error);
         ImGui::TextWrapped("%s", g_in.error.c_str());
         ImGui::PopStyleColor();
     }
@@ -464,7 +464,7 @@ void draw_data_screen() {
     if (ImGui::Button("Calendar, next 4 weeks (.ics)")) export_file("ics");
     ImGui::EndDisabled();
     if (!g_transfer_result.empty()) ImGui::TextDisabled("%s", g_transfer_result.c_str());
-    if (!g_transfer_error.empty()) ImGui::TextColored(kErrorColor, "%s", g_transfer_error.c_str());
+    if (!g_transfer_error.empty()) ImGui::TextColored(pal().error, "%s", g_transfer_error.c_str());
     ImGui::Spacing();
     bold_text("Import");
     if (ImGui::Button("Import a file...")) platform::pick_file(".json,.csv,.tsv,.txt,.vcf,.vcard,.sqlite,.db,.sqlite3");
@@ -491,7 +491,7 @@ void draw_data_screen() {
     if (g.file) {
         platform::SaveTiming t = platform::last_save_timing();
         ImGui::Text("Saves: %llu, last one %s in %.1f ms", (unsigned long long)g.file->batches_written(), bytes_text(t.bytes).c_str(), t.ms);
-        if (g.file->state() == SaveState::Failed) ImGui::TextColored(kErrorColor, "Last save failed: %s", g.file->error().c_str());
+        if (g.file->state() == SaveState::Failed) ImGui::TextColored(pal().error, "Last save failed: %s", g.file->error().c_str());
     }
     ImGui::BeginDisabled(holding_all_blocks());
     bool check = ImGui::Button("Check database");

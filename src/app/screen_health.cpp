@@ -126,7 +126,7 @@ void draw_health_tab() {
     bool running = pump(j);
     if (running) ImGui::ProgressBar((float)j.scan->progress(), ImVec2(-1, 0), "checking...");
     if (!hv.result.empty()) ImGui::TextDisabled("%s", hv.result.c_str());
-    if (!hv.error.empty()) ImGui::TextColored(kErrorColor, "%s", hv.error.c_str());
+    if (!hv.error.empty()) ImGui::TextColored(pal().error, "%s", hv.error.c_str());
     if (!j.ready || (running && j.report.records == 0)) return;
     const HealthReport& r = j.report;
     ImGui::PushFont(g.font_big);
@@ -178,7 +178,7 @@ void draw_health_tab() {
             const RecordHealth& h = r.flagged[hv.rows[(size_t)k]];
             ImGui::TableNextRow();
             ImGui::TableNextColumn();
-            ImGui::TextColored(h.score < 50 ? kErrorColor : h.score < 80 ? kWarningColor : ImGui::GetStyleColorVec4(ImGuiCol_Text), "%d", h.score);
+            ImGui::TextColored(h.score < 50 ? pal().error : h.score < 80 ? pal().warning : ImGui::GetStyleColorVec4(ImGuiCol_Text), "%d", h.score);
             ImGui::TableNextColumn();
             ImGui::PushID(h.id.c_str());
             if (ImGui::Selectable(h.title.empty() ? "(no name)" : h.title.c_str(), hv.selected == h.id, ImGuiSelectableFlags_SpanAllColumns))

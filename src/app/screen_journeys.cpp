@@ -60,7 +60,7 @@ void draw_steps(const Record& j) {
     float s = g.scale;
     json steps = steps_of(j);
     const std::vector<std::string>& texts = E.step_texts[j.id];   // read with the journeys, not every frame
-    if (!E.step_errors[j.id].empty()) ImGui::TextColored(kErrorColor, "%s", E.step_errors[j.id].c_str());
+    if (!E.step_errors[j.id].empty()) ImGui::TextColored(pal().error, "%s", E.step_errors[j.id].c_str());
     const JourneyStats& st = E.stats[j.id];
     ImGui::SeparatorText(("Steps of " + j.text("name")).c_str());
     if (texts.empty()) ImGui::TextDisabled("No steps yet: add the first below.");
@@ -166,7 +166,7 @@ void draw_steps(const Record& j) {
         steps.push_back(add);
         save_steps(j.id, steps);
     }
-    if (!E.error.empty()) ImGui::TextColored(kErrorColor, "%s", E.error.c_str());
+    if (!E.error.empty()) ImGui::TextColored(pal().error, "%s", E.error.c_str());
 
     ImGui::SeparatorText("Results");
     ImGui::Text("%lld entered: %lld on their way, %lld done, %lld left.  Since entering: %lld replies, %lld leads qualified, %lld won (%s)",
@@ -202,7 +202,7 @@ void draw_journeys_settings() {
     if (E.runner == g.store->device_id()) {
         ImGui::TextUnformatted("This device runs the journeys.");
     } else {
-        ImGui::TextColored(kWarningColor, "%s", E.runner.empty() ? "No device runs journeys yet (activating one makes this device run them)."
+        ImGui::TextColored(pal().warning, "%s", E.runner.empty() ? "No device runs journeys yet (activating one makes this device run them)."
                                                                                  : "Another device of the team runs the journeys: this one only shows them.");
         ImGui::SameLine();
         if (ImGui::SmallButton("Run journeys on this device")) change([] { run_journeys_on_this_device(*g.store); }, "Journeys run on this device now");

@@ -9,6 +9,7 @@
 #include <fstream>
 
 #include "app/app.h"
+#include "app/a11y.h"
 #include "app/app_state.h"
 #include "app/platform.h"
 #include "app/test_hooks.h"
@@ -232,7 +233,7 @@ void draw_queue_stats() {
         ImGui::TableNextColumn(); ImGui::Text("%lld", (long long)q.cases);
         ImGui::TableNextColumn(); ImGui::Text("%lld", (long long)q.open);
         ImGui::TableNextColumn();
-        if (q.open_breached) ImGui::TextColored(kErrorColor, "%lld", (long long)q.open_breached);
+        if (q.open_breached) ImGui::TextColored(pal().error, "%lld", (long long)q.open_breached);
         else ImGui::TextUnformatted("0");
         ImGui::TableNextColumn(); ImGui::Text("%.1f %% of %lld", q.response_pct(), (long long)q.responded);
         ImGui::TableNextColumn(); ImGui::Text("%.1f %% of %lld", q.resolution_pct(), (long long)q.resolved);
@@ -352,6 +353,7 @@ void draw_list_screen(ListView& lv, const EntitySpec& e) {
         ImGui::TableSetupColumn(cols[i].label, cf, cols[i].width * s, (ImGuiID)i);
     }
     ImGui::TableHeadersRow();
+    a11y_grid(e.label, std::max<int64_t>(0, lv.count));
     if (ImGuiTableSortSpecs* ss = ImGui::TableGetSortSpecs(); ss && ss->SpecsDirty) {
         if (ss->SpecsCount > 0) {
             const Column& c = cols[(size_t)ss->Specs[0].ColumnUserID];
@@ -392,8 +394,9 @@ void draw_list_screen(ListView& lv, const EntitySpec& e) {
                 std::string text = cell_text(r, cols[c]);
                 if (c == 0) {
                     // The row is one selectable spanning the columns; its label is the record's name.
-                    if (ImGui::Selectable(text.c_str(), lv.selected_id == r.id, ImGuiSelectableFlags_SpanAllColumns | ImGuiSelectableFlags_AllowOverlap))
-                    {
+                    bool clicked = ImGui::Selectable(text.c_str(), lv.selected_id == r.id, ImGuiSelectableFlags_SpanAllColumns | ImGuiSelectableFlags_AllowOverlap);
+                    a11y_row(row, lv.selected_id == r.id);
+                    if (clicked) {
                         lv.selected_id = r.id;
                         open_record(e, r.id);   // a click (or Enter on the focused row) opens it
                     }

@@ -41,7 +41,7 @@ void draw_my_day() {
     bold_text("My Day");
     if (!reminders.empty()) {
         ImGui::SameLine();
-        ImGui::TextColored(ImVec4(0.85f, 0.55f, 0.1f, 1), "%zu reminder%s due", reminders.size(), reminders.size() == 1 ? "" : "s");
+        ImGui::TextColored(pal().warning, "%zu reminder%s due", reminders.size(), reminders.size() == 1 ? "" : "s");
     }
     auto list = [&](const char* title, const std::vector<Record>& tasks, ImVec4 color) {
         ImGui::TextColored(color, "%s (%zu)", title, tasks.size());
@@ -66,11 +66,11 @@ void draw_my_day() {
     };
     if (ImGui::BeginTable("myday", 3, ImGuiTableFlags_SizingStretchSame | ImGuiTableFlags_BordersInnerV)) {
         ImGui::TableNextColumn();
-        list("Overdue", day.overdue, kErrorColor);
+        list("Overdue", day.overdue, pal().error);
         ImGui::TableNextColumn();
-        list("Due today", day.today, ImVec4(0.85f, 0.55f, 0.1f, 1));
+        list("Due today", day.today, pal().warning);
         ImGui::TableNextColumn();
-        list("Next 7 days", day.upcoming, ImVec4(0.3f, 0.5f, 0.8f, 1));
+        list("Next 7 days", day.upcoming, pal().info);
         ImGui::EndTable();
     }
 }

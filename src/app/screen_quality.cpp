@@ -236,7 +236,7 @@ static void draw_duplicates_tab() {
     ImGui::EndDisabled();
     if (q.scan) draw_scan_progress();
     if (!q.result.empty()) ImGui::TextDisabled("%s", q.result.c_str());
-    if (!q.error.empty()) ImGui::TextColored(kErrorColor, "%s", q.error.c_str());
+    if (!q.error.empty()) ImGui::TextColored(pal().error, "%s", q.error.c_str());
     if (!q.scanned) return;
     int open = 0;
     for (const DuplicateGroup& grp : q.report.groups)

@@ -159,7 +159,7 @@ void draw_field(RecordView& rv, const FieldSpec& f, size_t index) {
         }
     }
     auto err = rv.errors.find(f.name);
-    if (err != rv.errors.end()) ImGui::TextColored(kErrorColor, "%s", err->second.c_str());
+    if (err != rv.errors.end()) ImGui::TextColored(pal().error, "%s", err->second.c_str());
     ImGui::PopID();
 }
 
@@ -340,7 +340,7 @@ void draw_record_view() {
     draw_workflow_actions();
     if (rv.entity == &kContacts && r.text("do_not_call") == "1") {
         ImGui::SameLine(0, 24 * s);
-        ImGui::TextColored(kErrorColor, "Do not call");
+        ImGui::TextColored(pal().error, "Do not call");
     }
 
     // After Write or Call: log what happened, if the user says so.
@@ -466,7 +466,7 @@ void draw_record_view() {
                 std::string line = std::string("Conflict on ") + (f ? f->label : it->field.c_str()) + ": \"" + lost + "\" (" + who(it->lost_device) +
                                    ", " + when_text(it->lost_at) + ") was overwritten by \"" + won + "\" from " + who(it->won_device) + " at " +
                                    when_text(it->won_at);
-                ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(0.8f, 0.45f, 0.1f, 1));
+                ImGui::PushStyleColor(ImGuiCol_Text, pal().warning);
                 ImGui::TextWrapped("%s", line.c_str());
                 ImGui::PopStyleColor();
                 rv.conflict_lines.push_back(line);

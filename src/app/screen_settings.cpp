@@ -145,7 +145,7 @@ void draw_custom_fields_settings() {
                 g_fields_error = v ? v->message() : error_text(ex);
             });
     }
-    if (!error.empty()) ImGui::TextColored(kErrorColor, "%s", error.c_str());
+    if (!error.empty()) ImGui::TextColored(pal().error, "%s", error.c_str());
 
     ImGui::SeparatorText(e.label);
     static uint64_t read_at = UINT64_MAX;

@@ -407,7 +407,7 @@ void draw_sync_settings() {
         ImGui::EndTable();
     }
     if (S.ran && S.last_state != SyncState::Done && !S.message.empty() && !S.session) {
-        ImGui::PushStyleColor(ImGuiCol_Text, S.last_state == SyncState::Offline ? ImVec4(0.8f, 0.55f, 0.1f, 1) : kErrorColor);
+        ImGui::PushStyleColor(ImGuiCol_Text, S.last_state == SyncState::Offline ? pal().warning : pal().error);
         ImGui::TextWrapped("%s", S.message.c_str());
         ImGui::PopStyleColor();
         if (S.next_at) ImGui::TextDisabled("Trying again in %.0f s", std::ceil(std::max(0.0, S.next_at - platform::now_ms()) / 1000));

@@ -1,49 +1,81 @@
 // test_hooks.cpp - see test_hooks.h. ImGui calls ItemAdd for every item with
 // its bounding box and ItemInfo for labelled widgets (buttons, fields,
-// selectables, menus, tabs, tree nodes); the two meet by item id.
+// selectables, menus, tabs, tree nodes) with status flags that say what
+// kind it is; the two meet by item id.
 #include "app/test_hooks.h"
 
-#include <imgui.h>
-#include <imgui_internal.h>
 #include <nlohmann/json.hpp>
 
+#include <cstring>
 #include <unordered_map>
-#include <vector>
 
 namespace {
 
-struct Item {
-    ImGuiID id;
-    ImRect bb;
-    std::string label, window;
-};
+using crm::app::FrameItem;
 
-bool g_on = false;
-std::vector<Item> g_frame, g_published;
+bool g_recording = false;
+std::vector<FrameItem> g_frame, g_published;
 // Labels announced before their item is added (tab items do that).
-std::unordered_map<ImGuiID, std::string> g_early_labels;
+std::unordered_map<ImGuiID, std::pair<std::string, const char*>> g_early;
+
+bool name_starts(const ImGuiWindow* w, const char* prefix) { return w && std::strncmp(w->Name, prefix, std::strlen(prefix)) == 0; }
+
+// The ARIA role of a labelled item, from its flags and its surroundings.
+const char* role_of(ImGuiContext* ctx, ImGuiID id, ImGuiItemStatusFlags flags) {
+    ImGuiWindow* w = ctx->CurrentWindow;
+    bool in_menu = name_starts(w, "##Menu_") || (w && w->DC.NavLayerCurrent == ImGuiNavLayer_Menu);
+    if (flags & ImGuiItemStatusFlags_Inputable) return "textbox";
+    if (flags & ImGuiItemStatusFlags_Checkable) return in_menu ? "menuitemcheckbox" : "checkbox";
+    if (flags & ImGuiItemStatusFlags_Openable) return in_menu ? "menuitem" : "button";
+    if (ctx->CurrentTabBar && ImGui::TabBarFindTabByID(ctx->CurrentTabBar, id)) return "tab";
+    if (in_menu) return "menuitem";
+    if (name_starts(w, "##Combo_")) return "option";
+    if (w && std::strstr(w->Name, "/nav_")) return "link";   // the rail: one link per screen
+    return "button";
+}
 
 }  // namespace
 
-void ImGuiTestEngineHook_ItemAdd(ImGuiContext* ctx, ImGuiID id, const ImRect& bb, const ImGuiLastItemData*) {
-    if (!g_on || id == 0) return;
+void ImGuiTestEngineHook_ItemAdd(ImGuiContext* ctx, ImGuiID id, const ImRect& bb, const ImGuiLastItemData* data) {
+    if (!g_recording || id == 0) return;
     ImGuiWindow* w = ctx->CurrentWindow;
     // Clipped to the window, so a test never clicks a row scrolled out of view.
     ImRect r = bb;
     if (w) r.ClipWithFull(w->ClipRect);
     if (r.GetWidth() <= 0 || r.GetHeight() <= 0) return;
-    auto early = g_early_labels.find(id);
-    g_frame.push_back({id, r, early != g_early_labels.end() ? early->second : "", w ? w->Name : ""});
+    FrameItem it;
+    it.id = id;
+    it.bb = r;
+    it.window = w;
+    it.window_name = w ? w->Name : "";
+    it.disabled = data && (data->InFlags & ImGuiItemFlags_Disabled);
+    it.layer = w ? w->DC.NavLayerCurrent : ImGuiNavLayer_Main;
+    it.focus_scope = ctx->CurrentFocusScopeId;
+    auto early = g_early.find(id);
+    if (early != g_early.end()) {
+        it.label = early->second.first;
+        it.role = early->second.second;
+        it.has_info = true;
+        if (ctx->CurrentTabBar) it.selected = ctx->CurrentTabBar->SelectedTabId == id ? 1 : 0;
+    }
+    g_frame.push_back(std::move(it));
 }
 
-void ImGuiTestEngineHook_ItemInfo(ImGuiContext*, ImGuiID id, const char* label, ImGuiItemStatusFlags) {
-    if (!g_on || !label) return;
+void ImGuiTestEngineHook_ItemInfo(ImGuiContext* ctx, ImGuiID id, const char* label, ImGuiItemStatusFlags flags) {
+    if (!g_recording || !label) return;
+    // Windows describe themselves too (their name, for the test engine): not an item anyone presses.
+    if (ImGui::FindWindowByID(id) || ImGui::FindWindowByName(label)) return;
+    const char* role = role_of(ctx, id, flags);
     for (auto it = g_frame.rbegin(); it != g_frame.rend(); ++it)
         if (it->id == id) {
             it->label = label;
+            it->role = role;
+            it->has_info = true;
+            if (flags & ImGuiItemStatusFlags_Checkable) it->checked = (flags & ImGuiItemStatusFlags_Checked) ? 1 : 0;
+            if (flags & ImGuiItemStatusFlags_Openable) it->expanded = (flags & ImGuiItemStatusFlags_Opened) ? 1 : 0;
             return;
         }
-    g_early_labels[id] = label;
+    g_early[id] = {label, role};
 }
 
 void ImGuiTestEngineHook_Log(ImGuiContext*, const char*, ...) {}
@@ -51,30 +83,44 @@ const char* ImGuiTestEngine_FindItemDebugLabel(ImGuiContext*, ImGuiID) { return 
 
 namespace crm::app {
 
+void item_hooks_start() {
+    g_recording = true;
+    ImGui::GetCurrentContext()->TestEngineHookItems = true;
+}
+
 void test_hooks_enable(bool on) {
-    g_on = on;
-    if (ImGui::GetCurrentContext()) ImGui::GetCurrentContext()->TestEngineHookItems = on;
+    if (on && ImGui::GetCurrentContext()) item_hooks_start();   // off: the mirror still needs them
 }
 
 void test_hooks_end_frame() {
-    if (!g_on) return;
+    if (!g_recording) return;
     g_published.swap(g_frame);
     g_frame.clear();
-    g_early_labels.clear();
+    g_early.clear();
 }
 
+std::vector<FrameItem>& frame_items() { return g_frame; }
+const std::vector<FrameItem>& published_items() { return g_published; }
+
 void test_label_last_item(const char* label) {
-    if (!g_on) return;
-    ImGuiContext* ctx = ImGui::GetCurrentContext();
-    ImGuiTestEngineHook_ItemInfo(ctx, ctx->LastItemData.ID, label, 0);
+    if (!g_recording) return;
+    ImGuiID id = ImGui::GetCurrentContext()->LastItemData.ID;
+    for (auto it = g_frame.rbegin(); it != g_frame.rend(); ++it)
+        if (it->id == id) {
+            it->label = label;
+            if (!it->has_info) it->role = "combobox";   // only combos come without ImGui's own description
+            it->has_info = true;
+            return;
+        }
 }
 
 std::string test_hooks_items_json() {
     nlohmann::json out = nlohmann::json::array();
-    for (const Item& i : g_published) {
+    for (const FrameItem& i : g_published) {
         if (i.label.empty()) continue;
         out.push_back({{"label", i.label}, {"id", i.id}, {"x", i.bb.Min.x}, {"y", i.bb.Min.y},
-                       {"w", i.bb.GetWidth()}, {"h", i.bb.GetHeight()}, {"window", i.window}});
+                       {"w", i.bb.GetWidth()}, {"h", i.bb.GetHeight()}, {"window", i.window_name},
+                       {"role", i.role ? i.role : ""}});
     }
     return out.dump();
 }

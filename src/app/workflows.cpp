@@ -30,7 +30,6 @@ namespace {
 
 void download_one(const Record& r, const char* ext);
 
-const ImVec4 kGood(0.2f, 0.6f, 0.3f, 1), kWarn(0.85f, 0.55f, 0.1f, 1);
 
 
 std::string duration_text(int64_t ms) {
@@ -44,14 +43,14 @@ std::string duration_text(int64_t ms) {
 
 void sla_line(const char* what, bool met, bool breached, int64_t left, bool done) {
     ImGui::SameLine(0, 16 * g.scale);
-    if (done) ImGui::TextColored(met ? kGood : kErrorColor, "%s %s", what, met ? "met" : "missed");
-    else ImGui::TextColored(breached ? kErrorColor : left < 3600000 ? kWarn : kGood, "%s: %s", what, duration_text(left).c_str());
+    if (done) ImGui::TextColored(met ? pal().success : pal().error, "%s %s", what, met ? "met" : "missed");
+    else ImGui::TextColored(breached ? pal().error : left < 3600000 ? pal().warning : pal().success, "%s: %s", what, duration_text(left).c_str());
 }
 
 void lead_actions(const Record& r) {
     std::string st = r.text("status");
     ScoreBand band = score_band(*g.store, r.integer("score"));
-    ImGui::TextColored(band == ScoreBand::Hot ? kErrorColor : band == ScoreBand::Warm ? kWarn : ImVec4(0.4f, 0.5f, 0.7f, 1), "%s lead, score %lld",
+    ImGui::TextColored(band == ScoreBand::Hot ? pal().error : band == ScoreBand::Warm ? pal().warning : pal().info, "%s lead, score %lld",
                        band_name(band), (long long)r.integer("score"));
     ImGui::SameLine(0, 16 * g.scale);
     ImGui::Text("Status: %s", choice_label(st.c_str()));
@@ -365,7 +364,7 @@ void draw_workflow_dialog() {
         ImGui::EndDisabled();
         if (!w.result.empty()) ImGui::TextUnformatted(w.result.c_str());
     }
-    if (!w.error.empty()) ImGui::TextColored(kErrorColor, "%s", w.error.c_str());
+    if (!w.error.empty()) ImGui::TextColored(pal().error, "%s", w.error.c_str());
     ImGui::SameLine();
     if (ImGui::Button("Close") || ImGui::IsKeyPressed(ImGuiKey_Escape)) {
         w = WorkflowDialog{};

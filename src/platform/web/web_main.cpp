@@ -23,6 +23,7 @@
 
 #include "app/app.h"
 #include "app/platform.h"
+#include "app/a11y.h"
 #include "app/test_hooks.h"
 #include "platform/web/gl_renderer.h"
 #include "platform/web/web.h"
@@ -72,6 +73,8 @@ EM_JS(void, js_write_clipboard, (const char* text), {
 });
 // Keeps the hidden text field focused while ImGui edits text, so IME and
 // typed characters arrive as input events wherever the mouse went.
+EM_JS(void, js_a11y, (const char* json), { if (Module.crmA11y) Module.crmA11y(UTF8ToString(json)); });
+EM_JS(void, js_ime_place, (int visible, float x, float y, float h), { if (Module.crmImePlace) Module.crmImePlace(visible, x, y, h); });
 EM_JS(void, js_text_focus, (int want), { if (Module.crmTextFocus) Module.crmTextFocus(want); });
 EM_JS(void, js_storage_refresh, (), { if (Module.crmStorageRefresh) Module.crmStorageRefresh(); });
 EM_JS(void, js_set_cursor, (int kind), {
@@ -299,6 +302,9 @@ void frame_body() {
     for (float c : clear) drawn = (drawn ^ (uint64_t)(c * 255.0f)) * 0x100000001b3ull;
     bool changed = drawn != g_drawn;
     if (changed || must_render || has_callbacks(ImGui::GetDrawData())) web::renderer_render(ImGui::GetDrawData(), fb_w, fb_h, clear);
+    // The accessible mirror: rebuilt when the picture changed (else only focus and announcements).
+    std::string a11y = app::a11y_frame_update(ImGui::GetDrawData(), changed || g_first_frame);
+    if (!a11y.empty()) js_a11y(a11y.c_str());
     js_text_focus(io.WantTextInput ? 1 : 0);
     update_cursor();
 
@@ -428,6 +434,11 @@ EMSCRIPTEN_KEEPALIVE void crm_freeze() {
 }
 
 // Text typed or composed (IME) in the page's hidden text field.
+// An IME's composition as it changes ("" once committed or cancelled).
+EMSCRIPTEN_KEEPALIVE void crm_ime_preedit(const char* utf8) {
+    app::ime_preedit(utf8);
+    web::wake();
+}
 EMSCRIPTEN_KEEPALIVE void crm_text_input(const char* utf8) {
     ImGui::GetIO().AddInputCharactersUTF8(utf8);
     web::wake();
@@ -480,6 +491,11 @@ EMSCRIPTEN_KEEPALIVE const char* crm_test_state() {
     request_missed_blocks(false);   // its reads may have missed
     return s.c_str();
 }
+EMSCRIPTEN_KEEPALIVE const char* crm_theme() {
+    static std::string s;
+    s = app::theme_json();
+    return s.c_str();
+}
 EMSCRIPTEN_KEEPALIVE const char* crm_test_health() {
     static std::string s;
     s = app::test_health();
@@ -491,6 +507,20 @@ EMSCRIPTEN_KEEPALIVE const char* crm_frame_stats(int reset) {
              g_stat_count ? g_stat_sum / g_stat_count : 0.0, g_stat_max);
     if (reset) g_stat_count = g_stat_sum = g_stat_max = 0;
     return buf;
+}
+// The accessible mirror (web/a11y.js): the page's focus moved onto an item, or
+// assistive technology activated one.
+EMSCRIPTEN_KEEPALIVE void crm_a11y_focus(unsigned id) {
+    app::a11y_focus(id);
+    web::wake();
+}
+EMSCRIPTEN_KEEPALIVE void crm_a11y_click(unsigned id) {
+    if (app::a11y_click(id)) web::wake();
+}
+EMSCRIPTEN_KEEPALIVE const char* crm_a11y_stats(int reset) {
+    static std::string s;
+    s = app::a11y_stats_json(reset != 0);
+    return s.c_str();
 }
 EMSCRIPTEN_KEEPALIVE int crm_input_pending() { return ImGui::GetCurrentContext()->InputEventsQueue.Size; }
 EMSCRIPTEN_KEEPALIVE double crm_frame_count() { return (double)ImGui::GetFrameCount(); }
@@ -534,6 +564,7 @@ int main() {
 
     IMGUI_CHECKVERSION();
     ImGui::CreateContext();
+    app::item_hooks_start();   // the accessible mirror reads every frame's items
     ImGuiIO& io = ImGui::GetIO();
     io.IniFilename = nullptr;
     io.ConfigFlags |= ImGuiConfigFlags_NavEnableKeyboard;
@@ -544,6 +575,10 @@ int main() {
     glfwSetCharCallback(g_window, nullptr);  // text comes from the page's text field (crm_text_input)
     io.GetClipboardTextFn = get_clipboard;   // the backend installed its own
     io.SetClipboardTextFn = set_clipboard;
+    // The caret of the field being typed in: the page's text field moves there, so an IME's candidate window opens beside it.
+    io.SetPlatformImeDataFn = [](ImGuiViewport*, ImGuiPlatformImeData* d) {
+        js_ime_place(d->WantVisible ? 1 : 0, d->InputPos.x, d->InputPos.y, d->InputLineHeight);
+    };
     if (!web::renderer_init()) {
         js_fatal(web::renderer_error());
         return 1;
