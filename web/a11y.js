@@ -39,7 +39,12 @@
 
   function update(n) {
     let el = nodes.get(n.k);
-    if (el && el.dataset.role !== n.role) { el.remove(); nodes.delete(n.k); el = null; }
+    if (el && el.dataset.role !== n.role) {
+      // Another role may need another tag: a new element in the old one's place.
+      const old = el;
+      el = make(n);
+      old.replaceWith(el);
+    }
     if (!el) el = make(n);
     el._n = n;
     const role = n.role;

@@ -66,7 +66,8 @@
     printErr: (t) => console.warn(t),
     onAbort: (what) => fatal('The app stopped unexpectedly: ' + what),
     crmFatal: fatal,
-    crmA11y: (json) => { if (window.crmA11y) crmA11y.apply(json); },
+    // The mirror must never stop the app: an error there is logged, not thrown into the frame loop.
+    crmA11y: (json) => { try { if (window.crmA11y) crmA11y.apply(json); } catch (e) { console.warn('a11y mirror:', e); } },
     // The caret of the field being typed in (device pixels): the text field goes there for the IME's candidate window.
     crmImePlace: (visible, x, y, h) => {
       if (!visible) return;
@@ -479,6 +480,7 @@
     // The browser's own Ctrl+K (search bar) and Ctrl+S (save page) would take the keys from the app.
     window.addEventListener('keydown', (e) => {
       if ((e.ctrlKey || e.metaKey) && ['k', 's'].includes(e.key.toLowerCase())) e.preventDefault();
+      if (e.key === 'F1') e.preventDefault();   // the app's keyboard shortcuts, not the browser's help page
     }, true);
     window.addEventListener('resize', wake);
     document.addEventListener('visibilitychange', () => {

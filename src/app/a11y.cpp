@@ -120,6 +120,7 @@ int g_glyphs_count = -1;
 std::unordered_map<std::string, Node> g_shown;
 std::unordered_map<std::string, std::vector<std::string>> g_shown_children;
 std::string g_focus_sent, g_polite_sent, g_assertive_sent;
+ImGuiID g_focus_id_sent = 0;
 std::unordered_set<std::string> g_dialogs_open;
 std::string g_save_state, g_notice_seen, g_error_seen;
 
@@ -145,8 +146,9 @@ uint64_t uv_key(ImVec2 uv) {
 
 void index_glyphs() {
     ImFontAtlas* atlas = ImGui::GetIO().Fonts;
+    // Rebuilt at another scale, the atlas keeps its texture and glyph count: its fonts' sizes tell.
     int n = 0;
-    for (ImFont* f : atlas->Fonts) n += f->Glyphs.Size;
+    for (ImFont* f : atlas->Fonts) n = n * 31 + f->Glyphs.Size * 7 + (int)(f->FontSize * 16) + atlas->TexHeight;
     if (atlas->TexID == g_glyphs_tex && n == g_glyphs_count) return;
     std::vector<std::pair<uint64_t, Glyph>> all;
     for (ImFont* f : atlas->Fonts)
@@ -744,9 +746,11 @@ std::string a11y_frame_update(const ImDrawData* dd, bool drawn) {
         auto k = g_key_of.find(c.NavId);
         if (k != g_key_of.end()) focus = k->second;
     }
-    if (focus != g_focus_sent) {
+    // A row keyed by its place may be another record now (arrowing down at the list's end): sent again.
+    if (focus != g_focus_sent || (!focus.empty() && c.NavId != g_focus_id_sent)) {
         if (!focus.empty()) put_field(out, "focus", focus);
         g_focus_sent = focus;
+        g_focus_id_sent = c.NavId;
     }
     std::string polite, assertive;
     announce(polite, assertive, regions);
@@ -771,6 +775,9 @@ std::string a11y_frame_update(const ImDrawData* dd, bool drawn) {
 void a11y_focus(ImGuiID id) { g_pending_focus = id; }
 
 void a11y_before_frame() {
+    g_grids.clear();   // this frame's annotations start empty, whatever the last frame left
+    g_rows.clear();
+    g_current.clear();
     if (!g_pending_focus) return;
     // Keys typed before the focus moved go where they were typed: ImGui takes
     // them in over several frames, and the move waits until it has.
@@ -783,13 +790,11 @@ void a11y_before_frame() {
         if (!w) return;
         ImGuiContext& c = *ImGui::GetCurrentContext();
         if (c.NavId == id && !c.NavDisableHighlight) return;   // it is there already (the page echoes our own moves)
+        // Never from behind a modal dialog: focusing there would close it.
+        ImGui::FocusWindow(w, ImGuiFocusRequestFlags_UnlessBelowModal);
+        if (c.NavWindow != w) return;
         if (c.ActiveId && c.ActiveId != id) ImGui::ClearActiveID();   // leaves the field being typed in (a search box)
-        ImGui::FocusWindow(w);
-        ImGui::SetFocusID(id, w);
-        c.NavLayer = it.layer;
-        c.NavFocusScopeId = it.focus_scope;
-        w->NavLastIds[it.layer] = id;
-        w->NavRectRel[it.layer] = ImGui::WindowRectAbsToRel(w, it.bb);
+        ImGui::SetNavID(id, it.layer, it.focus_scope, ImGui::WindowRectAbsToRel(w, it.bb));
         c.NavDisableHighlight = false;
         c.NavDisableMouseHover = true;
         // A text field the focus lands on takes typing at once, as a page's field does.
@@ -799,6 +804,7 @@ void a11y_before_frame() {
         }
         auto k = g_key_of.find(id);
         if (k != g_key_of.end()) g_focus_sent = k->second;   // the page moved it there itself
+        g_focus_id_sent = id;
         return;
     }
 }

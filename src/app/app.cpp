@@ -660,9 +660,11 @@ static void handle_shortcuts() {
         g.search_selected = 0;
     }
     if (io.KeyCtrl && ImGui::IsKeyPressed(ImGuiKey_Z, false) && !io.WantTextInput && g.undo_entity) undo_delete();
-    // F1 anywhere; "?" where it is not typed into a field.
-    if (ImGui::IsKeyPressed(ImGuiKey_F1, false) ||
-        (!io.WantTextInput && io.KeyShift && !io.KeyCtrl && ImGui::IsKeyPressed(ImGuiKey_Slash, false)))
+    // F1 anywhere; "?" where it is not typed into a field. Not over another
+    // dialog: opening a popup closes those open (the edit dialog would be lost).
+    bool popup_open = ImGui::IsPopupOpen("", ImGuiPopupFlags_AnyPopupId | ImGuiPopupFlags_AnyPopupLevel);
+    if (!popup_open && (ImGui::IsKeyPressed(ImGuiKey_F1, false) ||
+                        (!io.WantTextInput && io.KeyShift && !io.KeyCtrl && ImGui::IsKeyPressed(ImGuiKey_Slash, false))))
         g.shortcuts_open = true;
 }
 
@@ -673,6 +675,7 @@ void ime_preedit(const std::string& text) { g.preedit = text; }
 
 static void draw_preedit() {
     ImGuiContext& c = *ImGui::GetCurrentContext();
+    if (!ImGui::GetIO().WantTextInput) g.preedit.clear();   // the field went away mid-composition
     if (g.preedit.empty() || !c.PlatformImeData.WantVisible) return;
     ImDrawList* fg = ImGui::GetForegroundDrawList();
     ImVec2 p = c.PlatformImeData.InputPos;

@@ -25,7 +25,8 @@ const char* role_of(ImGuiContext* ctx, ImGuiID id, ImGuiItemStatusFlags flags) {
     ImGuiWindow* w = ctx->CurrentWindow;
     bool in_menu = name_starts(w, "##Menu_") || (w && w->DC.NavLayerCurrent == ImGuiNavLayer_Menu);
     if (flags & ImGuiItemStatusFlags_Inputable) return "textbox";
-    if (flags & ImGuiItemStatusFlags_Checkable) return in_menu ? "menuitemcheckbox" : "checkbox";
+    if (flags & ImGuiItemStatusFlags_Checkable)   // every menu item says checkable: only a ticked one is a checkbox
+        return !in_menu ? "checkbox" : (flags & ImGuiItemStatusFlags_Checked) ? "menuitemcheckbox" : "menuitem";
     if (flags & ImGuiItemStatusFlags_Openable) return in_menu ? "menuitem" : "button";
     if (ctx->CurrentTabBar && ImGui::TabBarFindTabByID(ctx->CurrentTabBar, id)) return "tab";
     if (in_menu) return "menuitem";
@@ -63,15 +64,16 @@ void ImGuiTestEngineHook_ItemAdd(ImGuiContext* ctx, ImGuiID id, const ImRect& bb
 
 void ImGuiTestEngineHook_ItemInfo(ImGuiContext* ctx, ImGuiID id, const char* label, ImGuiItemStatusFlags flags) {
     if (!g_recording || !label) return;
-    // Windows describe themselves too (their name, for the test engine): not an item anyone presses.
-    if (ImGui::FindWindowByID(id) || ImGui::FindWindowByName(label)) return;
-    const char* role = role_of(ctx, id, flags);
+    // Windows describe themselves too (their name, for the test engine): the
+    // tests find a window by it, but it is not an item anyone presses.
+    const char* role = ImGui::FindWindowByID(id) ? nullptr : role_of(ctx, id, flags);
     for (auto it = g_frame.rbegin(); it != g_frame.rend(); ++it)
         if (it->id == id) {
             it->label = label;
             it->role = role;
             it->has_info = true;
-            if (flags & ImGuiItemStatusFlags_Checkable) it->checked = (flags & ImGuiItemStatusFlags_Checked) ? 1 : 0;
+            if ((flags & ImGuiItemStatusFlags_Checkable) && role && std::strcmp(role, "menuitem") != 0)
+                it->checked = (flags & ImGuiItemStatusFlags_Checked) ? 1 : 0;
             if (flags & ImGuiItemStatusFlags_Openable) it->expanded = (flags & ImGuiItemStatusFlags_Opened) ? 1 : 0;
             return;
         }
