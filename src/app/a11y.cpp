@@ -235,8 +235,7 @@ std::vector<Run> read_text(const ImDrawData* dd) {
 }
 
 std::string visible_label(const std::string& label) {
-    size_t p = label.find("##");
-    return p == std::string::npos ? label : label.substr(0, p);
+    return std::string(label.c_str(), ImGui::FindRenderedTextEnd(label.c_str()));   // as ImGui draws it: up to "##"
 }
 
 // The region a window's content belongs to: the rail, the content pane, the

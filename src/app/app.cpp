@@ -342,13 +342,9 @@ static void apply_theme() {
         s.Colors[ImGuiCol_FrameBgHovered] = ImVec4(0.87f, 0.90f, 0.96f, 1);
         s.Colors[ImGuiCol_TextDisabled] = ImVec4(0.36f, 0.37f, 0.41f, 1);
         s.Colors[ImGuiCol_Border] = ImVec4(0.52f, 0.54f, 0.60f, 1);
-        s.Colors[ImGuiCol_NavHighlight] = ImVec4(0.13f, 0.36f, 0.74f, 1);   // the keyboard focus ring
-        s.Colors[ImGuiCol_CheckMark] = ImVec4(0.13f, 0.36f, 0.74f, 1);
     } else {
         s.Colors[ImGuiCol_TextDisabled] = ImVec4(0.64f, 0.65f, 0.69f, 1);
         s.Colors[ImGuiCol_Border] = ImVec4(0.50f, 0.52f, 0.58f, 1);
-        s.Colors[ImGuiCol_NavHighlight] = ImVec4(0.52f, 0.72f, 1.0f, 1);
-        s.Colors[ImGuiCol_CheckMark] = ImVec4(0.52f, 0.72f, 1.0f, 1);
         // ImGui's bright blue under white text is 3:1; these deeper ones keep 4.5:1.
         s.Colors[ImGuiCol_ButtonHovered] = ImVec4(0.16f, 0.38f, 0.72f, 1);
         s.Colors[ImGuiCol_ButtonActive] = ImVec4(0.10f, 0.30f, 0.62f, 1);
@@ -357,6 +353,8 @@ static void apply_theme() {
         s.Colors[ImGuiCol_TabHovered] = ImVec4(0.16f, 0.38f, 0.72f, 1);
         s.Colors[ImGuiCol_TabActive] = ImVec4(0.14f, 0.33f, 0.62f, 1);
     }
+    // The keyboard focus ring and check marks in the palette's blue, readable on every surface.
+    s.Colors[ImGuiCol_NavHighlight] = s.Colors[ImGuiCol_CheckMark] = pal().info;
     s.ScaleAllSizes(g.scale);
 }
 
