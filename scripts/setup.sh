@@ -32,7 +32,7 @@ APT_PACKAGES=(
   doctest-dev nlohmann-json3-dev libcpp-httplib-dev
   libssl-dev libpq-dev postgresql
   chromium
-  fonts-dejavu-core fonts-inter fonts-droid-fallback
+  fonts-dejavu-core fonts-inter fonts-droid-fallback fonts-font-awesome
   sqlite3 curl
 )
 missing=()

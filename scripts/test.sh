@@ -119,6 +119,9 @@ node_stage formats.test.mjs
 node_stage schema.test.mjs
 node_stage sync.test.mjs
 node_stage a11y.test.mjs
+node_stage mobile.test.mjs
+node_stage locale.test.mjs
+node_stage look.test.mjs
 node_stage million.test.mjs
 [ "${FULL:-0}" = 1 ] && node_stage big.test.mjs
 

@@ -28,17 +28,27 @@ TEST_CASE("My Day: overdue, due today, upcoming for one owner") {
     task("Someone else's", fx.now + kHour, other);
     std::string done = task("Done already", fx.now - 2 * kHour, me);
     complete_task(fx.store, done);
+    // ISO weeks start on Monday: 1 March 2026 is a Sunday, the week's last day.
     MyDay d = my_day(fx.store, me, fx.now);
     REQUIRE(d.overdue.size() == 1);
     CHECK(d.overdue[0].id == late);
     REQUIRE(d.today.size() == 1);
     CHECK(d.today[0].id == later_today);
-    REQUIRE(d.upcoming.size() == 1);
-    CHECK(d.upcoming[0].id == tomorrow);
-    // A user 10 hours east of UTC: 20:00 local, so 14:00 UTC falls tomorrow.
-    MyDay east = my_day(fx.store, me, fx.now, 600);
+    CHECK(d.this_week.empty());
+    REQUIRE(d.next_week.size() == 1);
+    CHECK(d.next_week[0].id == tomorrow);
+    // Where weeks start on Sunday, this one has only begun: tomorrow is this week.
+    LocaleFormat us;
+    us.first_day = 7;
+    MyDay sunday = my_day(fx.store, me, fx.now, us);
+    REQUIRE(sunday.this_week.size() == 1);
+    CHECK(sunday.this_week[0].id == tomorrow);
+    CHECK(sunday.next_week.empty());
+    // A user 10 hours east of UTC: 19:00 local, so 14:00 UTC is already Monday, next week.
+    MyDay east = my_day(fx.store, me, fx.now, iso_locale(), [](int64_t) { return 600; });
     CHECK(east.today.empty());
-    CHECK(east.upcoming.size() == 2);
+    CHECK(east.this_week.empty());
+    CHECK(east.next_week.size() == 2);
     CHECK(my_day(fx.store, "", fx.now).today.size() == 2);   // everyone's
 }
 

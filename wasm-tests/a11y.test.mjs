@@ -92,6 +92,10 @@ function contrastProblems(theme) {
   for (const s of ['WindowBg', 'ChildBg', 'PopupBg']) check('a field\'s edge (Border)', c.Border, surfaces[s], s, 3);
   for (const s of ['ChildBg', 'PopupBg']) check('the focus ring (NavHighlight)', c.NavHighlight, surfaces[s], s, 3);
   check('a check mark', c.CheckMark, surfaces.FrameBg, 'FrameBg', 3);
+  // Chips (statuses, tiers, score bands): the text on each tint; avatars: white initials on each colour.
+  (theme.chips || []).forEach((bg, i) => check('Text', c.Text, over(bg, child), `chip tone ${i}`, 4.5));
+  (theme.avatars || []).forEach((bg, i) => check('white initials', [1, 1, 1, 1], over(bg, child), `avatar colour ${i}`, 4.5));
+  if (!(theme.chips && theme.chips.length >= 8 && theme.avatars && theme.avatars.length >= 8)) problems.push('the theme tells no chip or avatar colours');
   if (!(theme.frame_border >= 1)) problems.push('fields and buttons have no edge (FrameBorderSize 0)');
   return problems;
 }

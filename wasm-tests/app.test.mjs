@@ -136,7 +136,7 @@ const tests = [
     eq(copied, 'taro@example.jp', 'the system clipboard after Ctrl+C');
     // Paste into the search box with Ctrl+V.
     await page.evaluate(() => navigator.clipboard.writeText('山田'));
-    await app.click('< Back');
+    await app.click('Back');
     await app.click('##search');
     await page.keyboard.press('Control+V');
     s = await app.waitState((x) => x.list && x.list.search === '山田' && x.list.count === 1, 'the pasted search');

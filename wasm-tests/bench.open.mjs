@@ -54,7 +54,7 @@ for (let i = 0; i < 5; i++) {
   const title = s.list.rows[3 + i].title;
   await app.click(title);
   await app.waitState((x) => x.record && x.record.title === title, 'the record', 120000);
-  await app.click('< Back');
+  await app.click('Back');
 }
 await app.click('Analytics');
 await app.waitState((x) => x.analytics.ready && !x.analytics.loading && !x.analytics.computing, 'the analytics working set', 15 * 60 * 1000);

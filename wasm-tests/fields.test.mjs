@@ -67,7 +67,7 @@ const tests = [
 
   ['the list shows the column, filters on the field, and its CSV export carries it', async () => {
     const { app } = session;
-    await app.click('< Back');
+    await app.click('Back');
     await app.click('##field');
     await app.click('Partner level');
     await app.click('##field_value');

@@ -54,6 +54,7 @@ export async function launchPersistent(userDataDir, options = {}) {
     executablePath: '/usr/bin/chromium',
     viewport: options.viewport || {width: 1400, height: 860},
     deviceScaleFactor: options.deviceScaleFactor || 1,
+    ...(options.context || {}),   // a phone (isMobile, hasTouch), a locale and time zone
     args: ['--no-sandbox', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update',
            '--disable-sync', '--enable-unsafe-swiftshader', '--use-angle=swiftshader', '--ignore-gpu-blocklist', ...(options.args || [])],
   });
@@ -220,6 +221,28 @@ export class App {
     await this.page.mouse.up();
     await this.drained(80);
     return it;
+  }
+
+  // Taps the middle of an item with a finger (the page's touch events; CSS pixels).
+  async tap(label, opts = {}) {
+    const it = await this.find(label, opts);
+    const x = (it.x + Math.min(it.w / 2, opts.dx ?? 60 * this.dpr)) / this.dpr, y = (it.y + it.h / 2) / this.dpr;
+    await this.page.touchscreen.tap(x, y);
+    await this.drained(80);
+    return it;
+  }
+
+  // A finger on the screen through CDP: held (a long press) or moved (a drag).
+  async touch(points, { holdMs = 0, stepMs = 16 } = {}) {
+    const cdp = this.cdp || (this.cdp = await this.page.context().newCDPSession(this.page));
+    const [x0, y0] = points[0];
+    await cdp.send('Input.dispatchTouchEvent', { type: 'touchStart', touchPoints: [{ x: x0, y: y0 }] });
+    if (holdMs) await this.page.waitForTimeout(holdMs);
+    for (const [x, y] of points.slice(1)) {
+      await cdp.send('Input.dispatchTouchEvent', { type: 'touchMove', touchPoints: [{ x, y }] });
+      await this.page.waitForTimeout(stepMs);
+    }
+    await cdp.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] });
   }
 
   // Clicks a text field and types into it (select-all first, so it replaces).

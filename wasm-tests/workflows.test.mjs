@@ -73,7 +73,7 @@ const tests = [
     await app.fill('##Amount', '5000', { window: 'edit' });
     await app.click('Save', { window: 'edit' });
     let s = await app.waitState((x) => x.record && x.record.title === 'Drag me', 'the opportunity');
-    await app.click('< Back');
+    await app.click('Back');
     // Drag from the Qualify column to the Develop column with the real mouse.
     const card = await app.find('Drag me');
     const develop = (await app.items()).find((i) => /column_develop/.test(i.label));

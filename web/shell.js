@@ -35,7 +35,7 @@
   show('Loading your CRM...', '', [], true);
 
   // Fonts are fetched while the module downloads and compiles.
-  const FONTS = ['Inter-Regular.otf', 'Inter-SemiBold.otf', 'DroidSansFallbackFull.ttf'];
+  const FONTS = ['Inter-Regular.otf', 'Inter-SemiBold.otf', 'DroidSansFallbackFull.ttf', 'fontawesome-webfont.ttf'];
   const fontsReady = Promise.all(FONTS.map((name) => fetch('fonts/' + name).then((r) => {
     if (!r.ok) throw new Error('fonts/' + name + ': HTTP ' + r.status);
     return r.arrayBuffer();
@@ -475,6 +475,7 @@
     document.addEventListener('paste', onPaste);
     document.addEventListener('copy', onCopy);
     document.addEventListener('cut', onCopy);
+    installTouch();
     // Keep keyboard focus in the page's text field: a click on the canvas would move it to <body>.
     canvas.addEventListener('mousedown', (e) => { e.preventDefault(); textInput.focus({preventScroll: true}); });
     // The browser's own Ctrl+K (search bar) and Ctrl+S (save page) would take the keys from the app.
@@ -490,6 +491,164 @@
     window.addEventListener('pagehide', () => Module._crm_flush());
     textInput.focus({preventScroll: true});
   }
+
+  //--- Touch: tap, drag to scroll with inertia, long press ----------------------
+  // GLFW reads a touch as a mouse button at the last mouse position, so the
+  // page takes touches on the canvas before it does (capture on window) and
+  // tells the app what the finger did. preventDefault keeps the browser from
+  // also sending the mouse events it would make up, and from zooming.
+  function installTouch() {
+    const kSlop = 10, kLongPressMs = 500, kFriction = 0.0025;   // CSS px; ms; velocity lost per ms (of 1)
+    let t = null, glide = 0;   // the finger down; the inertia's animation frame
+    const at = (touch) => {
+      const r = canvas.getBoundingClientRect(), k = canvas.width / (r.width || 1);
+      return [(touch.clientX - r.left) * k, (touch.clientY - r.top) * k];
+    };
+    // The tap's frames run inside the event, so a text field it lands in gets
+    // the page's text input focused while the gesture lasts: a phone's keyboard opens.
+    const settle = () => {
+      const typing = Module._crm_touch_settle() === 1;
+      if (typing) textInput.focus({preventScroll: true});
+      else if (document.activeElement === textInput) textInput.blur();
+      window.crmTouchStats.keyboard = typing;
+    };
+    const stopGlide = () => { if (glide) cancelAnimationFrame(glide); glide = 0; };
+    const onStart = (e) => {
+      if (e.target !== canvas) return;
+      e.preventDefault();
+      e.stopPropagation();
+      stopGlide();
+      if (e.touches.length > 1) { t = null; return; }   // two fingers: nothing (no pinch zoom of a canvas)
+      const [x, y] = at(e.changedTouches[0]);
+      t = {x0: x, y0: y, x, y, dragging: false, pressed: false, moves: [[performance.now(), x, y]]};
+      const mine = t;
+      t.timer = setTimeout(() => {   // held still: the context menu
+        if (t !== mine || t.dragging) return;
+        t.pressed = true;
+        Module._crm_touch_button(x, y, 1, 1);
+        Module._crm_touch_button(x, y, 1, 0);
+        Module._crm_touch_settle();
+        window.crmTouchStats.longPresses++;
+      }, kLongPressMs);
+    };
+    const onMove = (e) => {
+      if (e.target !== canvas) return;
+      e.preventDefault();
+      e.stopPropagation();
+      if (!t || t.pressed) return;
+      const [x, y] = at(e.changedTouches[0]);
+      const slop = kSlop * (window.devicePixelRatio || 1);
+      if (!t.dragging && Math.hypot(x - t.x0, y - t.y0) < slop) return;
+      t.dragging = true;
+      clearTimeout(t.timer);
+      Module._crm_touch_scroll(x, y, x - t.x, y - t.y);
+      t.x = x;
+      t.y = y;
+      const now = performance.now();
+      t.moves.push([now, x, y]);
+      while (t.moves.length > 2 && now - t.moves[0][0] > 100) t.moves.shift();
+    };
+    const onEnd = (e) => {
+      if (e.target !== canvas) return;
+      e.preventDefault();
+      e.stopPropagation();
+      if (!t) return;
+      clearTimeout(t.timer);
+      const done = t;
+      t = null;
+      if (e.type === 'touchcancel' || done.pressed) { Module._crm_touch_lift(); return; }
+      if (!done.dragging) {   // a tap: a click where the finger was
+        Module._crm_touch_button(done.x0, done.y0, 0, 1);
+        Module._crm_touch_button(done.x0, done.y0, 0, 0);
+        settle();
+        Module._crm_touch_lift();
+        window.crmTouchStats.taps++;
+        return;
+      }
+      // A drag goes on at the speed the finger left with, slowing down.
+      const [t0, x0, y0] = done.moves[0], now = performance.now();
+      const dt = Math.max(1, now - t0);
+      let vx = (done.x - x0) / dt, vy = (done.y - y0) / dt, last = now;
+      window.crmTouchStats.drags++;
+      const step = (ts) => {
+        const ms = Math.min(50, ts - last);
+        last = ts;
+        const decay = Math.max(0, 1 - kFriction * ms);
+        vx *= decay;
+        vy *= decay;
+        if (Math.hypot(vx, vy) < 0.02 * (window.devicePixelRatio || 1)) { glide = 0; Module._crm_touch_lift(); return; }
+        Module._crm_touch_scroll(done.x, done.y, vx * ms, vy * ms);
+        window.crmTouchStats.glideFrames++;
+        glide = requestAnimationFrame(step);
+      };
+      if (Math.hypot(vx, vy) > 0.1) glide = requestAnimationFrame((ts) => { last = ts; step(ts); });
+      else Module._crm_touch_lift();
+    };
+    const opts = {capture: true, passive: false};
+    window.addEventListener('touchstart', onStart, opts);
+    window.addEventListener('touchmove', onMove, opts);
+    window.addEventListener('touchend', onEnd, opts);
+    window.addEventListener('touchcancel', onEnd, opts);
+  }
+  window.crmTouchStats = {taps: 0, drags: 0, glideFrames: 0, longPresses: 0, keyboard: false};
+  // The text size the user chose (the system's, with <meta name="text-scale">, or the browser's):
+  // the app's type follows it. Read on start and on a resize, not every frame.
+  const readTextZoom = () => {
+    const px = parseFloat(getComputedStyle(document.documentElement).fontSize) || 16;
+    Module.crmTextZoom = Math.min(3, Math.max(0.75, px / 16));
+  };
+  readTextZoom();
+  window.addEventListener('resize', readTextZoom);
+
+  //--- Locale: the user's conventions, from Intl -----------------------------------
+  // The app formats numbers, dates and times itself (src/core/base/locale.h)
+  // from this description: the browser's locale and zone, or those chosen
+  // in Settings. A tag or zone Intl does not know falls back to the browser's.
+  const zoneFormats = new Map();
+  const knownZone = (tz) => {
+    if (!tz) return false;
+    try { new Intl.DateTimeFormat('en-US', {timeZone: tz}); return true; } catch (e) { return false; }
+  };
+  Module.crmIsTimeZone = knownZone;
+  Module.crmDescribeLocale = (tag, tz) => {
+    let locale;
+    try { locale = tag ? Intl.getCanonicalLocales(tag)[0] : undefined; } catch (e) { locale = undefined; }
+    const timeZone = knownZone(tz) ? tz : undefined;
+    const day = new Date(Date.UTC(2026, 11, 24, 12));
+    const dtf = new Intl.DateTimeFormat(locale, {year: 'numeric', month: '2-digit', day: '2-digit', timeZone: 'UTC'});
+    const parts = dtf.formatToParts(day);
+    const order = parts.filter((p) => p.type === 'year' || p.type === 'month' || p.type === 'day').map((p) => p.type[0].toUpperCase()).join('');
+    const literal = parts.find((p) => p.type === 'literal');
+    const resolved = dtf.resolvedOptions().locale;
+    const clock = new Intl.DateTimeFormat(resolved, {hour: 'numeric', minute: '2-digit', timeZone: 'UTC'});
+    const hour12 = !!clock.resolvedOptions().hour12;
+    const period = (h) => ((clock.formatToParts(new Date(Date.UTC(2026, 0, 1, h))).find((p) => p.type === 'dayPeriod') || {}).value);
+    // The app writes ASCII digits: the separators of the Latin digits (Arabic's own are for its own digits).
+    const num = new Intl.NumberFormat(resolved, {numberingSystem: 'latn'}).formatToParts(1234567.5);
+    const part = (type, fallback) => ((num.find((p) => p.type === type) || {}).value ?? fallback);
+    const loc = new Intl.Locale(resolved);
+    const week = (loc.getWeekInfo && loc.getWeekInfo()) || loc.weekInfo || {firstDay: 1};
+    return JSON.stringify({
+      tag: resolved, decimal: part('decimal', '.'), group: part('group', ','),
+      date_order: order.length === 3 ? order : 'YMD', date_sep: literal ? (literal.value.replace(/[\u200e\u200f\u061c]/g, '').trim() || ' ') : '-',
+      hour12, am: period(9) || 'AM', pm: period(21) || 'PM', first_day: week.firstDay || 1,
+      time_zone: timeZone || Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC',
+    });
+  };
+  // Minutes east of UTC at an instant, in the browser's zone ('') or a named one.
+  Module.crmUtcOffset = (ms, tz) => {
+    if (!tz || !knownZone(tz)) return -new Date(ms).getTimezoneOffset();
+    let f = zoneFormats.get(tz);
+    if (!f) {
+      f = new Intl.DateTimeFormat('en-US', {timeZone: tz, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric',
+        hour: 'numeric', minute: 'numeric', second: 'numeric'});
+      zoneFormats.set(tz, f);
+    }
+    const v = {};
+    for (const p of f.formatToParts(new Date(ms))) v[p.type] = Number(p.value);
+    const wall = Date.UTC(v.year, v.month - 1, v.day, v.hour % 24, v.minute, v.second);
+    return Math.round((wall - Math.floor(ms / 1000) * 1000) / 60000);
+  };
 
   //--- Sync's HTTP: fetch, answered through _crm_http_done ----------------------
   // A snapshot (saveTo) streams into the page's file system with its progress;

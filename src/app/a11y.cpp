@@ -11,6 +11,7 @@
 // by assistive technology becomes a click at the item's middle, so it goes
 // through the same input path as the mouse.
 #include "app/a11y.h"
+#include "app/icons.h"
 
 #include <imgui_internal.h>
 #include <nlohmann/json.hpp>
@@ -153,7 +154,9 @@ void index_glyphs() {
     std::vector<std::pair<uint64_t, Glyph>> all;
     for (ImFont* f : atlas->Fonts)
         for (const ImFontGlyph& gl : f->Glyphs)
-            if (gl.Visible) all.push_back({uv_key(ImVec2(gl.U0, gl.V0)), Glyph{gl.Codepoint, gl.X0, gl.Y0, gl.X1, gl.AdvanceX, f}});
+            // Icons (the Private Use Area) are pictures, not text: not read back.
+            if (gl.Visible && !(gl.Codepoint >= 0xE000 && gl.Codepoint <= 0xF8FF))
+                all.push_back({uv_key(ImVec2(gl.U0, gl.V0)), Glyph{gl.Codepoint, gl.X0, gl.Y0, gl.X1, gl.AdvanceX, f}});
     g_glyphs.build(all);
     g_glyphs_tex = atlas->TexID;
     g_glyphs_count = n;
@@ -235,7 +238,8 @@ std::vector<Run> read_text(const ImDrawData* dd) {
 }
 
 std::string visible_label(const std::string& label) {
-    return std::string(label.c_str(), ImGui::FindRenderedTextEnd(label.c_str()));   // as ImGui draws it: up to "##"
+    const char* text = strip_icon(label.c_str());   // an icon before it is a picture
+    return std::string(text, ImGui::FindRenderedTextEnd(text));   // as ImGui draws it: up to "##"
 }
 
 // The region a window's content belongs to: the rail, the content pane, the

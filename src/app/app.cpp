@@ -11,11 +11,14 @@
 #include <chrono>
 #include <cmath>
 #include <cstring>
+#include <unordered_map>
 
 #include "app/a11y.h"
+#include "app/icons.h"
 #include "app/app_state.h"
 #include "app/platform.h"
 #include "app/test_hooks.h"
+#include "base/util.h"
 #include "workflows/tasks.h"
 #include "records/views.h"
 
@@ -205,23 +208,34 @@ const char* choice_label(const char* code) {
     return out.c_str();
 }
 
-std::string money_text(int64_t minor, const std::string& currency) {
-    bool neg = minor < 0;
-    uint64_t v = (uint64_t)(neg ? -minor : minor);
-    std::string whole = std::to_string(v / 100), grouped;
-    for (size_t i = 0; i < whole.size(); i++) {
-        if (i && (whole.size() - i) % 3 == 0) grouped += ',';
-        grouped += whole[i];
-    }
-    char cents[8];
-    snprintf(cents, sizeof cents, ".%02u", (unsigned)(v % 100));
-    return (neg ? "-" : "") + grouped + cents + (currency.empty() ? "" : " " + currency);
+std::string money_text(int64_t minor, const std::string& currency) { return format_money(minor, currency, g.locale); }
+
+std::string when_text(const std::string& iso) { return format_local_datetime(iso, g.locale, local_offset()); }
+std::string date_text(const std::string& iso_date) { return format_local_date(iso_date, g.locale); }
+std::string number_text(double v, int decimals) { return format_number(v, decimals, g.locale); }
+
+// Offsets asked of the browser once per quarter hour of time shown (zones
+// change offset on quarter hours at the finest); a list of dates would
+// otherwise ask it for every cell of every frame.
+static std::unordered_map<int64_t, int> g_offsets;
+const OffsetFn& local_offset() {
+    static const OffsetFn f = [](int64_t utc_ms) {
+        int64_t q = utc_ms >= 0 ? utc_ms / 900000 : (utc_ms - 899999) / 900000;
+        auto it = g_offsets.find(q);
+        if (it != g_offsets.end()) return it->second;
+        if (g_offsets.size() > 20000) g_offsets.clear();
+        int m = platform::utc_offset_minutes(q * 900000, g.time_zone_choice);
+        g_offsets[q] = m;
+        return m;
+    };
+    return f;
 }
 
-std::string when_text(const std::string& iso) {
-    // "2026-11-01T12:00:00.000Z" -> "2026-11-01 12:00" (UTC; shown as stored)
-    if (iso.size() >= 16 && iso[10] == 'T') return iso.substr(0, 10) + " " + iso.substr(11, 5);
-    return iso;
+void apply_locale() {
+    g.time_zone_choice = g.store ? g.store->setting("ui.time_zone") : "";
+    g.locale = platform::describe_locale(g.store ? g.store->setting("ui.locale") : "", g.time_zone_choice);
+    g_offsets.clear();
+    g.data_version++;   // what screens keep formatted is formatted again
 }
 
 //-----------------------------------------------------------------------------
@@ -271,6 +285,16 @@ static ImFont* add_font(const char* file, float px, bool with_cjk) {
         m.OversampleV = 1;
         m.PixelSnapH = true;
         io.Fonts->AddFontFromFileTTF("/fonts/DroidSansFallbackFull.ttf", px, &m, cjk_ranges());
+    }
+    {   // The icons, the text's height and a fixed width, so labels after them line up.
+        ImFontConfig m;
+        m.MergeMode = true;
+        m.OversampleH = 1;
+        m.OversampleV = 1;
+        m.PixelSnapH = true;
+        m.GlyphMinAdvanceX = std::round(px * 1.15f);
+        m.GlyphOffset = ImVec2(0, std::round(px * 0.06f));
+        io.Fonts->AddFontFromFileTTF("/fonts/fontawesome-webfont.ttf", std::round(px * 0.92f), &m, icon_ranges());
     }
     int w = std::max(4, (int)(px * 0.5f)), h = std::max(6, (int)(px * 0.7f));
     int rect = io.Fonts->AddCustomRectFontGlyph(f, 0xFFFD, w, h, (float)w + px * 0.15f, ImVec2(px * 0.05f, px * 0.2f));
@@ -364,6 +388,97 @@ const Palette& pal() {
     return g.dark ? dark : light;
 }
 
+// Tints light enough for dark text in the light theme, dark enough for light
+// text in the dark one.
+ImVec4 chip_color(ChipTone t) {
+    static const ImVec4 light[Chip_Count] = {{0.89f, 0.90f, 0.92f, 1}, {0.85f, 0.91f, 1.00f, 1}, {0.84f, 0.95f, 0.87f, 1},
+                                             {1.00f, 0.92f, 0.78f, 1}, {1.00f, 0.86f, 0.86f, 1}, {0.99f, 0.90f, 0.60f, 1},
+                                             {0.86f, 0.87f, 0.90f, 1}, {0.95f, 0.85f, 0.76f, 1}};
+    static const ImVec4 dark[Chip_Count] = {{0.27f, 0.28f, 0.32f, 1}, {0.14f, 0.25f, 0.45f, 1}, {0.11f, 0.32f, 0.20f, 1},
+                                            {0.42f, 0.28f, 0.06f, 1}, {0.48f, 0.14f, 0.14f, 1}, {0.45f, 0.36f, 0.05f, 1},
+                                            {0.33f, 0.35f, 0.40f, 1}, {0.42f, 0.25f, 0.13f, 1}};
+    if (t < 0 || t >= Chip_Count) t = Chip_Neutral;
+    return g.dark ? dark[t] : light[t];
+}
+
+ChipTone chip_tone(const char* field, const std::string& v) {
+    std::string_view f = field;
+    if (f == "tier") return v == "Gold" ? Chip_Gold : v == "Silver" ? Chip_Silver : v == "Bronze" ? Chip_Bronze : Chip_None;
+    if (f == "priority") return v == "urgent" ? Chip_Error : v == "high" ? Chip_Warning : v.empty() ? Chip_None : Chip_Neutral;
+    if (f == "stage") return v == "won" ? Chip_Success : v == "lost" ? Chip_Error : v.empty() ? Chip_None : Chip_Info;
+    if (f == "band") {   // "hot" (band_name) or "Hot"
+        std::string b = ascii_lower(v);
+        return b == "hot" ? Chip_Error : b == "warm" ? Chip_Warning : b == "cold" ? Chip_Info : Chip_None;
+    }
+    if (f != "status" || v.empty()) return Chip_None;
+    static const std::pair<const char*, ChipTone> statuses[] = {
+        {"new", Chip_Info},         {"assigned", Chip_Info},       {"qualified", Chip_Success}, {"converted", Chip_Success},
+        {"disqualified", Chip_Neutral}, {"in_progress", Chip_Warning}, {"on_hold", Chip_Neutral},  {"escalated", Chip_Error},
+        {"resolved", Chip_Success}, {"reopened", Chip_Warning},    {"closed", Chip_Neutral},    {"planned", Chip_Neutral},
+        {"active", Chip_Success},   {"completed", Chip_Info},      {"aborted", Chip_Error},     {"draft", Chip_Neutral},
+        {"paused", Chip_Warning},   {"placed", Chip_Info},         {"processing", Chip_Warning}, {"shipped", Chip_Info},
+        {"delivered", Chip_Success}, {"cancelled", Chip_Neutral},  {"returned", Chip_Warning}};
+    for (auto& [name, tone] : statuses)
+        if (v == name) return tone;
+    return Chip_Neutral;
+}
+
+static int g_chips_drawn = 0, g_avatars_drawn = 0, g_chips_counted = 0, g_avatars_counted = 0;   // this frame's, the last frame's (tests)
+
+void chip(const char* text, ChipTone t) {
+    g_chips_drawn++;
+    ImVec2 size = ImGui::CalcTextSize(text);
+    ImVec2 pad(7 * g.scale, 1 * g.scale);
+    ImVec2 p = ImGui::GetCursorScreenPos();
+    ImVec2 box(size.x + 2 * pad.x, size.y + 2 * pad.y);
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    dl->AddRectFilled(p, ImVec2(p.x + box.x, p.y + box.y), ImGui::GetColorU32(chip_color(t)), box.y * 0.5f);
+    dl->AddText(ImVec2(p.x + pad.x, p.y + pad.y), ImGui::GetColorU32(ImGuiCol_Text), text);
+    ImGui::Dummy(box);
+}
+
+// Deep enough for white initials (4.5:1) in both themes.
+static const ImVec4 kAvatarHues[] = {{0.16f, 0.38f, 0.72f, 1}, {0.05f, 0.45f, 0.40f, 1}, {0.45f, 0.25f, 0.62f, 1}, {0.62f, 0.22f, 0.32f, 1},
+                                  {0.58f, 0.33f, 0.05f, 1}, {0.22f, 0.42f, 0.15f, 1}, {0.35f, 0.35f, 0.42f, 1}, {0.12f, 0.36f, 0.52f, 1}};
+
+ImVec4 avatar_color(const std::string& name) {
+    uint32_t h = 2166136261u;
+    for (unsigned char c : name) h = (h ^ c) * 16777619u;
+    return kAvatarHues[h % (sizeof kAvatarHues / sizeof kAvatarHues[0])];
+}
+
+void avatar(const std::string& name, float size) {
+    // Initials: the first letter of the first and the last word (whole UTF-8 characters).
+    std::string initials;
+    auto first_char = [](const std::string& w) {
+        size_t n = 1;
+        unsigned char c = (unsigned char)w[0];
+        if (c >= 0xF0) n = 4; else if (c >= 0xE0) n = 3; else if (c >= 0xC0) n = 2;
+        std::string out = w.substr(0, n);
+        if (n == 1 && out[0] >= 'a' && out[0] <= 'z') out[0] = (char)(out[0] - 32);
+        return out;
+    };
+    std::vector<std::string> words;
+    size_t i = 0;
+    while (i < name.size()) {
+        while (i < name.size() && name[i] == ' ') i++;
+        size_t j = i;
+        while (j < name.size() && name[j] != ' ') j++;
+        if (j > i) words.push_back(name.substr(i, j - i));
+        i = j;
+    }
+    if (!words.empty()) initials = first_char(words.front());
+    if (words.size() > 1) initials += first_char(words.back());
+    g_avatars_drawn++;
+    ImVec2 p = ImGui::GetCursorScreenPos();
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    float r = size * 0.5f;
+    dl->AddCircleFilled(ImVec2(p.x + r, p.y + r), r, ImGui::GetColorU32(avatar_color(name)), 32);
+    ImVec2 ts = ImGui::CalcTextSize(initials.c_str());
+    dl->AddText(ImVec2(p.x + r - ts.x * 0.5f, p.y + r - ts.y * 0.5f), IM_COL32(255, 255, 255, 255), initials.c_str());
+    ImGui::Dummy(ImVec2(size, size));
+}
+
 // The theme's colours and the palette, for the contrast test.
 std::string theme_json() {
     nlohmann::json colors = nlohmann::json::object();
@@ -373,7 +488,10 @@ std::string theme_json() {
         colors[ImGui::GetStyleColorName(i)] = {c.x, c.y, c.z, c.w};
     }
     auto v = [](const ImVec4& c) { return nlohmann::json{c.x, c.y, c.z, c.w}; };
-    return nlohmann::json{{"dark", g.dark}, {"colors", colors},
+    nlohmann::json chips = nlohmann::json::array(), avatars = nlohmann::json::array();
+    for (int t = 0; t < Chip_Count; t++) chips.push_back(v(chip_color((ChipTone)t)));
+    for (const ImVec4& c : kAvatarHues) avatars.push_back(v(c));
+    return nlohmann::json{{"dark", g.dark}, {"colors", colors}, {"chips", chips}, {"avatars", avatars},
                           {"palette", {{"error", v(pal().error)}, {"warning", v(pal().warning)}, {"success", v(pal().success)}, {"info", v(pal().info)}}},
                           {"frame_border", s.FrameBorderSize}}.dump();
 }
@@ -440,6 +558,7 @@ void init(Database& db, Store& store, PageFile* file) {
     g.file = file;
     g.dark = store.setting("ui.theme") == "dark";
     g.cjk_glyphs = store.setting("ui.cjk_glyphs") == "1";
+    apply_locale();
     g.contacts.query = ListQuery{&kContacts, "last_name"};
     g.accounts.query = ListQuery{&kAccounts, "name"};
     g.leads.query = ListQuery{&kLeads, "score", true};
@@ -458,8 +577,7 @@ void init(Database& db, Store& store, PageFile* file) {
 static void draw_first_run() {
     if (!g.first_run || sync_offer_pending()) return;   // an invite first: joining brings the data
     if (!ImGui::IsPopupOpen("Welcome")) ImGui::OpenPopup("Welcome");
-    ImGui::SetNextWindowPos(ImGui::GetMainViewport()->GetCenter(), ImGuiCond_Always, ImVec2(0.5f, 0.5f));
-    ImGui::SetNextWindowSize(ImVec2(520 * g.scale, 0));
+    place_dialog(520 * g.scale);
     if (!ImGui::BeginPopupModal("Welcome", nullptr, ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoMove)) return;
     ImGui::PushFont(g.font_big);
     ImGui::TextUnformatted("Your CRM, in this browser");
@@ -492,13 +610,14 @@ static void draw_first_run() {
             }
         }
     } else {
-        if (ImGui::Button("Start empty", ImVec2(220 * g.scale, 0))) {
+        ImVec2 choice(g.narrow ? -1 : 220 * g.scale, g.narrow ? 44 * g.scale : 0);
+        if (ImGui::Button("Start empty", choice)) {
             g.first_run = false;
             change([] { g.store->set_setting("ui.started", "empty"); });
             ImGui::CloseCurrentPopup();
         }
-        ImGui::SameLine();
-        if (ImGui::Button("Load demo data", ImVec2(220 * g.scale, 0))) {
+        if (!g.narrow) ImGui::SameLine();
+        if (ImGui::Button("Load demo data", choice)) {
             DemoOptions o;
             o.contacts = g.demo_contacts;
             o.seed = 1;
@@ -515,9 +634,9 @@ static void draw_first_run() {
             char label[48];
             snprintf(label, sizeof label, "%lld contacts", (long long)n);
             if (ImGui::RadioButton(label, g.demo_contacts == n)) g.demo_contacts = n;
-            ImGui::SameLine();
+            if (!g.narrow) ImGui::SameLine();
         }
-        ImGui::NewLine();
+        if (!g.narrow) ImGui::NewLine();
     }
     if (!g.demo_error.empty()) ImGui::TextColored(pal().error, "%s", g.demo_error.c_str());
     ImGui::EndPopup();
@@ -559,23 +678,88 @@ static void draw_menu_bar() {
     ImGui::EndMenuBar();
 }
 
+struct NavItem { const char* icon; const char* label; Screen s; };
+static const NavItem kNavItems[] = {{ICON_DASHBOARD, "Dashboard", Screen::Dashboard}, {ICON_CONTACTS, "Contacts", Screen::Contacts},
+                                    {ICON_ACCOUNTS, "Accounts", Screen::Accounts},     {ICON_LEADS, "Leads", Screen::Leads},
+                                    {ICON_PIPELINE, "Pipeline", Screen::Pipeline},     {ICON_CASES, "Cases", Screen::Cases},
+                                    {ICON_CAMPAIGNS, "Campaigns", Screen::Campaigns},  {ICON_ANALYTICS, "Analytics", Screen::Analytics},
+                                    {ICON_DATA, "Data", Screen::Data},                 {ICON_QUALITY, "Data quality", Screen::Quality},
+                                    {ICON_SETTINGS, "Settings", Screen::Settings}};
+
+static void go_to(Screen s) {
+    g.screen = s;
+    g.record = RecordView{};
+    g.back.clear();
+}
+
 static void draw_nav_rail() {
-    struct Item { const char* label; Screen s; };
-    static const Item items[] = {{"Dashboard", Screen::Dashboard}, {"Contacts", Screen::Contacts}, {"Accounts", Screen::Accounts},
-                                 {"Leads", Screen::Leads}, {"Pipeline", Screen::Pipeline}, {"Cases", Screen::Cases},
-                                 {"Campaigns", Screen::Campaigns}, {"Analytics", Screen::Analytics}, {"Data", Screen::Data},
-                                 {"Data quality", Screen::Quality}, {"Settings", Screen::Settings}};
     ImGui::Spacing();
-    for (const Item& it : items) {
+    for (const NavItem& it : kNavItems) {
         bool selected = g.screen == it.s;
-        bool clicked = ImGui::Selectable(it.label, selected, 0, ImVec2(0, 28 * g.scale));
+        std::string label = std::string(it.icon) + "  " + it.label;
+        ImGui::PushStyleVar(ImGuiStyleVar_SelectableTextAlign, ImVec2(0, 0.5f));
+        bool clicked = ImGui::Selectable(label.c_str(), selected, 0, ImVec2(0, 32 * g.scale));
+        ImGui::PopStyleVar();
         a11y_current(selected);
+        if (clicked) go_to(it.s);
+    }
+}
+
+// On a phone the rail is a bar at the bottom, within the thumb's reach: the
+// four screens a rep lives in, and "More" for the rest. Each is an icon over
+// its name; the label stays the name (what a screen reader says).
+static void draw_bottom_bar() {
+    static const NavItem bar[] = {{ICON_HOME, "Home", Screen::Dashboard}, {ICON_CONTACTS, "Contacts", Screen::Contacts},
+                                  {ICON_LEADS, "Leads", Screen::Leads}, {ICON_PIPELINE, "Pipeline", Screen::Pipeline},
+                                  {ICON_MORE, "More", Screen::Settings}};
+    const int n = 5;
+    float w = (ImGui::GetContentRegionAvail().x - (n - 1) * ImGui::GetStyle().ItemSpacing.x) / n;
+    float h = ImGui::GetContentRegionAvail().y;
+    bool in_bar = false;
+    for (int i = 0; i < 4; i++) in_bar |= g.screen == bar[i].s;
+    ImGui::PushStyleVar(ImGuiStyleVar_SelectableTextAlign, ImVec2(0.5f, 0.85f));
+    for (int i = 0; i < n; i++) {
+        const NavItem& it = bar[i];
+        bool more = i == n - 1;
+        bool selected = more ? !in_bar : g.screen == it.s;
+        if (i) ImGui::SameLine();
+        bool clicked = ImGui::Selectable(it.label, selected, 0, ImVec2(w, h));
+        ImVec2 min = ImGui::GetItemRectMin();
+        ImU32 col = ImGui::GetColorU32(selected ? pal().info : ImGui::GetStyleColorVec4(ImGuiCol_Text));
+        ImVec2 size = ImGui::CalcTextSize(it.icon);
+        ImGui::GetWindowDrawList()->AddText(ImVec2(min.x + (w - size.x) * 0.5f, min.y + h * 0.12f), col, it.icon);
+        if (!more) a11y_current(selected);
         if (clicked) {
-            g.screen = it.s;
-            g.record = RecordView{};
-            g.back.clear();
+            if (more) ImGui::OpenPopup("more_screens");
+            else go_to(it.s);
         }
     }
+    ImGui::PopStyleVar();
+    ImGui::SetNextWindowPos(ImVec2(ImGui::GetMainViewport()->Size.x, ImGui::GetWindowPos().y), ImGuiCond_Always, ImVec2(1, 1));
+    if (ImGui::BeginPopup("more_screens")) {
+        for (const NavItem& it : kNavItems) {
+            bool listed = false;
+            for (int i = 0; i < 4; i++) listed |= bar[i].s == it.s;
+            if (listed) continue;
+            bool selected = g.screen == it.s;
+            std::string label = std::string(it.icon) + "  " + it.label;
+            bool clicked = ImGui::Selectable(label.c_str(), selected, 0, ImVec2(220 * g.scale, 44 * g.scale));
+            a11y_current(selected);
+            if (clicked) go_to(it.s);
+        }
+        ImGui::EndPopup();
+    }
+}
+
+void place_dialog(float width) {
+    const ImGuiViewport* vp = ImGui::GetMainViewport();
+    if (g.narrow) {
+        ImGui::SetNextWindowPos(vp->Pos, ImGuiCond_Always);
+        ImGui::SetNextWindowSize(vp->Size, ImGuiCond_Always);
+        return;
+    }
+    ImGui::SetNextWindowPos(vp->GetCenter(), ImGuiCond_Appearing, ImVec2(0.5f, 0.5f));
+    if (width > 0) ImGui::SetNextWindowSize(ImVec2(width, 0), ImGuiCond_Always);   // height follows the content (errors, previews)
 }
 
 static void draw_status_bar() {
@@ -687,9 +871,9 @@ static void draw_preedit() {
 // The keyboard shortcuts: everything the app does is reachable without a mouse.
 static void draw_shortcuts_help() {
     if (g.shortcuts_open && !ImGui::IsPopupOpen("Keyboard shortcuts")) ImGui::OpenPopup("Keyboard shortcuts");
-    ImGui::SetNextWindowPos(ImGui::GetMainViewport()->GetCenter(), ImGuiCond_Appearing, ImVec2(0.5f, 0.5f));
+    place_dialog(0);
     bool open = true;
-    if (!ImGui::BeginPopupModal("Keyboard shortcuts", &open, ImGuiWindowFlags_AlwaysAutoResize)) {
+    if (!ImGui::BeginPopupModal("Keyboard shortcuts", &open, g.narrow ? 0 : ImGuiWindowFlags_AlwaysAutoResize)) {
         g.shortcuts_open = false;
         return;
     }
@@ -764,12 +948,16 @@ void frame() {
 
 static void draw_frame() {
     test_hooks_end_frame();   // publishes the previous frame's items
+    g_chips_counted = g_chips_drawn;
+    g_avatars_counted = g_avatars_drawn;
+    g_chips_drawn = g_avatars_drawn = 0;
     a11y_before_frame();      // a focus the page moved (a screen reader)
     run_deferred();
     retry_failed_save();
     sync_tick();
     journeys_tick();
     const ImGuiViewport* vp = ImGui::GetMainViewport();
+    g.narrow = vp->Size.x < 700 * g.scale;
     ImGui::SetNextWindowPos(vp->Pos);
     ImGui::SetNextWindowSize(vp->Size);
     ImGui::PushStyleVar(ImGuiStyleVar_WindowBorderSize, 0);
@@ -779,11 +967,14 @@ static void draw_frame() {
     draw_menu_bar();
     if (!g.demo) handle_shortcuts();
     float status_h = ImGui::GetFrameHeightWithSpacing() + ImGui::GetStyle().ItemSpacing.y;
-    ImGui::BeginChild("nav", ImVec2(170 * g.scale, -status_h), ImGuiChildFlags_Border);
-    draw_nav_rail();
-    ImGui::EndChild();
-    ImGui::SameLine();
-    ImGui::BeginChild("content", ImVec2(0, -status_h), ImGuiChildFlags_Border);
+    float bar_h = g.narrow ? 56 * g.scale : 0;   // the bottom bar on a phone
+    if (!g.narrow) {
+        ImGui::BeginChild("nav", ImVec2(170 * g.scale, -status_h), ImGuiChildFlags_Border);
+        draw_nav_rail();
+        ImGui::EndChild();
+        ImGui::SameLine();
+    }
+    ImGui::BeginChild("content", ImVec2(0, -status_h - bar_h), ImGuiChildFlags_Border);
     if (!g.demo) {   // while demo data is written, only its progress is drawn
         const int window_depth = ImGui::GetCurrentContext()->CurrentWindowStack.Size;
         try {
@@ -815,6 +1006,14 @@ static void draw_frame() {
         }
     }
     ImGui::EndChild();
+    if (g.narrow) {
+        ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(4 * g.scale, 3 * g.scale));
+        ImGui::BeginChild("nav", ImVec2(0, bar_h - ImGui::GetStyle().ItemSpacing.y), ImGuiChildFlags_Border | ImGuiChildFlags_AlwaysUseWindowPadding,
+                          ImGuiWindowFlags_NoScrollbar);
+        ImGui::PopStyleVar();
+        draw_bottom_bar();
+        ImGui::EndChild();
+    }
     draw_status_bar();
     draw_first_run();
     if (!g.demo) {
@@ -885,6 +1084,28 @@ std::string test_health() {
     return health_check(*g.db);
 }
 
+// Icons the last frame drew: quads whose texture corner is an icon glyph's.
+static int icons_drawn(const ImDrawData* dd) {
+    if (!dd) return 0;
+    std::vector<ImVec2> corners;
+    for (ImFont* f : ImGui::GetIO().Fonts->Fonts)
+        for (const ImFontGlyph& gl : f->Glyphs)
+            if (gl.Codepoint >= 0xE000 && gl.Codepoint <= 0xF8FF) corners.push_back(ImVec2(gl.U0, gl.V0));
+    int n = 0;
+    for (int l = 0; l < dd->CmdListsCount; l++) {
+        const ImDrawList* list = dd->CmdLists[l];
+        for (int i = 0; i + 3 < list->VtxBuffer.Size; i++) {   // a glyph's quad: its first vertex carries the corner
+            const ImVec2& uv = list->VtxBuffer[i].uv;
+            for (const ImVec2& c : corners)
+                if (uv.x == c.x && uv.y == c.y) {
+                    n++;
+                    break;
+                }
+        }
+    }
+    return n;
+}
+
 std::string test_state_json() {
     using nlohmann::json;
     json j;
@@ -933,7 +1154,12 @@ std::string test_state_json() {
         json places = json::array();
         for (const JourneyPlace& p : g.record.journeys)
             places.push_back({{"journey", p.journey}, {"status", p.status}, {"step", p.step}, {"last_action", p.last_action}});
-        j["record"] = {{"entity", g.record.entity->table}, {"id", g.record.id}, {"title", record_title(r)}, {"fields", fields},
+        json shown = json::object();   // as the profile shows them (the user's formats)
+        for (size_t i = 0; i < r.spec->fields.size(); i++) {
+            const FieldSpec& f = r.spec->fields[i];
+            shown[f.name] = f.has(F_System) && f.type == FieldType::DateTime ? when_text(value_to_text(r.values[i])) : field_text(f, r.values[i]);
+        }
+        j["record"] = {{"entity", g.record.entity->table}, {"id", g.record.id}, {"title", record_title(r)}, {"fields", fields}, {"shown", shown},
                        {"journeys", places},
                        {"timeline", g.record.timeline.size()}, {"conflict_lines", g.record.conflict_lines},
                        {"reach", g.record.reach_type}};
@@ -942,11 +1168,13 @@ std::string test_state_json() {
     if (lv && !g.record.entity) {
         json rows = json::array();
         for (const Record& r : lv->rows) rows.push_back({{"id", r.id}, {"title", record_title(r)}, {"cells", list_row_cells(r)}});
-        j["list"] = {{"count", lv->count}, {"search", lv->search}, {"first_row", lv->cache_start}, {"rows", rows},
+        j["list"] = {{"count", lv->count}, {"search", lv->search}, {"first_row", lv->cache_start}, {"rows", rows}, {"scroll_y", lv->scroll_y},
+                     {"columns_shown", lv->columns_shown},
                      {"columns", lv->query.entity ? list_column_labels(*lv->query.entity) : std::vector<std::string>{}}};
     }
     j["dialog"] = g.edit.open ? std::string(g.edit.id.empty() ? "create " : "edit ") + g.edit.entity->singular : "";
     j["edit_errors"] = g.edit.errors;
+    j["edit_values"] = g.edit.values;
     json likely = json::array();
     for (const EditDialog::Likely& l : g.edit.likely) likely.push_back({{"id", l.id}, {"title", l.title}, {"why", l.why}});
     j["edit_likely"] = likely;
@@ -961,8 +1189,14 @@ std::string test_state_json() {
     j["quality"] = part(quality_state_json);
     j["health"] = part(health_state_json);
     j["scale"] = g.scale;
+    j["narrow"] = g.narrow;
+    j["look"] = {{"chips", g_chips_counted}, {"avatars", g_avatars_counted}, {"icons", icons_drawn(ImGui::GetDrawData())}};
+    j["touch"] = g.touch;
+    j["locale"] = {{"tag", g.locale.tag}, {"time_zone", g.locale.time_zone}, {"first_day", g.locale.first_day}, {"decimal", g.locale.decimal},
+                   {"group", g.locale.group}, {"hour12", g.locale.hour12}};
     j["last_error"] = g.last_error;
     j["fields_error"] = custom_fields_form_error();
+    j["region_error"] = region_settings_error();
     j["journeys"] = {{"here", read([] { return (int64_t)journeys_run_here(*g.store); }) == 1}, {"runs", g.journey_runs},
                      {"enrolled", g.journey_run.enrolled}, {"steps", g.journey_run.steps}, {"emails", g.journey_run.emails},
                      {"now", format_datetime(g.store->now_ms())}, {"error", journeys_editor_error()}};

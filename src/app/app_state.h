@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "base/locale.h"
 #include "demo/demo.h"
 #include "records/listing.h"
 #include "storage/pagevfs.h"
@@ -38,6 +39,8 @@ struct ListView {
     std::string field_filter, field_filter_value;   // a custom field = a value ("" field: none)
     std::string selected_id;
     bool scroll_to_top = false;         // after the search or a filter changed
+    float scroll_y = 0;                 // where the table is scrolled (the tests read it)
+    int columns_shown = 0;              // all of them, or two on a phone
 };
 
 // The record shown in the content area (the 360-degree view).
@@ -122,7 +125,14 @@ struct AppState {
     int journey_runs = 0;
     double journeys_next_ms = 0;                 // clock_ms() of the next run (at start, then every minute)
     float scale = 1.0f;
+    bool narrow = false;                         // a phone: under 700 CSS px wide (bottom bar, two columns, full-screen dialogs)
+    bool touch = false;                          // the last pointer was a finger (bigger rows, long-press menus)
     bool dark = false;
+    // How numbers, dates and times are shown and read: the browser's locale
+    // and zone unless Settings > Region chose others (device settings
+    // ui.locale and ui.time_zone). Stored values stay UTC and ISO.
+    LocaleFormat locale;
+    std::string time_zone_choice;                // "" = the browser's
     bool cjk_glyphs = false;                     // the atlas has CJK glyphs (built once a frame needed them)
     bool fonts_stale = false;                    // the atlas must be built again before the next frame
     Screen screen = Screen::Contacts;
@@ -186,6 +196,18 @@ struct Palette {
 };
 const Palette& pal();
 
+// Chips: a state shown as a small rounded label on a tint of its meaning
+// (a status, a tier, a score band, a breached SLA). The text is the theme's
+// text colour, readable on every tint (4.5:1, checked in a11y.test.mjs).
+enum ChipTone { Chip_None = -1, Chip_Neutral, Chip_Info, Chip_Success, Chip_Warning, Chip_Error, Chip_Gold, Chip_Silver, Chip_Bronze, Chip_Count };
+ImVec4 chip_color(ChipTone t);
+ChipTone chip_tone(const char* field, const std::string& value);   // "tier", "Gold" -> Chip_Gold; Chip_None: plain text
+void chip(const char* text, ChipTone t);
+// A person's or an organisation's initials in a circle of a colour of its
+// own (from the name), `size` px across.
+void avatar(const std::string& name, float size);
+ImVec4 avatar_color(const std::string& name);
+
 // Helpers (app.cpp)
 void data_changed();                             // after a write: lists and views refresh
 void notify(const std::string& text);
@@ -231,7 +253,14 @@ std::string money_text(int64_t minor, const std::string& currency);
 void bold_text(const char* text);                               // a heading inside a screen
 float button_width(const char* label);
 void same_line_if_fits(float width, float spacing = -1.0f);     // a row of items wraps instead of being cut
-std::string when_text(const std::string& iso);   // local, short
+// Where the next dialog goes: centred, `width` wide (its height follows the
+// content); on a phone it fills the screen.
+void place_dialog(float width);
+std::string when_text(const std::string& iso);   // a stored UTC time in the user's zone and format: "24.12.2026 18:00"
+std::string date_text(const std::string& iso_date);   // "2026-12-24" as the user writes dates
+std::string number_text(double v, int decimals);       // the user's separators
+const OffsetFn& local_offset();                  // minutes east of UTC in the user's zone
+void apply_locale();                             // after the locale or zone setting changed
 
 // Analytics (screen_analytics.cpp)
 void draw_analytics_screen();
@@ -265,10 +294,12 @@ std::string journeys_editor_error();
 void select_journey(const std::string& id);                     // its steps show in Settings > Journeys
 void journeys_tick();                                           // runs what is due: at start, then every minute
 void test_advance_clock(int64_t ms);                            // for the browser tests
+std::string region_settings_error();              // Settings > Region: a time zone the browser does not know
 std::string custom_fields_form_error();                         // screen_settings.cpp, for tests
 void open_create_dialog(const EntitySpec& e, const Fields& preset = {});   // dialogs.cpp
 void open_edit_dialog(const EntitySpec& e, const std::string& id);
 void ask_delete(const EntitySpec& e, const std::string& id);
+void reach_out(bool email, const std::string& to);   // mailto:/tel:, then "log it?" on the open record
 void undo_delete();
 void draw_dialogs();
 void open_activity_dialog(const char* type);

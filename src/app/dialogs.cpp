@@ -171,8 +171,7 @@ void draw_edit_dialog() {
         ImGui::OpenPopup(id);
     }
     float s = g.scale;
-    ImGui::SetNextWindowPos(ImGui::GetMainViewport()->GetCenter(), ImGuiCond_Appearing, ImVec2(0.5f, 0.5f));
-    ImGui::SetNextWindowSize(ImVec2(560 * s, 0), ImGuiCond_Always);   // height follows the content (errors, previews)
+    place_dialog(560 * s);
     std::string title = std::string(d.id.empty() ? "New " : "Edit ") + d.entity->singular + "###edit";
     bool open = true;
     if (!ImGui::BeginPopupModal(title.c_str(), &open)) {
@@ -182,8 +181,10 @@ void draw_edit_dialog() {
     bool focus_first = d.just_opened;
     d.just_opened = false;
     bool enter = false;
+    // On a phone the form scrolls under a Save button that stays in reach.
+    if (g.narrow) ImGui::BeginChild("form_scroll", ImVec2(0, -ImGui::GetFrameHeightWithSpacing() - ImGui::GetStyle().ItemSpacing.y * 2));
     if (ImGui::BeginTable("form", 2, ImGuiTableFlags_SizingStretchProp)) {
-        ImGui::TableSetupColumn("label", ImGuiTableColumnFlags_WidthFixed, 140 * s);
+        ImGui::TableSetupColumn("label", ImGuiTableColumnFlags_WidthFixed, (g.narrow ? 110 : 140) * s);
         ImGui::TableSetupColumn("value", ImGuiTableColumnFlags_WidthStretch);
         for (const char* name : form_fields(*d.entity)) {
             const FieldSpec* f = d.entity->field(name);
@@ -256,6 +257,7 @@ void draw_edit_dialog() {
             ImGui::PopID();
         }
     }
+    if (g.narrow) ImGui::EndChild();
     ImGui::Separator();
     ImGui::BeginDisabled(d.saving);
     if ((ImGui::Button(d.likely.empty() ? "Save" : "Save anyway", ImVec2(120 * s, 0)) || enter) && !d.saving) save_edit();
@@ -288,7 +290,7 @@ void draw_delete_confirm() {
     if (!g.confirm_delete_entity) return;
     const char* id = "Delete?###delete";
     if (!ImGui::IsPopupOpen(id)) ImGui::OpenPopup(id);
-    ImGui::SetNextWindowPos(ImGui::GetMainViewport()->GetCenter(), ImGuiCond_Appearing, ImVec2(0.5f, 0.5f));
+    place_dialog(0);
     if (!ImGui::BeginPopupModal(id, nullptr, ImGuiWindowFlags_AlwaysAutoResize)) return;
     ImGui::Text("Delete %s \"%s\"?", g.confirm_delete_entity->singular, g.confirm_delete_title.c_str());
     ImGui::TextDisabled("You can undo this from the status bar or with Ctrl+Z.");
@@ -365,8 +367,7 @@ void draw_activity_dialog() {
     const char* id = "Activity###activity";
     if (a.just_opened) ImGui::OpenPopup(id);
     float s = g.scale;
-    ImGui::SetNextWindowPos(ImGui::GetMainViewport()->GetCenter(), ImGuiCond_Appearing, ImVec2(0.5f, 0.5f));
-    ImGui::SetNextWindowSize(ImVec2(520 * s, 0), ImGuiCond_Always);   // height follows the content (errors, previews)
+    place_dialog(520 * s);
     std::string title = std::string(a.type == "note" ? "Add note" : a.type == "call" ? "Log call" : a.type == "email" ? "Log e-mail" : "Log meeting") + "###activity";
     bool open = true;
     if (!ImGui::BeginPopupModal(title.c_str(), &open)) {
@@ -375,9 +376,10 @@ void draw_activity_dialog() {
     }
     bool focus = a.just_opened;
     a.just_opened = false;
+    float field_w = g.narrow ? -90 * s : 360 * s;   // on a phone: the width less the labels on the right
     if (a.type != "note") {
         if (focus) { ImGui::SetKeyboardFocusHere(); focus = false; }
-        input_string("Subject", a.subject, false, 360 * s);
+        input_string("Subject", a.subject, false, field_w);
         if (a.type == "call" || a.type == "email") {
             if (ImGui::RadioButton("Outbound", a.direction == "outbound")) a.direction = "outbound";
             ImGui::SameLine();
@@ -403,7 +405,7 @@ void draw_activity_dialog() {
         }
     }
     if (focus) ImGui::SetKeyboardFocusHere();
-    input_string(a.type == "note" ? "Note" : "Details", a.body, true, 360 * s);
+    input_string(a.type == "note" ? "Note" : "Details", a.body, true, field_w);
     if (a.type != "note") {
         ImGui::Checkbox("Follow-up task", &a.follow_up);
         if (a.follow_up) {
@@ -411,7 +413,7 @@ void draw_activity_dialog() {
             ImGui::SetNextItemWidth(80 * s);
             ImGui::InputInt("days", &a.follow_up_days);
             if (a.follow_up_days < 0) a.follow_up_days = 0;
-            input_string("Follow-up", a.follow_up_title, false, 360 * s);
+            input_string("Follow-up", a.follow_up_title, false, field_w);
         }
     }
     if (!a.error.empty()) ImGui::TextColored(pal().error, "%s", a.error.c_str());
@@ -432,14 +434,20 @@ void draw_activity_dialog() {
 // Field text <-> value
 //-----------------------------------------------------------------------------
 
+// What a field shows for editing, and what the user typed read back: money,
+// dates and times the user's way (their separators, order, clock and zone);
+// stored as ISO, UTC and minor units. Text that does not read as the type
+// goes to validation as it is, which says what is wrong with it.
 std::string field_text(const FieldSpec& f, const Value& v) {
     if (is_null(v)) return "";
     if (f.type == FieldType::Money) {
         int64_t m = std::holds_alternative<int64_t>(v) ? std::get<int64_t>(v) : std::atoll(value_to_text(v).c_str());
-        char buf[40];
-        snprintf(buf, sizeof buf, "%s%lld.%02lld", m < 0 ? "-" : "", (long long)(std::llabs(m) / 100), (long long)(std::llabs(m) % 100));
-        return buf;
+        LocaleFormat plain = g.locale;
+        plain.group.clear();   // "1234,50": no separators to type around
+        return format_money(m, "", plain);
     }
+    if (f.type == FieldType::DateTime) return when_text(value_to_text(v));
+    if (f.type == FieldType::Date) return date_text(value_to_text(v));
     return value_to_text(v);
 }
 
@@ -447,13 +455,15 @@ Value field_value(const FieldSpec& f, const std::string& text_in) {
     std::string text = trim(text_in);
     if (text.empty()) return std::monostate{};
     if (f.type == FieldType::Money) {
-        // "1,234.5" -> 123450 minor units; anything else goes to validation as text.
-        std::string digits;
-        for (char c : text)
-            if (c != ',' && c != ' ') digits += c;
-        char* end = nullptr;
-        double d = strtod(digits.c_str(), &end);
-        if (end && !*end) return (int64_t)(d * 100.0 + (d < 0 ? -0.5 : 0.5));
+        if (std::optional<int64_t> m = parse_local_money(text, g.locale)) return *m;
+        return text;
+    }
+    if (f.type == FieldType::DateTime) {
+        if (std::optional<int64_t> t = parse_local_datetime(text, g.locale, local_offset())) return format_datetime(*t);
+        return text;
+    }
+    if (f.type == FieldType::Date) {
+        if (std::optional<std::string> d = parse_local_date(text, g.locale)) return *d;
         return text;
     }
     if (f.type == FieldType::Integer || f.type == FieldType::Bool) {
@@ -519,7 +529,10 @@ void open_create_dialog(const EntitySpec& e, const Fields& preset) {
             if (d.size() >= 2 && d.front() == '\'') g.edit.values[name] = d.substr(1, d.size() - 2);
         }
     }
-    for (auto& [k, v] : preset) g.edit.values[k] = value_to_text(v);
+    for (auto& [k, v] : preset) {
+        const FieldSpec* f = e.field(k);
+        g.edit.values[k] = f ? field_text(*f, v) : value_to_text(v);
+    }
 }
 
 void open_edit_dialog(const EntitySpec& e, const std::string& id) {

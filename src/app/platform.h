@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <string>
 
+#include "base/locale.h"
 #include "sync/session.h"
 
 struct ImDrawList;
@@ -51,6 +52,13 @@ bool draw_points(ImDrawList* list, int key, uint64_t version, const float* xy, s
 // a lazily opened file is read, beyond the memory limit, waking the loop as
 // it comes.
 void load_all_blocks();
+
+// The user's conventions for numbers, dates and times: the browser's (tag
+// and zone ""), or a locale and an IANA time zone the user chose in
+// Settings. An unknown tag or zone falls back to the browser's.
+LocaleFormat describe_locale(const std::string& tag, const std::string& time_zone);
+int utc_offset_minutes(int64_t utc_ms, const std::string& time_zone);   // "" = the browser's zone
+bool is_time_zone(const std::string& name);                              // an IANA name the browser knows
 
 void wake_after_ms(int ms);          // draw a frame then, even with no input
 double now_ms();                     // wall clock

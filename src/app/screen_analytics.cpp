@@ -839,7 +839,7 @@ void draw_dashboard_charts() {
     if (!sales || !fun || !leads || !back || !churn || !val) return computing();
     float h = 150 * s;
     auto open_page = [](const char* p) { show_analytics_page(p); };
-    if (!ImGui::BeginTable("dash_charts", 3, ImGuiTableFlags_SizingStretchSame | ImGuiTableFlags_BordersInnerV)) return;
+    if (!ImGui::BeginTable("dash_charts", g.narrow ? 1 : 3, ImGuiTableFlags_SizingStretchSame | ImGuiTableFlags_BordersInnerV)) return;   // one under another on a phone
     ImGui::TableNextColumn();
     bold_text("Pipeline, forecast and target (next 90 days)");
     {

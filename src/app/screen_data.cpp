@@ -337,8 +337,7 @@ void draw_incoming() {
         g_in.just_opened = false;
     }
     float s = g.scale;
-    ImGui::SetNextWindowPos(ImGui::GetMainViewport()->GetCenter(), ImGuiCond_Appearing, ImVec2(0.5f, 0.5f));
-    ImGui::SetNextWindowSize(ImVec2(760 * s, 0), ImGuiCond_Always);   // height follows the content (errors, previews)
+    place_dialog(760 * s);
     if (!ImGui::BeginPopupModal(id, nullptr)) return;
     ImGui::Text("File: %s", g_in.name.c_str());
     if (g_in.kind == "json" && g_in.result.empty()) {

@@ -5,12 +5,14 @@
 #include <imgui.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cstring>
 #include <fstream>
 
 #include "app/app.h"
 #include "app/a11y.h"
 #include "app/app_state.h"
+#include "app/icons.h"
 #include "app/platform.h"
 #include "app/test_hooks.h"
 #include "workflows/cases.h"
@@ -80,8 +82,59 @@ std::string cell_text(const Record& r, const Column& c) {
     if (f && f->is_custom() && f->type == FieldType::Bool) return v == "1" ? "yes" : "";
     if (f && f->type == FieldType::Money) return money_text(r.integer(c.field), r.spec->field("currency") ? r.text("currency") : "");
     if (f && f->type == FieldType::DateTime) return when_text(v);
+    if (f && f->type == FieldType::Date) return date_text(v);
     if (r.spec == &kLeads && std::string(c.field) == "score") return v + "  " + band_name(score_band(*g.store, r.integer("score")));
     return v;
+}
+
+// A row's menu: what a rep does with a record without opening it first.
+void draw_row_menu(const EntitySpec& e, const Record& r) {
+    if (!ImGui::BeginPopupContextItem("row_menu")) return;
+    ImGui::TextDisabled("%s", record_title(r).c_str());
+    ImGui::Separator();
+    ImVec2 size(0, g.touch ? 40 * g.scale : 0);
+    ImGui::PushStyleVar(ImGuiStyleVar_SelectableTextAlign, ImVec2(0, 0.5f));
+    if (ImGui::Selectable("Open", false, 0, size)) open_record(e, r.id);
+    if (ImGui::Selectable("Edit", false, 0, size)) open_edit_dialog(e, r.id);
+    if (&e == &kContacts || &e == &kAccounts || &e == &kLeads) {
+        std::string email = r.text("email"), phone = r.text("phone");
+        // The record opens, to log the e-mail or call when the user comes back.
+        if (!email.empty() && ImGui::Selectable("Write an e-mail", false, 0, size)) {
+            open_record(e, r.id);
+            reach_out(true, email);
+        }
+        if (!phone.empty() && ImGui::Selectable("Call", false, 0, size)) {
+            open_record(e, r.id);
+            reach_out(false, phone);
+        }
+    }
+    if (ImGui::Selectable("Delete", false, 0, size)) ask_delete(e, r.id);
+    ImGui::PopStyleVar();
+    ImGui::EndPopup();
+}
+
+// A cell: states as chips (a status, a tier, a lead's band, a case past its
+// resolution target), the rest as text. The text is the same either way.
+void draw_cell(const Record& r, const Column& c, const std::string& text) {
+    std::string_view field = c.field;
+    if (r.spec == &kLeads && field == "score") {
+        ImGui::Text("%lld", (long long)r.integer("score"));
+        ImGui::SameLine();
+        const char* band = band_name(score_band(*g.store, r.integer("score")));
+        chip(band, chip_tone("band", band));
+        return;
+    }
+    if (r.spec == &kCases && field == "resolution_due_at") {
+        std::string status = r.text("status");
+        bool open = status != "resolved" && status != "closed";
+        if (open && !text.empty() && r.text("resolution_due_at") < format_datetime(g.store->now_ms())) {
+            chip(text.c_str(), Chip_Error);
+            return;
+        }
+    }
+    ChipTone t = *c.field ? chip_tone(c.field, r.text(c.field)) : Chip_None;
+    if (t != Chip_None) chip(text.c_str(), t);
+    else ImGui::TextUnformatted(text.c_str());
 }
 
 void invalidate(ListView& lv) {
@@ -268,12 +321,26 @@ void draw_list_screen(ListView& lv, const EntitySpec& e) {
     ImGui::PopFont();
     bool changed = false;
     bool searchable = &e == &kContacts || &e == &kAccounts || &e == &kLeads;
+    std::string new_label = std::string("New ") + e.singular, new_button = ICON_PLUS " " + new_label;
+    bool create = false;
+    if (g.narrow) {   // a phone: the title and New on one line, the search under them, filters folded
+        ImGui::SameLine(ImGui::GetContentRegionMax().x - button_width(new_button.c_str()));
+        create = ImGui::Button(new_button.c_str());
+    }
     if (searchable) {
-        ImGui::SameLine(0, 20 * s);
-        ImGui::SetNextItemWidth(220 * s);
+        if (!g.narrow) ImGui::SameLine(0, 20 * s);
+        ImGui::SetNextItemWidth(g.narrow ? -1 : 220 * s);
         std::string hint = std::string("Search ") + e.label + "...";
         if (ImGui::InputTextWithHint("##search", hint.c_str(), lv.search, sizeof lv.search)) changed = true;
     }
+    bool filters = !g.narrow;
+    if (g.narrow) {
+        int active = !lv.owner_filter.empty() + !lv.tier_filter.empty() + !lv.tag_filter.empty() + (lv.country_filter[0] != 0) + !lv.field_filter_value.empty();
+        char label[48];
+        snprintf(label, sizeof label, active ? "Filters (%d)###filters" : "Filters###filters", active);
+        filters = ImGui::CollapsingHeader(label);
+    }
+    if (filters) {
     filter_caption("Owner", 140 * s);
     if (filter_combo("##owner", kUsers, lv.owner_filter)) changed = true;
     if (&e == &kContacts || &e == &kAccounts || &e == &kCases) {
@@ -295,13 +362,19 @@ void draw_list_screen(ListView& lv, const EntitySpec& e) {
         if (ImGui::InputTextWithHint("##country", "any", lv.country_filter, sizeof lv.country_filter, ImGuiInputTextFlags_CharsUppercase)) changed = true;
     }
     if (draw_custom_field_filter(lv, e)) changed = true;
-    std::string new_label = std::string("New ") + e.singular;
-    same_line_if_fits(button_width(new_label.c_str()), 16 * s);
-    if (ImGui::Button(new_label.c_str())) open_create_dialog(e);
-    same_line_if_fits(button_width("Export CSV"));
-    ImGui::BeginDisabled(holding_all_blocks());   // one waits for the whole file already
-    bool export_csv_now = ImGui::Button("Export CSV");
-    ImGui::EndDisabled();
+    }
+    if (!g.narrow) {
+        same_line_if_fits(button_width(new_button.c_str()), 16 * s);
+        create = ImGui::Button(new_button.c_str());
+    }
+    if (create) open_create_dialog(e);
+    bool export_csv_now = false;
+    if (filters) {
+        same_line_if_fits(button_width(ICON_EXPORT " Export CSV"));
+        ImGui::BeginDisabled(holding_all_blocks());   // one waits for the whole file already
+        export_csv_now = ImGui::Button(ICON_EXPORT " Export CSV");
+        ImGui::EndDisabled();
+    }
     if (export_csv_now) {   // this list, as filtered and sorted now
         perform_on_all_data(
             [q = lv.query, table = std::string(e.table)] {
@@ -331,12 +404,48 @@ void draw_list_screen(ListView& lv, const EntitySpec& e) {
 
     if (&e == &kCases) draw_queue_stats();
 
-    // The table.
-    const std::vector<Column> cols = columns_of(e);
+    // Nothing to list: say why, and what to do next.
+    if (lv.count == 0) {
+        bool filtered = lv.search[0] || !lv.query.filters.empty() || !lv.query.tag_id.empty() || !lv.query.account_tier.empty();
+        ImGui::Dummy(ImVec2(0, 24 * s));
+        ImGui::PushFont(g.font_big);
+        std::string head = filtered ? std::string("No ") + e.label + " match" : std::string("No ") + e.label + " yet";
+        for (char& ch : head) ch = (char)(&ch == &head[0] ? ch : std::tolower((unsigned char)ch));
+        ImGui::TextUnformatted(head.c_str());
+        ImGui::PopFont();
+        if (filtered) {
+            ImGui::TextWrapped("Nothing matches the search and filters above. Try fewer letters, or clear them.");
+            if (ImGui::Button("Clear the search and filters")) {
+                lv.search[0] = 0;
+                lv.owner_filter.clear();
+                lv.tag_filter.clear();
+                lv.tier_filter.clear();
+                lv.country_filter[0] = 0;
+                lv.field_filter.clear();
+                lv.field_filter_value.clear();
+                apply_filters(lv, e);
+            }
+        } else {
+            ImGui::TextWrapped("Create the first with %s, or bring yours from a CSV or vCard file in Data.", new_label.c_str());
+            if (ImGui::Button((new_button + "##empty").c_str())) open_create_dialog(e);
+            ImGui::SameLine();
+            if (ImGui::Button(ICON_IMPORT " Import in Data")) {
+                g.screen = Screen::Data;
+                g.record = RecordView{};
+            }
+        }
+        return;
+    }
+
+    // The table; on a phone its two most telling columns (the name and what
+    // tells one record from another), rows tall enough for a finger.
+    std::vector<Column> cols = columns_of(e);
+    if (g.narrow && cols.size() > 2) cols.resize(2);
+    lv.columns_shown = (int)cols.size();
     ImGuiTableFlags tf = ImGuiTableFlags_Resizable | ImGuiTableFlags_Sortable | ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV |
                          ImGuiTableFlags_ScrollY | ImGuiTableFlags_Hideable | ImGuiTableFlags_SizingFixedFit | ImGuiTableFlags_Reorderable;
     // A custom field shown or hidden changes the column count: a table of its own.
-    std::string table_id = std::string(e.table) + "#" + std::to_string(cols.size());
+    std::string table_id = std::string(e.table) + "#" + std::to_string(cols.size()) + (g.narrow ? "n" : "");
     if (!ImGui::BeginTable(table_id.c_str(), (int)cols.size(), tf, ImVec2(0, -ImGui::GetTextLineHeightWithSpacing()))) return;
     if (lv.scroll_to_top) {
         ImGui::SetScrollY(0);
@@ -366,6 +475,7 @@ void draw_list_screen(ListView& lv, const EntitySpec& e) {
         lv.rows.clear();
     }
 
+    lv.scroll_y = ImGui::GetScrollY();
     ImGuiListClipper clipper;
     clipper.Begin((int)std::max<int64_t>(0, lv.count));
     // Rows missing (their blocks still loading, or the list shrank under us:
@@ -394,14 +504,16 @@ void draw_list_screen(ListView& lv, const EntitySpec& e) {
                 std::string text = cell_text(r, cols[c]);
                 if (c == 0) {
                     // The row is one selectable spanning the columns; its label is the record's name.
-                    bool clicked = ImGui::Selectable(text.c_str(), lv.selected_id == r.id, ImGuiSelectableFlags_SpanAllColumns | ImGuiSelectableFlags_AllowOverlap);
+                    bool clicked = ImGui::Selectable(text.c_str(), lv.selected_id == r.id, ImGuiSelectableFlags_SpanAllColumns | ImGuiSelectableFlags_AllowOverlap,
+                                                     ImVec2(0, g.touch ? 36 * s : 0));
                     a11y_row(row, lv.selected_id == r.id);
                     if (clicked) {
                         lv.selected_id = r.id;
                         open_record(e, r.id);   // a click (or Enter on the focused row) opens it
                     }
+                    draw_row_menu(e, r);   // right-click, or a long press on a phone
                 } else {
-                    ImGui::TextUnformatted(text.c_str());
+                    draw_cell(r, cols[c], text);
                 }
             }
             ImGui::PopID();

@@ -33,7 +33,7 @@ void draw_my_day() {
     static int64_t minute = 0;
     int64_t now = g.store->now_ms();
     if (version != g.data_version || minute != now / 60000) {   // the lists move with the clock
-        day = my_day(*g.store, "", now);
+        day = my_day(*g.store, "", now, g.locale, local_offset());
         reminders = due_reminders(*g.store, now, 10);
         version = g.data_version;
         minute = now / 60000;
@@ -64,13 +64,21 @@ void draw_my_day() {
             ImGui::PopID();
         }
     };
-    if (ImGui::BeginTable("myday", 3, ImGuiTableFlags_SizingStretchSame | ImGuiTableFlags_BordersInnerV)) {
+    // Four columns side by side; on a phone, one under the other.
+    if (g.narrow) {
+        list("Overdue", day.overdue, pal().error);
+        list("Due today", day.today, pal().warning);
+        list("Later this week", day.this_week, pal().info);
+        list("Next week", day.next_week, pal().info);
+    } else if (ImGui::BeginTable("myday", 4, ImGuiTableFlags_SizingStretchSame | ImGuiTableFlags_BordersInnerV)) {
         ImGui::TableNextColumn();
         list("Overdue", day.overdue, pal().error);
         ImGui::TableNextColumn();
         list("Due today", day.today, pal().warning);
         ImGui::TableNextColumn();
-        list("Next 7 days", day.upcoming, pal().info);
+        list("Later this week", day.this_week, pal().info);
+        ImGui::TableNextColumn();
+        list("Next week", day.next_week, pal().info);
         ImGui::EndTable();
     }
 }
@@ -86,17 +94,17 @@ void draw_dashboard() {
     ImGui::TextUnformatted("Dashboard");
     ImGui::PopFont();
     ImGui::Spacing();
-    if (ImGui::BeginTable("figures", 4, ImGuiTableFlags_SizingStretchSame)) {
-        ImGui::TableNextColumn(); figure("Contacts", std::to_string(o.contacts));
-        ImGui::TableNextColumn(); figure("Accounts", std::to_string(o.accounts));
-        ImGui::TableNextColumn(); figure("Open leads", std::to_string(o.open_leads));
-        ImGui::TableNextColumn(); figure("Activities, last 30 days", std::to_string(o.activities_30d));
-        ImGui::TableNextColumn(); figure("Open opportunities", std::to_string(o.open_opportunities));
+    if (ImGui::BeginTable("figures", g.narrow ? 2 : 4, ImGuiTableFlags_SizingStretchSame)) {
+        ImGui::TableNextColumn(); figure("Contacts", format_integer(o.contacts, g.locale));
+        ImGui::TableNextColumn(); figure("Accounts", format_integer(o.accounts, g.locale));
+        ImGui::TableNextColumn(); figure("Open leads", format_integer(o.open_leads, g.locale));
+        ImGui::TableNextColumn(); figure("Activities, last 30 days", format_integer(o.activities_30d, g.locale));
+        ImGui::TableNextColumn(); figure("Open opportunities", format_integer(o.open_opportunities, g.locale));
         ImGui::TableNextColumn(); figure("Pipeline", money_text(o.pipeline_amount, ""));
         ImGui::TableNextColumn(); figure("Weighted pipeline", money_text(o.weighted_pipeline, ""));
-        ImGui::TableNextColumn(); figure("Overdue tasks", std::to_string(o.overdue_tasks));
-        ImGui::TableNextColumn(); figure("Open cases", std::to_string(o.open_cases));
-        ImGui::TableNextColumn(); figure("Cases past resolution target", std::to_string(o.cases_breached));
+        ImGui::TableNextColumn(); figure("Overdue tasks", format_integer(o.overdue_tasks, g.locale));
+        ImGui::TableNextColumn(); figure("Open cases", format_integer(o.open_cases, g.locale));
+        ImGui::TableNextColumn(); figure("Cases past resolution target", format_integer(o.cases_breached, g.locale));
         ImGui::EndTable();
     }
     ImGui::Spacing();

@@ -4,7 +4,10 @@
 // cases; notes, calls, e-mails and meetings logged from here.
 #include <imgui.h>
 
+#include <algorithm>
+
 #include "app/app_state.h"
+#include "app/icons.h"
 #include "app/platform.h"
 #include "app/test_hooks.h"
 #include "quality/data_health.h"
@@ -12,6 +15,19 @@
 #include "records/views.h"
 
 namespace crm::app {
+
+// Write or Call from the record (or a list row's menu): the mail or phone
+// app gets the address, and the record asks afterwards whether to log it.
+void reach_out(bool email, const std::string& to) {
+    std::string url = email ? "mailto:" + to : "tel:";
+    if (!email)
+        for (char c : to)
+            if ((c >= '0' && c <= '9') || c == '+') url += c;
+    platform::open_url(url);
+    g.record.reach_type = email ? "email" : "call";
+    g.record.reach_to = to;
+}
+
 
 namespace {
 
@@ -146,14 +162,7 @@ void draw_field(RecordView& rv, const FieldSpec& f, size_t index) {
         if (reach) {
             ImGui::SameLine();
             if (ImGui::SmallButton(reach)) {
-                std::string to = value_to_text(current);
-                std::string url = f.has(F_Email) ? "mailto:" + to : "tel:";
-                if (!f.has(F_Email))
-                    for (char c : to)
-                        if ((c >= '0' && c <= '9') || c == '+') url += c;
-                platform::open_url(url);
-                rv.reach_type = f.has(F_Email) ? "email" : "call";
-                rv.reach_to = to;
+                reach_out(f.has(F_Email), value_to_text(current));
             }
             test_label_last_item((std::string(reach) + " " + f.label).c_str());
         }
@@ -175,11 +184,25 @@ const char* activity_glyph(const std::string& type) {
     return "Activity";
 }
 
+const char* activity_icon(const std::string& type) {
+    if (type == "call") return ICON_CALL;
+    if (type == "email") return ICON_EMAIL;
+    if (type == "meeting") return ICON_MEETING;
+    if (type == "note") return ICON_NOTE;
+    if (type == "chat") return ICON_CHAT;
+    if (type == "visit") return ICON_VISIT;
+    if (type == "web_form") return ICON_WEB;
+    if (type == "sms") return ICON_SMS;
+    return ICON_CLOCK;
+}
+
 void draw_timeline(RecordView& rv) {
     if (rv.timeline.empty()) ImGui::TextDisabled("No interactions yet. Add a note or log a call above.");
     for (const Record& a : rv.timeline) {
         ImGui::PushID(a.id.c_str());
         std::string type = a.text("type");
+        ImGui::TextColored(pal().info, "%s", activity_icon(type));
+        ImGui::SameLine();
         bold_text(activity_glyph(type));
         ImGui::SameLine();
         ImGui::TextDisabled("%s", when_text(a.text("occurred_at")).c_str());
@@ -217,6 +240,9 @@ void draw_simple_table(const char* id, const std::vector<Record>& rows, const st
     if (!ImGui::BeginTable(id, (int)cols.size(), ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_Resizable)) return;
     for (auto& c : cols) ImGui::TableSetupColumn(c.first);
     ImGui::TableHeadersRow();
+    // A row clicked opens after the table: opening replaces the record view
+    // that owns `rows` (a task of the contact's open tasks, say).
+    std::string open_id;
     for (const Record& r : rows) {
         ImGui::TableNextRow();
         ImGui::PushID(r.id.c_str());
@@ -231,10 +257,15 @@ void draw_simple_table(const char* id, const std::vector<Record>& rows, const st
                 else if (f->type == FieldType::Ref) text = ref_title(entity(f->ref), value_to_text(v));
                 else if (f->type == FieldType::Choice) text = choice_label(value_to_text(v).c_str());
                 else if (f->type == FieldType::DateTime) text = when_text(value_to_text(v));
+                else if (f->type == FieldType::Date) text = date_text(value_to_text(v));
                 else text = value_to_text(v);
             }
+            ChipTone tone = *field && r.spec->field(field) && r.spec->field(field)->type == FieldType::Choice ? chip_tone(field, value_to_text(r.get(field)))
+                                                                                                            : Chip_None;
             if (i == 0 && open_as) {
-                if (ImGui::Selectable(text.c_str(), false, ImGuiSelectableFlags_SpanAllColumns)) open_record(*open_as, r.id);
+                if (ImGui::Selectable(text.c_str(), false, ImGuiSelectableFlags_SpanAllColumns)) open_id = r.id;
+            } else if (tone != Chip_None) {
+                chip(text.c_str(), tone);
             } else {
                 ImGui::TextUnformatted(text.c_str());
             }
@@ -242,6 +273,7 @@ void draw_simple_table(const char* id, const std::vector<Record>& rows, const st
         ImGui::PopID();
     }
     ImGui::EndTable();
+    if (!open_id.empty()) open_record(*open_as, open_id);   // the caller reads nothing of the old record after this
 }
 
 void draw_record_view() {
@@ -249,7 +281,7 @@ void draw_record_view() {
     float s = g.scale;
     // Back before the record is read: a read that waits for blocks still
     // loading ends the frame, and a click in that frame must not be lost.
-    if (ImGui::Button("< Back")) {
+    if (ImGui::Button(ICON_BACK " Back")) {
         if (!g.back.empty()) {   // to the record before
             auto [e, id] = g.back.back();
             g.back.pop_back();
@@ -269,6 +301,10 @@ void draw_record_view() {
     if (!rv.rec) return;   // not read yet (a block still loading)
     const Record& r = *rv.rec;
     ImGui::SameLine();
+    if (rv.entity == &kContacts || rv.entity == &kLeads || rv.entity == &kAccounts) {   // who it is, at a glance
+        avatar(record_title(r), ImGui::GetFrameHeight() * 1.1f);
+        ImGui::SameLine();
+    }
     ImGui::PushFont(g.font_big);
     ImGui::TextUnformatted(record_title(r).c_str());
     ImGui::PopFont();
@@ -277,25 +313,25 @@ void draw_record_view() {
         std::string acc = ref_title(kAccounts, r.text("account_id"));
         if (!acc.empty()) sub += (sub.empty() ? "" : " at ") + acc;
         if (!sub.empty()) {
-            ImGui::SameLine();
+            if (!g.narrow) ImGui::SameLine();
             ImGui::TextDisabled("%s", sub.c_str());
         }
     } else if (rv.entity == &kAccounts) {
-        ImGui::SameLine();
+        if (!g.narrow) ImGui::SameLine();
         ImGui::TextDisabled("%s %s - %s", r.text("tier").c_str(), "tier", r.text("industry").c_str());
     }
 
     // Actions: one row that wraps on a narrow window.
     auto next = [](const char* label, float spacing = -1.0f) { same_line_if_fits(button_width(label), spacing); };
-    if (ImGui::Button("Add note")) open_activity_dialog("note");
-    next("Log call");
-    if (ImGui::Button("Log call")) open_activity_dialog("call");
-    next("Log e-mail");
-    if (ImGui::Button("Log e-mail")) open_activity_dialog("email");
-    next("Log meeting");
-    if (ImGui::Button("Log meeting")) open_activity_dialog("meeting");
-    next("Add task");
-    if (ImGui::Button("Add task")) {
+    if (ImGui::Button(ICON_NOTE " Add note")) open_activity_dialog("note");
+    next(ICON_CALL " Log call");
+    if (ImGui::Button(ICON_CALL " Log call")) open_activity_dialog("call");
+    next(ICON_EMAIL " Log e-mail");
+    if (ImGui::Button(ICON_EMAIL " Log e-mail")) open_activity_dialog("email");
+    next(ICON_MEETING " Log meeting");
+    if (ImGui::Button(ICON_MEETING " Log meeting")) open_activity_dialog("meeting");
+    next(ICON_TASK " Add task");
+    if (ImGui::Button(ICON_TASK " Add task")) {
         const char* key = rv.entity == &kContacts ? "contact_id" : rv.entity == &kAccounts ? "account_id" : rv.entity == &kLeads ? "lead_id"
                         : rv.entity == &kCases ? "case_id" : rv.entity == &kOpportunities ? "opportunity_id" : nullptr;
         Fields preset;
@@ -306,8 +342,8 @@ void draw_record_view() {
         open_create_dialog(kTasks, preset);
     }
     if (rv.entity == &kContacts || rv.entity == &kAccounts) {
-        next("Open case");
-        if (ImGui::Button("Open case")) {
+        next(ICON_CASES " Open case");
+        if (ImGui::Button(ICON_CASES " Open case")) {
             Fields preset;
             if (rv.entity == &kContacts) {
                 preset.push_back({"contact_id", rv.id});
@@ -318,21 +354,21 @@ void draw_record_view() {
             open_create_dialog(kCases, preset);
         }
     }
-    next("Edit", 24 * s);
-    if (ImGui::Button("Edit")) open_edit_dialog(*rv.entity, rv.id);
+    next(ICON_EDIT " Edit", 24 * s);
+    if (ImGui::Button(ICON_EDIT " Edit")) open_edit_dialog(*rv.entity, rv.id);
     if (rv.entity == &kContacts || rv.entity == &kAccounts) {
-        next("Mark verified");
-        if (ImGui::Button("Mark verified")) {
+        next(ICON_CHECK " Mark verified");
+        if (ImGui::Button(ICON_CHECK " Mark verified")) {
             const EntitySpec* e = rv.entity;
             std::string id = rv.id;
             change([e, id] { mark_verified(*g.store, *e, {id}); }, std::string("Marked ") + e->singular + " verified");
         }
     }
-    next("Delete");
-    if (ImGui::Button("Delete")) ask_delete(*rv.entity, rv.id);
+    next(ICON_DELETE " Delete");
+    if (ImGui::Button(ICON_DELETE " Delete")) ask_delete(*rv.entity, rv.id);
     if (rv.entity == &kContacts && !r.text("account_id").empty()) {
-        next("Open account", 24 * s);
-        if (ImGui::Button("Open account")) {
+        next(ICON_ACCOUNTS " Open account", 24 * s);
+        if (ImGui::Button(ICON_ACCOUNTS " Open account")) {
             open_record(kAccounts, r.text("account_id"));
             return;
         }
@@ -357,7 +393,10 @@ void draw_record_view() {
         if (ImGui::Button("Not now")) rv.reach_type.clear();
     }
     // Left: the profile, edited inline. Right: the timeline and related records.
-    ImGui::BeginChild("profile", ImVec2(380 * s, 0), ImGuiChildFlags_Border | ImGuiChildFlags_ResizeX);
+    // On a phone they stack: the profile at its full height, then the tabs
+    // at least a screen's worth high; the content pane scrolls through both.
+    if (g.narrow) ImGui::BeginChild("profile", ImVec2(0, 0), ImGuiChildFlags_Border | ImGuiChildFlags_AutoResizeY);
+    else ImGui::BeginChild("profile", ImVec2(380 * s, 0), ImGuiChildFlags_Border | ImGuiChildFlags_ResizeX);
     if (ImGui::BeginTable("fields", 2, ImGuiTableFlags_SizingStretchProp)) {
         ImGui::TableSetupColumn("label", ImGuiTableColumnFlags_WidthFixed, 120 * s);
         ImGui::TableSetupColumn("value", ImGuiTableColumnFlags_WidthStretch);
@@ -368,8 +407,9 @@ void draw_record_view() {
     }
     ImGui::TextDisabled("Created %s, updated %s", when_text(r.created_at).c_str(), when_text(r.updated_at).c_str());
     ImGui::EndChild();
-    ImGui::SameLine();
-    ImGui::BeginChild("related", ImVec2(0, 0), ImGuiChildFlags_Border);
+    if (!g.narrow) ImGui::SameLine();
+    float related_h = g.narrow ? std::max(ImGui::GetContentRegionAvail().y, 480 * s) : 0;
+    ImGui::BeginChild("related", ImVec2(0, related_h), ImGuiChildFlags_Border);
     if (ImGui::BeginTabBar("tabs")) {
         char label[64];
         snprintf(label, sizeof label, "Timeline (%zu%s)###timeline", rv.timeline.size(), (int)rv.timeline.size() >= rv.timeline_limit ? "+" : "");
@@ -381,7 +421,7 @@ void draw_record_view() {
         }
         snprintf(label, sizeof label, "Open tasks (%zu)###tasks", rv.tasks.size());
         if (ImGui::BeginTabItem(label)) {
-            draw_simple_table("tasks_t", rv.tasks, {{"Task", "title"}, {"Due", "due_at"}, {"Priority", "priority"}, {"Owner", "owner_id"}});
+            draw_simple_table("tasks_t", rv.tasks, {{"Task", "title"}, {"Due", "due_at"}, {"Priority", "priority"}, {"Owner", "owner_id"}}, &kTasks);
             ImGui::EndTabItem();
         }
         bool customer = rv.entity == &kContacts || rv.entity == &kAccounts;

@@ -9,6 +9,8 @@
 #include <map>
 
 #include "app/app_state.h"
+#include "app/platform.h"
+#include "base/util.h"
 #include "app/test_hooks.h"
 #include "workflows/leads.h"
 #include "records/listing.h"
@@ -202,7 +204,7 @@ void draw_custom_fields_settings() {
 
     // Removing asks first.
     if (!remove_id.empty() && !ImGui::IsPopupOpen("Remove field?")) ImGui::OpenPopup("Remove field?");
-    ImGui::SetNextWindowPos(ImGui::GetMainViewport()->GetCenter(), ImGuiCond_Appearing, ImVec2(0.5f, 0.5f));
+    place_dialog(0);
     if (ImGui::BeginPopupModal("Remove field?", nullptr, ImGuiWindowFlags_AlwaysAutoResize)) {
         ImGui::Text("Remove the field \"%s\" from %s?", remove_label.c_str(), e.label);
         ImGui::TextDisabled("It leaves the forms, the record view and the lists. Its values stay in the file\n"
@@ -222,15 +224,92 @@ void draw_custom_fields_settings() {
     }
 }
 
+// Region: how this device shows and reads numbers, dates and times. Stored
+// values do not change (UTC times, ISO dates); a device setting, as each
+// member of a team reads in their own language and zone.
+std::string g_zone_error;
+void draw_region_settings() {
+    static const char* const locales[][2] = {
+        {"en-US", "English (United States)"}, {"en-GB", "English (United Kingdom)"}, {"de-DE", "Deutsch (Deutschland)"},
+        {"de-CH", "Deutsch (Schweiz)"},      {"fr-FR", "Français (France)"},          {"es-ES", "Español (España)"},
+        {"it-IT", "Italiano (Italia)"},       {"nl-NL", "Nederlands (Nederland)"},     {"pt-BR", "Português (Brasil)"},
+        {"sv-SE", "Svenska (Sverige)"},       {"pl-PL", "Polski (Polska)"},            {"ja-JP", "日本語 (日本)"},
+        {"zh-CN", "中文 (中国)"},              {"ko-KR", "한국어 (대한민국)"}};
+    static const char* const zones[] = {"UTC", "America/Los_Angeles", "America/New_York", "America/Sao_Paulo", "Europe/London",
+                                        "Europe/Berlin", "Europe/Helsinki", "Asia/Dubai", "Asia/Kolkata", "Asia/Shanghai", "Asia/Tokyo",
+                                        "Australia/Sydney"};
+    ImGui::TextWrapped("How this device shows and reads numbers, dates and times. What is stored does not change: times are kept in UTC, "
+                       "so a colleague in another zone sees the same moment in theirs.");
+    ImGui::Spacing();
+    std::string cur = g.store->setting("ui.locale"), zone = g.store->setting("ui.time_zone");
+    auto set = [](const char* key, std::string value) {
+        change([key, value] { g.store->set_setting(key, value); }, "", [] { apply_locale(); });
+    };
+    static const LocaleFormat browser_locale = platform::describe_locale("", "");   // the browser's own, asked once
+    std::string browser = "The browser's (" + browser_locale.tag + ")";
+    std::string shown = browser;
+    for (auto& l : locales)
+        if (cur == l[0]) shown = std::string(l[1]) + " - " + l[0];
+    ImGui::AlignTextToFramePadding();
+    ImGui::TextUnformatted("Format");
+    ImGui::SameLine(110 * g.scale);
+    ImGui::SetNextItemWidth(g.narrow ? -1 : 320 * g.scale);
+    bool open = ImGui::BeginCombo("##locale", shown.c_str(), ImGuiComboFlags_HeightLarge);
+    if (!open) test_label_last_item("Format");
+    if (open) {
+        if (ImGui::Selectable(browser.c_str(), cur.empty())) set("ui.locale", "");
+        for (auto& l : locales) {
+            std::string label = std::string(l[1]) + " - " + l[0];
+            if (ImGui::Selectable(label.c_str(), cur == l[0])) set("ui.locale", l[0]);
+        }
+        ImGui::EndCombo();
+    }
+    std::string zone_browser = "The browser's (" + browser_locale.time_zone + ")";
+    ImGui::AlignTextToFramePadding();
+    ImGui::TextUnformatted("Time zone");
+    ImGui::SameLine(110 * g.scale);
+    ImGui::SetNextItemWidth(g.narrow ? -1 : 320 * g.scale);
+    open = ImGui::BeginCombo("##zone", zone.empty() ? zone_browser.c_str() : zone.c_str(), ImGuiComboFlags_HeightLarge);
+    if (!open) test_label_last_item("Time zone");
+    if (open) {
+        if (ImGui::Selectable(zone_browser.c_str(), zone.empty())) set("ui.time_zone", "");
+        for (const char* z : zones)
+            if (ImGui::Selectable(z, zone == z)) set("ui.time_zone", z);
+        ImGui::EndCombo();
+    }
+    static char other[64] = "";
+    ImGui::SetNextItemWidth(g.narrow ? -1 : 220 * g.scale);
+    bool enter = ImGui::InputTextWithHint("##other_zone", "Another zone, e.g. Europe/Paris", other, sizeof other, ImGuiInputTextFlags_EnterReturnsTrue);
+    test_label_last_item("Another time zone");
+    same_line_if_fits(button_width("Use this zone"));
+    if ((ImGui::Button("Use this zone") || enter) && other[0]) {
+        std::string z = trim(other);
+        if (platform::is_time_zone(z)) {
+            g_zone_error.clear();
+            set("ui.time_zone", z);
+            other[0] = 0;
+        } else {
+            g_zone_error = "\"" + z + "\" is not a time zone this browser knows: use a name like Europe/Paris or America/Chicago.";
+        }
+    }
+    if (!g_zone_error.empty()) ImGui::TextColored(pal().error, "%s", g_zone_error.c_str());
+    ImGui::Spacing();
+    static const char* const days[] = {"", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"};
+    int fd = g.locale.first_day >= 1 && g.locale.first_day <= 7 ? g.locale.first_day : 1;
+    ImGui::TextDisabled("Now: %s   Amounts: %s   Weeks start on %s", when_text(format_datetime(g.store->now_ms())).c_str(),
+                        money_text(123456789, "EUR").c_str(), days[fd]);
+}
+
 }  // namespace
 
 std::string custom_fields_form_error() { return g_fields_error; }
+std::string region_settings_error() { return g_zone_error; }
 
 void draw_settings_screen() {
     ImGui::PushFont(g.font_big);
     ImGui::TextUnformatted("Settings");
     ImGui::PopFont();
-    if (!ImGui::BeginTabBar("settings_tabs")) return;
+    if (!ImGui::BeginTabBar("settings_tabs", g.narrow ? ImGuiTabBarFlags_FittingPolicyScroll : 0)) return;
     if (ImGui::BeginTabItem("Lead assignment")) {
         ImGui::TextWrapped("Rules are tried in order: territory (the lead's country in the list, e.g. \"DE, AT, CH\"), line of business, "
                            "round robin among a team's active sales reps. A new lead goes to the first match.");
@@ -315,6 +394,10 @@ void draw_settings_screen() {
     }
     if (ImGui::BeginTabItem("Users")) {
         record_table(kUsers, "name", {"name", "role", "team", "territory", "skills", "line", "active"});
+        ImGui::EndTabItem();
+    }
+    if (ImGui::BeginTabItem("Region")) {
+        draw_region_settings();
         ImGui::EndTabItem();
     }
     ImGui::EndTabBar();

@@ -2,6 +2,8 @@
 // leads: type, move with the arrow keys, Enter opens the record.
 #include <imgui.h>
 
+#include <algorithm>
+
 #include "app/app_state.h"
 #include "records/search.h"
 
@@ -13,8 +15,8 @@ void draw_search_popup() {
     if (g.search_just_opened) ImGui::OpenPopup(id);
     float s = g.scale;
     const ImGuiViewport* vp = ImGui::GetMainViewport();
-    ImGui::SetNextWindowPos(ImVec2(vp->Pos.x + vp->Size.x * 0.5f, vp->Pos.y + 90 * s), ImGuiCond_Always, ImVec2(0.5f, 0));
-    ImGui::SetNextWindowSize(ImVec2(640 * s, 0));
+    ImGui::SetNextWindowPos(ImVec2(vp->Pos.x + vp->Size.x * 0.5f, vp->Pos.y + (g.narrow ? 8 : 90) * s), ImGuiCond_Always, ImVec2(0.5f, 0));
+    ImGui::SetNextWindowSize(ImVec2(std::min(640 * s, vp->Size.x - 16 * s), 0));
     if (!ImGui::BeginPopupModal(id, nullptr, ImGuiWindowFlags_NoTitleBar | ImGuiWindowFlags_NoMove)) {
         g.search_open = false;
         return;

@@ -420,8 +420,7 @@ void draw_sync_settings() {
 void draw_sync_dialogs() {
     // An invite the page was opened with: join only when asked.
     if (S.offer && !ImGui::IsPopupOpen("Join a workspace")) ImGui::OpenPopup("Join a workspace");
-    ImGui::SetNextWindowPos(ImGui::GetMainViewport()->GetCenter(), ImGuiCond_Always, ImVec2(0.5f, 0.5f));
-    ImGui::SetNextWindowSize(ImVec2(520 * g.scale, 0));
+    place_dialog(520 * g.scale);
     if (ImGui::BeginPopupModal("Join a workspace", nullptr, ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoMove)) {
         ImGui::TextWrapped("You were invited to share a CRM through the server %s. Joining brings the workspace's data to this browser "
                            "and sends what you add here to your team.", S.offered.server.c_str());
@@ -449,8 +448,7 @@ void draw_sync_dialogs() {
     // Joining by snapshot: the workspace arrives as one file.
     if (S.session && S.downloading) {
         if (!ImGui::IsPopupOpen("Joining the workspace")) ImGui::OpenPopup("Joining the workspace");
-        ImGui::SetNextWindowPos(ImGui::GetMainViewport()->GetCenter(), ImGuiCond_Always, ImVec2(0.5f, 0.5f));
-        ImGui::SetNextWindowSize(ImVec2(460 * g.scale, 0));
+        place_dialog(460 * g.scale);
         if (ImGui::BeginPopupModal("Joining the workspace", nullptr, ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoMove)) {
             char buf[96];
             if (S.total > 0) snprintf(buf, sizeof buf, "%.0f of %.0f MB", S.got / 1048576.0, S.total / 1048576.0);

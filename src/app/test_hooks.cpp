@@ -3,6 +3,7 @@
 // selectables, menus, tabs, tree nodes) with status flags that say what
 // kind it is; the two meet by item id.
 #include "app/test_hooks.h"
+#include "app/icons.h"
 
 #include <nlohmann/json.hpp>
 
@@ -69,7 +70,7 @@ void ImGuiTestEngineHook_ItemInfo(ImGuiContext* ctx, ImGuiID id, const char* lab
     const char* role = ImGui::FindWindowByID(id) ? nullptr : role_of(ctx, id, flags);
     for (auto it = g_frame.rbegin(); it != g_frame.rend(); ++it)
         if (it->id == id) {
-            it->label = label;
+            it->label = crm::app::strip_icon(label);   // "Log call", as a user reads it
             it->role = role;
             it->has_info = true;
             if ((flags & ImGuiItemStatusFlags_Checkable) && role && std::strcmp(role, "menuitem") != 0)
@@ -77,7 +78,7 @@ void ImGuiTestEngineHook_ItemInfo(ImGuiContext* ctx, ImGuiID id, const char* lab
             if (flags & ImGuiItemStatusFlags_Openable) it->expanded = (flags & ImGuiItemStatusFlags_Opened) ? 1 : 0;
             return;
         }
-    g_early[id] = {label, role};
+    g_early[id] = {crm::app::strip_icon(label), role};
 }
 
 void ImGuiTestEngineHook_Log(ImGuiContext*, const char*, ...) {}

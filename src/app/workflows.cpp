@@ -231,8 +231,7 @@ void draw_workflow_dialog() {
     title += "###workflow";
     if (w.just_opened) ImGui::OpenPopup(title.c_str());
     float s = g.scale;
-    ImGui::SetNextWindowPos(ImGui::GetMainViewport()->GetCenter(), ImGuiCond_Appearing, ImVec2(0.5f, 0.5f));
-    ImGui::SetNextWindowSize(ImVec2(520 * s, 0), ImGuiCond_Always);   // height follows the content (errors, previews)
+    place_dialog(520 * s);
     bool open = true;
     if (!ImGui::BeginPopupModal(title.c_str(), &open)) {
         if (!open) w = WorkflowDialog{};

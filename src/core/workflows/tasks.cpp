@@ -33,13 +33,18 @@ const char* channel_of(const std::string& type) {
 
 }  // namespace
 
-MyDay my_day(Store& store, const std::string& owner, int64_t now, int tz) {
-    int64_t offset = (int64_t)tz * 60000;
-    int64_t midnight = ((now + offset) / kDayMs + 1) * kDayMs - offset;   // the end of the user's today, in UTC
+MyDay my_day(Store& store, const std::string& owner, int64_t now, const LocaleFormat& lf, const OffsetFn& offset) {
+    // Local midnights as UTC instants; a week is 7 local days, which is not
+    // 7 x 24 hours across a change of summer time.
+    // (A local day is 23 to 25 hours long: 26 hours on from its start is in the next.)
+    int64_t week = week_start_ms(now, lf, offset);
+    int64_t midnight = day_start_ms(day_start_ms(now, offset) + 26 * 3600000LL, offset);   // the end of the user's today
+    int64_t next_week = week_start_ms(week + 8 * kDayMs, lf, offset), week_after = week_start_ms(next_week + 8 * kDayMs, lf, offset);
     MyDay d;
     d.overdue = open_tasks_between(store, owner, "0", format_datetime(now), 500);
     d.today = open_tasks_between(store, owner, format_datetime(now), format_datetime(midnight), 500);
-    d.upcoming = open_tasks_between(store, owner, format_datetime(midnight), format_datetime(midnight + 7 * kDayMs), 500);
+    d.this_week = open_tasks_between(store, owner, format_datetime(midnight), format_datetime(std::max(midnight, next_week)), 500);
+    d.next_week = open_tasks_between(store, owner, format_datetime(std::max(midnight, next_week)), format_datetime(week_after), 500);
     return d;
 }
 

@@ -4,6 +4,8 @@
 // optionally with a follow-up task.
 #pragma once
 
+#include "base/locale.h"
+
 #include <string>
 #include <vector>
 
@@ -12,11 +14,14 @@
 namespace crm {
 
 struct MyDay {
-    std::vector<Record> overdue, today, upcoming;   // open tasks, by due time
+    // Open tasks, by due time: past due; due by the end of the user's day;
+    // from tomorrow to the end of the week; the week after.
+    std::vector<Record> overdue, today, this_week, next_week;
 };
-// For one owner ("" = everyone); "today" is the UTC day of now_ms offset by
-// the user's time zone (minutes east of UTC); upcoming covers the next 7 days.
-MyDay my_day(Store& store, const std::string& owner_id, int64_t now_ms, int tz_offset_minutes = 0);
+// For one owner ("" = everyone). Days end at the user's midnight (`offset`:
+// minutes east of UTC at an instant; none: UTC) and weeks start on the
+// locale's first day (Monday in ISO, Sunday in the US).
+MyDay my_day(Store& store, const std::string& owner_id, int64_t now_ms, const LocaleFormat& lf = iso_locale(), const OffsetFn& offset = {});
 
 void complete_task(Store& store, const std::string& task_id);
 // Moves the due time (and the reminder with it) on by `minutes` from now or from the due time, whichever is later.

@@ -12,7 +12,9 @@
 #include <imgui.h>
 #include <imgui_impl_glfw.h>
 #include <imgui_internal.h>
+#include <nlohmann/json.hpp>
 
+#include <cfloat>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -22,6 +24,7 @@
 #include <vector>
 
 #include "app/app.h"
+#include "app/app_state.h"
 #include "app/platform.h"
 #include "app/a11y.h"
 #include "app/test_hooks.h"
@@ -54,11 +57,14 @@ int g_changed_frames = 0;     // frames in a row drawn only because the picture 
 // Page glue (each a few lines; the rest of the JS is in web/shell.js)
 //-----------------------------------------------------------------------------
 
+// Width and height in CSS px, the pixel density, and the text size the
+// user chose in the system or browser (the page's root font size over 16 px).
 EM_JS(void, js_canvas_metrics, (double* out), {
     const c = Module.canvas;
     HEAPF64[out >> 3] = c.clientWidth;
     HEAPF64[(out >> 3) + 1] = c.clientHeight;
     HEAPF64[(out >> 3) + 2] = window.devicePixelRatio || 1;
+    HEAPF64[(out >> 3) + 3] = Module.crmTextZoom || 1;
 });
 EM_JS(void, js_set_canvas_size, (int w, int h), {
     Module.canvas.width = w;
@@ -263,7 +269,7 @@ void frame_body() {
         }
     }
     double t_start = emscripten_get_now();
-    double m[3];
+    double m[4];
     js_canvas_metrics(m);
     int fb_w = std::max(1, (int)std::lround(m[0] * m[2])), fb_h = std::max(1, (int)std::lround(m[1] * m[2]));
     bool must_render = false;   // the canvas or the font texture changed under the same draw data
@@ -273,8 +279,9 @@ void frame_body() {
         g_fb_w = fb_w;
         g_fb_h = fb_h;
     }
-    if (m[2] != g_scale || app::fonts_stale()) {   // first frame, browser zoom, a move to another screen, or CJK glyphs needed
-        g_scale = m[2];
+    // First frame, browser zoom, a move to another screen, the system's text size, or CJK glyphs needed.
+    if (m[2] * m[3] != g_scale || app::fonts_stale()) {
+        g_scale = m[2] * m[3];
         app::set_scale((float)g_scale);
         web::renderer_upload_fonts();
         must_render = true;
@@ -357,8 +364,21 @@ void frame_body() {
 }
 
 // Input wakes the loop; ImGui's own callbacks are chained after these.
-void on_cursor(GLFWwindow*, double, double) { web::wake(); }
-void on_button(GLFWwindow*, int, int, int) { web::wake(); }
+// The mouse (GLFW never sees a finger: shell.js takes touches) says so to
+// ImGui, after a touch said otherwise.
+void mouse_again() {
+    if (!app::g.touch) return;
+    app::g.touch = false;
+    ImGui::GetIO().AddMouseSourceEvent(ImGuiMouseSource_Mouse);
+}
+void on_cursor(GLFWwindow*, double, double) {
+    mouse_again();
+    web::wake();
+}
+void on_button(GLFWwindow*, int, int, int) {
+    mouse_again();
+    web::wake();
+}
 void on_scroll(GLFWwindow*, double, double) { web::wake(); }
 void on_key(GLFWwindow*, int, int, int, int) { web::wake(); }
 void on_focus(GLFWwindow*, int) { web::wake(); }
@@ -406,6 +426,41 @@ void platform::refresh_storage_info() { js_storage_refresh(); }
 EM_JS(void, js_load_all_blocks, (), { if (Module.crmLoadAll) Module.crmLoadAll(); });
 void platform::load_all_blocks() { js_load_all_blocks(); }
 void platform::wake_after_ms(int ms) { schedule_timer(ms); }
+
+// Locale: shell.js derives the description from Intl (crmDescribeLocale).
+EM_JS(char*, js_describe_locale, (const char* tag, const char* tz), {
+    let s = '{}';
+    try { s = Module.crmDescribeLocale(UTF8ToString(tag), UTF8ToString(tz)); } catch (e) { console.warn('locale: ' + e); }
+    const n = lengthBytesUTF8(s) + 1, p = _malloc(n);
+    stringToUTF8(s, p, n);
+    return p;
+});
+EM_JS(int, js_utc_offset, (double ms, const char* tz), { return Module.crmUtcOffset(ms, UTF8ToString(tz)); });
+EM_JS(int, js_is_time_zone, (const char* tz), { return Module.crmIsTimeZone(UTF8ToString(tz)) ? 1 : 0; });
+LocaleFormat platform::describe_locale(const std::string& tag, const std::string& time_zone) {
+    LocaleFormat f;
+    char* text = js_describe_locale(tag.c_str(), time_zone.c_str());
+    try {
+        nlohmann::json j = nlohmann::json::parse(text);
+        f.tag = j.value("tag", f.tag);
+        f.decimal = j.value("decimal", f.decimal);
+        f.group = j.value("group", f.group);
+        f.date_order = j.value("date_order", f.date_order);
+        f.date_sep = j.value("date_sep", f.date_sep);
+        f.hour12 = j.value("hour12", f.hour12);
+        f.am = j.value("am", f.am);
+        f.pm = j.value("pm", f.pm);
+        f.first_day = j.value("first_day", f.first_day);
+        f.time_zone = j.value("time_zone", f.time_zone);
+    } catch (const std::exception& e) {
+        printf("locale: %s\n", e.what());   // ISO formats, as the CLI shows them
+    }
+    free(text);
+    if (f.date_order.size() != 3) f.date_order = "YMD";
+    return f;
+}
+int platform::utc_offset_minutes(int64_t utc_ms, const std::string& time_zone) { return js_utc_offset((double)utc_ms, time_zone.c_str()); }
+bool platform::is_time_zone(const std::string& name) { return js_is_time_zone(name.c_str()) == 1; }
 double platform::now_ms() { return emscripten_date_now(); }
 
 extern "C" {
@@ -442,6 +497,46 @@ EMSCRIPTEN_KEEPALIVE void crm_ime_preedit(const char* utf8) {
 EMSCRIPTEN_KEEPALIVE void crm_text_input(const char* utf8) {
     ImGui::GetIO().AddInputCharactersUTF8(utf8);
     web::wake();
+}
+
+// Touch: shell.js tells a tap or a long press (a button's down and up at a
+// point), a drag and its inertia (scrolling), and a finger lifted (no hover
+// is left behind). Coordinates in device pixels, as ImGui's.
+static void touch_at(double x, double y) {
+    ImGuiIO& io = ImGui::GetIO();
+    if (!app::g.touch) {
+        app::g.touch = true;
+        io.AddMouseSourceEvent(ImGuiMouseSource_TouchScreen);
+    }
+    io.AddMousePosEvent((float)x, (float)y);
+}
+EMSCRIPTEN_KEEPALIVE void crm_touch_button(double x, double y, int button, int down) {
+    touch_at(x, y);
+    ImGui::GetIO().AddMouseButtonEvent(button, down != 0);
+    web::wake();
+}
+// A drag of (dx, dy) device pixels scrolls what is under the finger by as
+// much: ImGui scrolls 5 lines of the window's font per wheel step.
+EMSCRIPTEN_KEEPALIVE void crm_touch_scroll(double x, double y, double dx, double dy) {
+    touch_at(x, y);
+    ImGuiIO& io = ImGui::GetIO();
+    float step = 5.0f * (io.Fonts->Fonts.Size ? io.Fonts->Fonts[0]->FontSize : 15.0f);
+    io.AddMouseWheelEvent((float)(dx / step), (float)(dy / step));
+    web::wake();
+}
+EMSCRIPTEN_KEEPALIVE void crm_touch_lift() {
+    ImGui::GetIO().AddMousePosEvent(-FLT_MAX, -FLT_MAX);
+    web::wake();
+}
+// Inside the touch's own event, the frames that take in the tap run now:
+// if it landed in a text field, the page focuses its text input while the
+// gesture lasts, which is what makes a phone show its keyboard (1); if not,
+// the keyboard goes (0).
+EMSCRIPTEN_KEEPALIVE int crm_touch_settle() {
+    if (g_frozen || !g_open) return 0;
+    for (int i = 0; i < 8 && ImGui::GetCurrentContext()->InputEventsQueue.Size > 0; i++) frame();
+    frame();   // the frame after the click, where the field it activated is drawn active
+    return ImGui::GetIO().WantTextInput ? 1 : 0;
 }
 
 // A paste event: the text ImGui will read when it handles Ctrl+V this frame.
@@ -547,7 +642,7 @@ int main() {
     glfwWindowHint(GLFW_CLIENT_API, GLFW_OPENGL_ES_API);
     glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
     glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 0);
-    double m[3];
+    double m[4];
     js_canvas_metrics(m);
     g_window = glfwCreateWindow(std::max(1, (int)m[0]), std::max(1, (int)m[1]), "CRM", nullptr, nullptr);
     if (!g_window) {
