@@ -199,6 +199,20 @@ const tests = [
     if (!r.bad.length) passed.push('create dialog');
     const dialog = (await axTree(page)).find((n) => n.role === 'dialog');
     eq(dialog && dialog.name, 'New contact', 'the dialog is named by its title');
+    await app.key('Escape');
+    await app.waitState((x) => x.dialog === '', 'the create dialog closed');
+    // Another dialog: logging a call, with its direction as radio buttons.
+    await app.click(row);
+    await app.waitState((x) => x.record, 'the record again');
+    await app.click('Log call');
+    await app.find('Save', { window: 'activity' });
+    await app.settle(200);
+    r = await unnamed(page, 'log call dialog');
+    problems.push(...r.bad);
+    if (!r.bad.length) passed.push('log call dialog');
+    const radios = await page.evaluate(() => [...document.querySelectorAll('#a11y [role=radio]')].map((e) => `${e.getAttribute('aria-label')}=${e.getAttribute('aria-checked')}`));
+    eq(radios.join(', '), 'Outbound=true, Inbound=false', 'the direction as radio buttons, one chosen');
+    await app.key('Escape');
     const all = await mirrorStats(0);
     const ms = (s) => `build ${s.cpp.mean_ms.toFixed(2)} ms mean / ${s.cpp.max_ms.toFixed(2)} ms max (${s.cpp.frames} builds), ` +
                       `DOM update ${s.dom.mean_ms.toFixed(2)} ms mean / ${s.dom.max_ms.toFixed(2)} ms max (${s.dom.applies} updates); ` +

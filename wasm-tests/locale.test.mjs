@@ -4,7 +4,9 @@
 // task due at 18:00 Berlin stored as 17:00 UTC; Settings > Region switching
 // this device to US English in New York (the same task at 12:00 PM, a time
 // typed the US way, weeks from Sunday), an unknown zone refused; the choice
-// kept after a reload. Prints "N passed, M failed".
+// kept after a reload; Arabic and Hebrew names drawn right to left, Arabic
+// joined, and read as written through the accessible mirror. Prints
+// "N passed, M failed".
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -105,6 +107,42 @@ const tests = [
     await app.key('Enter');
     s = await app.waitState((x) => x.record.fields.due_at === '2026-12-25T14:30:00.000Z', 'the time typed in New York, stored in UTC');
     eq(s.record.shown.due_at, '12/25/2026 9:30 AM', 'shown as typed');
+  }],
+
+  ['right-to-left names: drawn in visual order with Arabic letters joined, read as written by a screen reader', async () => {
+    const people = [
+      { first: '\u0645\u062D\u0645\u062F', last: '\u0639\u0644\u064A',   // محمد علي
+        drawn: '\uFEF2\uFEE0\uFECB \uFEAA\uFEE4\uFEA4\uFEE3' },        // علي then محمد, right to left, joined
+      { first: '\u05E9\u05E8\u05D4', last: '\u05DB\u05D4\u05DF',           // שרה כהן
+        drawn: '\u05DF\u05D4\u05DB \u05D4\u05E8\u05E9' },
+    ];
+    for (const p of people) {
+      await app.click('Contacts');
+      await app.click('New contact');
+      await app.click('##First name', { window: 'edit' });
+      await page.keyboard.insertText(p.first);
+      await app.click('##Last name', { window: 'edit' });
+      await page.keyboard.insertText(p.last);
+      await app.drained();
+      await app.click('Save', { window: 'edit' });
+      const s = await app.waitState((x) => x.dialog === '' && x.record && x.record.fields.last_name === p.last, 'saved as written');
+      eq(s.record.title, `${p.first} ${p.last}`, 'stored in logical order');
+    }
+    await app.click('Contacts');
+    await app.fill('##search', '');
+    const s = await app.waitState((x) => x.list && !x.record && x.list.count === 3, 'three contacts');
+    const labels = (await app.items()).map((i) => i.label);
+    for (const p of people) {
+      assert(labels.includes(p.drawn), `drawn in visual order, joined: ${JSON.stringify(p.drawn)} among ${JSON.stringify(labels.slice(-12))}`);
+      assert(s.list.rows.some((r) => r.title === `${p.first} ${p.last}`), 'the list state in logical order');
+    }
+    // The font atlas took the Hebrew and Arabic glyphs (no boxes left).
+    await app.waitState((x) => x.cjk_glyphs, 'the fallback glyphs loaded');
+    await app.settle(400);
+    // The accessible mirror reads them as written.
+    const cells = await page.evaluate(() => [...document.querySelectorAll('#a11y [role=gridcell], #a11y [role=row]')].map((e) => e.textContent));
+    for (const p of people) assert(cells.some((t) => t.includes(`${p.first} ${p.last}`)), `the mirror says ${p.first} ${p.last}: ${JSON.stringify(cells.slice(0, 6))}`);
+    await app.screenshot('locale-rtl-names.png');
   }],
 
   ['the choice is this device\'s and stays after a reload', async () => {

@@ -35,7 +35,7 @@
   show('Loading your CRM...', '', [], true);
 
   // Fonts are fetched while the module downloads and compiles.
-  const FONTS = ['Inter-Regular.otf', 'Inter-SemiBold.otf', 'DroidSansFallbackFull.ttf', 'fontawesome-webfont.ttf'];
+  const FONTS = ['Inter-Regular.otf', 'Inter-SemiBold.otf', 'DroidSansFallbackFull.ttf', 'fontawesome-webfont.ttf', 'DejaVuSans.ttf'];
   const fontsReady = Promise.all(FONTS.map((name) => fetch('fonts/' + name).then((r) => {
     if (!r.ok) throw new Error('fonts/' + name + ': HTTP ' + r.status);
     return r.arrayBuffer();

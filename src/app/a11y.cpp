@@ -84,6 +84,7 @@ struct RowMark { size_t grid; int64_t index; bool selected; };
 std::vector<Grid> g_grids;
 std::unordered_map<ImGuiID, RowMark> g_rows;
 std::unordered_map<ImGuiID, bool> g_current;
+std::unordered_map<ImGuiID, bool> g_radio;   // radio buttons (ImGui tells them as plain buttons), and which is chosen
 
 // The glyphs of every font in the atlas, by the texture corner of their quad:
 // an open-addressed table (a frame looks up every quad it drew).
@@ -311,8 +312,9 @@ void put_node(std::string& o, const Node& n) {
     put_field(o, "y", n.y);
     put_field(o, "w", n.w);
     put_field(o, "h", n.h);
-    if (!n.name.empty()) put_field(o, "name", n.name);
-    if (!n.value.empty() || n.role == "textbox" || n.role == "combobox") put_field(o, "value", n.value);
+    // Right-to-left text was drawn in visual order: the page gets it as written.
+    if (!n.name.empty()) put_field(o, "name", spoken_text(n.name));
+    if (!n.value.empty() || n.role == "textbox" || n.role == "combobox") put_field(o, "value", spoken_text(n.value));
     if (!n.placeholder.empty()) put_field(o, "placeholder", n.placeholder);
     if (!n.live_sort.empty()) put_field(o, "sort", n.live_sort);
     if (n.checked >= 0) put_field(o, "checked", n.checked);
@@ -330,7 +332,7 @@ void put_node(std::string& o, const Node& n) {
         o += ",\"cells\":[";
         for (size_t i = 0; i < n.cells.size(); i++) {
             if (i) o += ',';
-            put_string(o, n.cells[i]);
+            put_string(o, spoken_text(n.cells[i]));
         }
         o += ']';
     }
@@ -471,6 +473,7 @@ void a11y_row(int64_t index, bool selected) {
 }
 
 void a11y_current(bool current) { g_current[ImGui::GetCurrentContext()->LastItemData.ID] = current; }
+void a11y_radio(bool checked) { g_radio[ImGui::GetCurrentContext()->LastItemData.ID] = checked; }
 
 std::string a11y_frame_update(const ImDrawData* dd, bool drawn) {
     auto t0 = std::chrono::steady_clock::now();
@@ -580,6 +583,11 @@ std::string a11y_frame_update(const ImDrawData* dd, bool drawn) {
             place(n, it.bb);
             auto cur = g_current.find(it.id);
             if (cur != g_current.end()) n.current = cur->second ? 1 : 0;
+            auto radio = g_radio.find(it.id);
+            if (radio != g_radio.end()) {
+                n.role = "radio";
+                n.checked = radio->second ? 1 : 0;
+            }
             auto row = g_rows.find(it.id);
             if (row != g_rows.end()) {
                 const Grid& gr = g_grids[row->second.grid];
@@ -763,6 +771,7 @@ std::string a11y_frame_update(const ImDrawData* dd, bool drawn) {
     g_grids.clear();
     g_rows.clear();
     g_current.clear();
+    g_radio.clear();
     double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
     if (build) {
         g_last_ms = ms;
@@ -781,6 +790,7 @@ void a11y_before_frame() {
     g_grids.clear();   // this frame's annotations start empty, whatever the last frame left
     g_rows.clear();
     g_current.clear();
+    g_radio.clear();
     if (!g_pending_focus) return;
     // Keys typed before the focus moved go where they were typed: ImGui takes
     // them in over several frames, and the move waits until it has.

@@ -25,5 +25,6 @@ std::string a11y_stats_json(bool reset);   // {"frames","last_ms","max_ms","mean
 void a11y_grid(const char* name, int64_t rows);
 void a11y_row(int64_t index, bool selected);
 void a11y_current(bool current);
+void a11y_radio(bool checked);   // the last item is a radio button, chosen or not
 
 }  // namespace crm::app

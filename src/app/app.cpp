@@ -18,6 +18,7 @@
 #include "app/app_state.h"
 #include "app/platform.h"
 #include "app/test_hooks.h"
+#include "base/rtl.h"
 #include "base/util.h"
 #include "workflows/tasks.h"
 #include "records/views.h"
@@ -159,6 +160,19 @@ void bold_text(const char* text) {
     ImGui::PopFont();
 }
 
+bool radio_button(const char* label, bool active) {
+    bool pressed = ImGui::RadioButton(label, active);
+    a11y_radio(active);
+    return pressed;
+}
+
+bool radio_button(const char* label, int* v, int value) {
+    bool pressed = ImGui::RadioButton(label, *v == value);
+    a11y_radio(*v == value);
+    if (pressed) *v = value;
+    return pressed;
+}
+
 float button_width(const char* label) {
     return ImGui::CalcTextSize(label, nullptr, true).x + 2 * ImGui::GetStyle().FramePadding.x;
 }
@@ -206,6 +220,22 @@ const char* choice_label(const char* code) {
         if (c == '_') c = ' ';
     if (!out.empty() && out[0] >= 'a' && out[0] <= 'z') out[0] = (char)(out[0] - 'a' + 'A');
     return out.c_str();
+}
+
+static std::unordered_map<std::string, std::string> g_logical_of;   // right-to-left text drawn: visual -> logical
+
+std::string shown_text(const std::string& logical) {
+    if (!has_rtl(logical)) return logical;
+    std::string v = visual_order(logical);
+    if (g_logical_of.size() > 4096) g_logical_of.clear();
+    g_logical_of.emplace(v, logical);
+    return v;
+}
+
+std::string spoken_text(const std::string& drawn) {
+    if (g_logical_of.empty()) return drawn;
+    auto it = g_logical_of.find(drawn);
+    return it == g_logical_of.end() ? drawn : it->second;
 }
 
 std::string money_text(int64_t minor, const std::string& currency) { return format_money(minor, currency, g.locale); }
@@ -265,8 +295,9 @@ static const ImWchar* cjk_ranges() {
 // 9,000 of them, rasterised for two sizes) tripled the atlas and took most
 // of a second at every start, for users who may never show one. A glyph the
 // fonts lack is drawn as a box of our own (U+FFFD, which Inter lacks too);
-// when a frame draws that box, the atlas is built again with CJK, and the
-// setting ui.cjk_glyphs keeps them from the next start on.
+// when a frame draws that box, the atlas is built again with CJK (and
+// Hebrew and Arabic, from DejaVu Sans), and the setting ui.cjk_glyphs keeps
+// them from the next start on.
 struct MissingBox { ImFont* font; int rect; };
 static std::vector<MissingBox> g_missing_boxes;
 
@@ -285,6 +316,9 @@ static ImFont* add_font(const char* file, float px, bool with_cjk) {
         m.OversampleV = 1;
         m.PixelSnapH = true;
         io.Fonts->AddFontFromFileTTF("/fonts/DroidSansFallbackFull.ttf", px, &m, cjk_ranges());
+        // Hebrew and Arabic, with Arabic's joined forms (shown_text puts them in visual order).
+        static const ImWchar rtl[] = {0x0590, 0x06FF, 0xFB1D, 0xFDFF, 0xFE70, 0xFEFF, 0};
+        io.Fonts->AddFontFromFileTTF("/fonts/DejaVuSans.ttf", px, &m, rtl);
     }
     {   // The icons, the text's height and a fixed width, so labels after them line up.
         ImFontConfig m;
@@ -633,7 +667,7 @@ static void draw_first_run() {
         for (int64_t n : {int64_t(1000), int64_t(10000), int64_t(100000)}) {
             char label[48];
             snprintf(label, sizeof label, "%lld contacts", (long long)n);
-            if (ImGui::RadioButton(label, g.demo_contacts == n)) g.demo_contacts = n;
+            if (radio_button(label, g.demo_contacts == n)) g.demo_contacts = n;
             if (!g.narrow) ImGui::SameLine();
         }
         if (!g.narrow) ImGui::NewLine();
@@ -826,7 +860,7 @@ static void draw_status_bar() {
     draw_sync_status();
     if (!g.notice.empty() && platform::now_ms() < g.notice_until) {
         ImGui::SameLine(0, 24 * g.scale);
-        ImGui::TextUnformatted(g.notice.c_str());
+        ImGui::TextUnformatted(shown_text(g.notice).c_str());
     }
     if (!g.last_error.empty()) {
         ImGui::SameLine(0, 24 * g.scale);

@@ -133,7 +133,7 @@ struct AppState {
     // ui.locale and ui.time_zone). Stored values stay UTC and ISO.
     LocaleFormat locale;
     std::string time_zone_choice;                // "" = the browser's
-    bool cjk_glyphs = false;                     // the atlas has CJK glyphs (built once a frame needed them)
+    bool cjk_glyphs = false;                     // the atlas has CJK, Hebrew and Arabic glyphs (built once a frame needed them)
     bool fonts_stale = false;                    // the atlas must be built again before the next frame
     Screen screen = Screen::Contacts;
     ListView contacts, accounts, leads, opportunities, cases, campaigns;
@@ -252,10 +252,18 @@ const char* choice_label(const char* code);      // "decision_maker" -> "Decisio
 std::string money_text(int64_t minor, const std::string& currency);
 void bold_text(const char* text);                               // a heading inside a screen
 float button_width(const char* label);
+// ImGui's radio buttons, told to the accessible mirror as radios with their state.
+bool radio_button(const char* label, bool active);
+bool radio_button(const char* label, int* v, int value);
 void same_line_if_fits(float width, float spacing = -1.0f);     // a row of items wraps instead of being cut
 // Where the next dialog goes: centred, `width` wide (its height follows the
 // content); on a phone it fills the screen.
 void place_dialog(float width);
+// Right-to-left text (Hebrew, Arabic) as it is drawn: in visual order, its
+// Arabic letters joined (base/rtl.h); other text as it is. spoken_text
+// gives the accessible mirror back what was written.
+std::string shown_text(const std::string& logical);
+std::string spoken_text(const std::string& drawn);
 std::string when_text(const std::string& iso);   // a stored UTC time in the user's zone and format: "24.12.2026 18:00"
 std::string date_text(const std::string& iso_date);   // "2026-12-24" as the user writes dates
 std::string number_text(double v, int decimals);       // the user's separators

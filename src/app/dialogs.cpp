@@ -381,9 +381,9 @@ void draw_activity_dialog() {
         if (focus) { ImGui::SetKeyboardFocusHere(); focus = false; }
         input_string("Subject", a.subject, false, field_w);
         if (a.type == "call" || a.type == "email") {
-            if (ImGui::RadioButton("Outbound", a.direction == "outbound")) a.direction = "outbound";
+            if (radio_button("Outbound", a.direction == "outbound")) a.direction = "outbound";
             ImGui::SameLine();
-            if (ImGui::RadioButton("Inbound", a.direction == "inbound")) a.direction = "inbound";
+            if (radio_button("Inbound", a.direction == "inbound")) a.direction = "inbound";
         }
         if (a.type == "call" || a.type == "meeting") {
             ImGui::SetNextItemWidth(120 * s);

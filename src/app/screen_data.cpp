@@ -219,7 +219,7 @@ void draw_csv_step() {
     for (const EntitySpec* e : kinds) {
         if (g_in.vcard) break;
         ImGui::SameLine();
-        if (ImGui::RadioButton(e->label, g_in.entity == e)) {
+        if (radio_button(e->label, g_in.entity == e)) {
             g_in.entity = e;
             g_in.mapping.clear();
             g_in.preview_stale = true;
@@ -305,11 +305,11 @@ void draw_csv_step() {
     }
     ImGui::TextUnformatted("Duplicates (same e-mail, or same name and phone):");
     ImGui::SameLine();
-    ImGui::RadioButton("Skip", &g_in.duplicates, 0);
+    radio_button("Skip", &g_in.duplicates, 0);
     ImGui::SameLine();
-    ImGui::RadioButton("Update", &g_in.duplicates, 1);
+    radio_button("Update", &g_in.duplicates, 1);
     ImGui::SameLine();
-    ImGui::RadioButton("Create", &g_in.duplicates, 2);
+    radio_button("Create", &g_in.duplicates, 2);
     if (ImGui::Button("Import", ImVec2(140 * s, 0))) {
         CsvImportOptions o;
         o.entity = g_in.entity;

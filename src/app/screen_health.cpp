@@ -111,7 +111,7 @@ void draw_health_tab() {
                        "it was verified lately, its e-mail and phone can be right and did not bounce, and its key fields are filled in.");
     for (int k = 0; k < 2; k++) {
         std::string label = std::string("Health of ") + jobs[k].entity->table;
-        if (ImGui::RadioButton(label.c_str(), hv.job == k) && hv.job != k) {
+        if (radio_button(label.c_str(), hv.job == k) && hv.job != k) {
             hv.job = k;
             hv.selected.clear();
             hv.rows_of = nullptr;
@@ -137,14 +137,14 @@ void draw_health_tab() {
                         (long long)r.poor);
     // The issues as filters with their counts.
     std::string all = "Every issue (" + std::to_string(r.flagged.size()) + ")";
-    if (ImGui::RadioButton(all.c_str(), hv.issue == -1)) hv.issue = -1;
+    if (radio_button(all.c_str(), hv.issue == -1)) hv.issue = -1;
     for (int i = 0; i < H_Count; i++) {
         if (!r.counts[(size_t)i]) continue;
         std::string label = std::string(health_issue_label(i)) + (i == H_Stale ? " in " + std::to_string(r.months) + " months" : "") + " (" +
                             std::to_string(r.counts[(size_t)i]) + ")";
         ImGui::SameLine();
         same_line_if_fits(ImGui::CalcTextSize(label.c_str()).x + 40 * s);
-        if (ImGui::RadioButton(label.c_str(), hv.issue == i)) hv.issue = i;
+        if (radio_button(label.c_str(), hv.issue == i)) hv.issue = i;
     }
     make_rows(r);
     if (r.flagged.empty()) {

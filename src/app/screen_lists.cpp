@@ -501,7 +501,7 @@ void draw_list_screen(ListView& lv, const EntitySpec& e) {
             ImGui::PushID(r.id.c_str());
             for (size_t c = 0; c < cols.size(); c++) {
                 ImGui::TableSetColumnIndex((int)c);
-                std::string text = cell_text(r, cols[c]);
+                std::string text = shown_text(cell_text(r, cols[c]));
                 if (c == 0) {
                     // The row is one selectable spanning the columns; its label is the record's name.
                     bool clicked = ImGui::Selectable(text.c_str(), lv.selected_id == r.id, ImGuiSelectableFlags_SpanAllColumns | ImGuiSelectableFlags_AllowOverlap,

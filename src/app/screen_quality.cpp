@@ -146,7 +146,7 @@ void draw_group(const DuplicateGroup& grp) {
         for (size_t i = 0; i < grp.ids.size(); i++) {
             ImGui::TableNextColumn();
             ImGui::PushID((int)i);
-            if (ImGui::RadioButton("keep this record", q.survivor == i)) q.survivor = i;
+            if (radio_button("keep this record", q.survivor == i)) q.survivor = i;
             ImGui::SameLine();
             if (ImGui::SmallButton("Open")) open_record(e, grp.ids[i]);
             ImGui::PopID();
@@ -172,7 +172,7 @@ void draw_group(const DuplicateGroup& grp) {
                 if (text.empty()) text = "(empty)";
                 ImGui::PushID(f.name.c_str());
                 ImGui::PushID((int)col);
-                if (ImGui::RadioButton(text.c_str(), q.choice[f.name] == k)) q.choice[f.name] = k;
+                if (radio_button(text.c_str(), q.choice[f.name] == k)) q.choice[f.name] = k;
                 ImGui::PopID();
                 ImGui::PopID();
             }
@@ -217,7 +217,7 @@ static void draw_duplicates_tab() {
     ImGui::BeginDisabled(q.scan != nullptr);
     for (const EntitySpec* e : {&kContacts, &kAccounts, &kLeads}) {
         std::string label = std::string("Duplicate ") + e->table;
-        if (ImGui::RadioButton(label.c_str(), q.entity == e) && q.entity != e) {
+        if (radio_button(label.c_str(), q.entity == e) && q.entity != e) {
             q.entity = e;
             q.scanned = false;
             q.selected = -1;

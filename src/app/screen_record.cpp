@@ -218,7 +218,7 @@ void draw_timeline(RecordView& rv) {
             ImGui::SameLine();
             ImGui::TextDisabled("- %s", ref_title(kContacts, a.text("contact_id")).c_str());
         }
-        if (!a.text("subject").empty()) ImGui::TextUnformatted(a.text("subject").c_str());
+        if (!a.text("subject").empty()) ImGui::TextUnformatted(shown_text(a.text("subject")).c_str());
         if (!a.text("body").empty()) ImGui::TextWrapped("%s", a.text("body").c_str());
         ImGui::Separator();
         ImGui::PopID();
@@ -262,6 +262,7 @@ void draw_simple_table(const char* id, const std::vector<Record>& rows, const st
             }
             ChipTone tone = *field && r.spec->field(field) && r.spec->field(field)->type == FieldType::Choice ? chip_tone(field, value_to_text(r.get(field)))
                                                                                                             : Chip_None;
+            text = shown_text(text);
             if (i == 0 && open_as) {
                 if (ImGui::Selectable(text.c_str(), false, ImGuiSelectableFlags_SpanAllColumns)) open_id = r.id;
             } else if (tone != Chip_None) {
@@ -306,7 +307,7 @@ void draw_record_view() {
         ImGui::SameLine();
     }
     ImGui::PushFont(g.font_big);
-    ImGui::TextUnformatted(record_title(r).c_str());
+    ImGui::TextUnformatted(shown_text(record_title(r)).c_str());
     ImGui::PopFont();
     if (rv.entity == &kContacts) {
         std::string sub = r.text("job_title");
@@ -314,7 +315,7 @@ void draw_record_view() {
         if (!acc.empty()) sub += (sub.empty() ? "" : " at ") + acc;
         if (!sub.empty()) {
             if (!g.narrow) ImGui::SameLine();
-            ImGui::TextDisabled("%s", sub.c_str());
+            ImGui::TextDisabled("%s", shown_text(sub).c_str());
         }
     } else if (rv.entity == &kAccounts) {
         if (!g.narrow) ImGui::SameLine();

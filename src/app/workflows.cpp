@@ -322,7 +322,7 @@ void draw_workflow_dialog() {
     } else if (w.kind == "send") {
         ImGui::TextUnformatted("Contacts who opted out of this kind of message are skipped:");
         for (const char* c : {"offers", "newsletter", "product_news", "events", "surveys", "partners"}) {
-            if (ImGui::RadioButton(choice_label(c), w.text2 == c)) w.text2 = c;
+            if (radio_button(choice_label(c), w.text2 == c)) w.text2 = c;
             ImGui::SameLine();
         }
         ImGui::NewLine();
