@@ -78,6 +78,14 @@ TEST_CASE("amounts typed the user's way or the ISO way") {
     CHECK(parse_local_money("1 234,5", fr()) == 123450);  // an ordinary space for the narrow one
     CHECK_FALSE(parse_local_money("12 apples", us()));
     CHECK_FALSE(parse_local_money("", us()));
+    // The other convention's marks are not guessed at: refused, for the form to say so.
+    CHECK_FALSE(parse_local_money("1,234.56", de()));
+    CHECK_FALSE(parse_local_money("1.234,56", us()));
+    CHECK_FALSE(parse_local_money("1,5", us()));
+    CHECK_FALSE(parse_local_money("1.999", us()));      // three decimals
+    CHECK_FALSE(parse_local_money("12.34.5", de()));
+    CHECK_FALSE(parse_local_money("99999999999999999999", us()));
+    CHECK(parse_local_money("\u2212500", fr()) == -50000);   // the minus sign Intl writes
 }
 
 TEST_CASE("a stored UTC time shown in the user's zone and format") {
@@ -105,6 +113,10 @@ TEST_CASE("a time typed in the user's order, zone and clock, stored as UTC") {
     CHECK_FALSE(parse_local_datetime("31.02.2026 10:00", de(), b));
     CHECK_FALSE(parse_local_datetime("24.12.2026 25:00", de(), b));
     CHECK_FALSE(parse_local_datetime("12/24/2026 13:00 PM", us(), ny));
+    CHECK(format_datetime(*parse_local_datetime("24.12.2026 18.30", de(), b)) == "2026-12-24T17:30:00.000Z");   // a point between hours and minutes
+    CHECK_FALSE(parse_local_datetime("24.12.2026 18:30xyz", de(), b));
+    CHECK(parse_local_date("24.12.85", de()) == std::string("1985-12-24"));   // two-digit years: 1970-2069
+    CHECK(parse_local_date("24.12.26", de()) == std::string("2026-12-24"));
     CHECK(parse_local_date("24.12.2026", de()) == std::string("2026-12-24"));
     CHECK(parse_local_date("12/24/26", us()) == std::string("2026-12-24"));
     CHECK_FALSE(parse_local_date("24/12/2026", us()));   // no 24th month

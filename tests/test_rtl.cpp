@@ -52,6 +52,13 @@ TEST_CASE("Arabic letters joined as written: initial, medial, final, isolated, l
     // Two words: each joined, the words in right-to-left order.
     CHECK(visual_order(cps({0x0645, 0x062D, 0x0645, 0x062F, ' ', 0x0639, 0x0644, 0x064A})) ==
           cps({0xFEF2, 0xFEE0, 0xFECB, ' ', 0xFEAA, 0xFEE4, 0xFEA4, 0xFEE3}));
+    // A haraka (fatha) stays after its letter, where the font draws it over that letter.
+    CHECK(visual_order(cps({0x0628, 0x064E, 0x0627})) == cps({0xFE8E, 0xFE91, 0x064E}));   // بَا: alef final, beh initial, then its fatha
+    // A byte-order mark before a Latin name does not make the line right to left.
+    CHECK(visual_order(cps({0xFEFF}) + "Acme (UK).") == cps({0xFEFF}) + "Acme (UK).");
+    // A stray byte (Latin-1) next to Hebrew comes back as it was.
+    std::string stray = std::string("\xE9 ") + cps({0x05D0, 0x05D1});
+    CHECK(visual_order(stray) == std::string("\xE9 ") + cps({0x05D1, 0x05D0}));
     // A Persian name: پ and ی in their Presentation Forms-A shapes (پری: peh initial, reh final, farsi yeh isolated).
     CHECK(visual_order(cps({0x067E, 0x0631, 0x06CC})) == cps({0xFBFC, 0xFEAE, 0xFB58}));
 }

@@ -156,6 +156,21 @@ const tests = [
     assert(grid.headers.includes('Name') && grid.headers.includes('E-mail'), 'column headers named: ' + grid.headers.join(', '));
     assert(grid.first.length === grid.headers.length && grid.first[0].length > 2, 'a row has a cell per column: ' + grid.first.join(' | '));
     const listTree = await axTree(page);
+    // A sortable column's header sorts the list when a screen reader activates it.
+    const sortOf = () => page.evaluate(() => {
+      const h = [...document.querySelectorAll('#a11y [role=grid] [role=columnheader]')].find((x) => x.textContent === 'Name');
+      return h.getAttribute('aria-sort');
+    });
+    eq(await sortOf(), 'ascending', 'the list sorted by name, A to Z');
+    const firstBefore = grid.first[0];
+    await page.evaluate(() => [...document.querySelectorAll('#a11y [role=grid] [role=columnheader]')].find((x) => x.textContent === 'Name').click());
+    await page.waitForFunction(() => [...document.querySelectorAll('#a11y [role=grid] [role=columnheader]')]
+      .find((x) => x.textContent === 'Name').getAttribute('aria-sort') === 'descending', null, { timeout: 8000 });
+    const firstAfter = await page.evaluate(() => document.querySelectorAll('#a11y [role=grid] [role=row]')[1].querySelector('[role=gridcell]').textContent);
+    assert(firstAfter !== firstBefore, `Z to A: the first row is now ${firstAfter}, was ${firstBefore}`);
+    await page.evaluate(() => [...document.querySelectorAll('#a11y [role=grid] [role=columnheader]')].find((x) => x.textContent === 'Name').click());
+    await page.waitForFunction(() => [...document.querySelectorAll('#a11y [role=grid] [role=columnheader]')]
+      .find((x) => x.textContent === 'Name').getAttribute('aria-sort') === 'ascending', null, { timeout: 8000 });
     // Scrolled down, the rows shown say where they are in the list; the
     // mirror's cost per frame is measured over this scroll.
     const mirrorStats = (reset) => page.evaluate((r) => ({ cpp: JSON.parse(Module.UTF8ToString(Module._crm_a11y_stats(r))), dom: window.crmA11y.stats(r) }), reset);

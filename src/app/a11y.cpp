@@ -69,7 +69,12 @@ struct Glyph {
     const ImFont* font = nullptr;
 };
 
-struct Column { std::string name; float min_x, max_x; int sort; };
+struct Column {
+    std::string name;
+    float min_x, max_x;
+    int sort;              // 0 none, 1 ascending, 2 descending
+    ImGuiID header = 0;    // its header's item: activating it sorts by the column
+};
 struct Grid {
     std::string key, name;
     ImGuiWindow* window = nullptr;
@@ -459,7 +464,19 @@ void a11y_grid(const char* name, int64_t rows) {
         const ImGuiTableColumn& col = t->Columns[i];
         if (!col.IsEnabled) continue;
         int sort = col.SortOrder == 0 ? (col.SortDirection == ImGuiSortDirection_Ascending ? 1 : 2) : 0;
-        cols.push_back({col.DisplayOrder, Column{ImGui::TableGetColumnName(t, i), col.MinX, col.MaxX, sort}});
+        // A sortable column's header: the item the header row just added over it.
+        ImGuiID header = 0;
+        const std::vector<FrameItem>& items = frame_items();
+        for (size_t k = items.size(); (t->Flags & ImGuiTableFlags_Sortable) && !(col.Flags & ImGuiTableColumnFlags_NoSort) && k-- > 0 && items.size() - k <= 256;) {
+            const FrameItem& it = items[k];
+            if (it.bb.Min.y >= t->RowPosY2 || it.bb.Max.y <= t->OuterRect.Min.y) continue;
+            float cx = it.bb.GetCenter().x;
+            if (cx >= col.MinX && cx < col.MaxX) {
+                header = it.id;
+                break;
+            }
+        }
+        cols.push_back({col.DisplayOrder, Column{ImGui::TableGetColumnName(t, i), col.MinX, col.MaxX, sort, header}});
     }
     std::sort(cols.begin(), cols.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
     for (auto& [order, col] : cols) gr.cols.push_back(col);
@@ -553,6 +570,10 @@ std::string a11y_frame_update(const ImDrawData* dd, bool drawn) {
                 ch.column = (int)i;
                 ch.name = gr.cols[i].name;
                 ch.live_sort = gr.cols[i].sort == 1 ? "ascending" : gr.cols[i].sort == 2 ? "descending" : "";
+                if (gr.cols[i].header) {   // activating it sorts (again: the other way)
+                    ch.id = gr.cols[i].header;
+                    ch.focusable = true;
+                }
                 place(ch, ImRect(gr.cols[i].min_x, head.y, gr.cols[i].max_x, gr.header_bottom));
                 nodes[ch.key] = ch;
             }
@@ -786,11 +807,23 @@ std::string a11y_frame_update(const ImDrawData* dd, bool drawn) {
 
 void a11y_focus(ImGuiID id) { g_pending_focus = id; }
 
+// An activation's press waits a frame after the mouse came over the item:
+// an item that allows overlap (a list row, a column header) is hovered only
+// once it was hovered the frame before, as under a real mouse.
+static bool g_press_pending = false;
+
 void a11y_before_frame() {
     g_grids.clear();   // this frame's annotations start empty, whatever the last frame left
     g_rows.clear();
     g_current.clear();
     g_radio.clear();
+    if (g_press_pending && ImGui::GetCurrentContext()->InputEventsQueue.Size == 0) {
+        g_press_pending = false;
+        ImGuiIO& io = ImGui::GetIO();
+        io.AddMouseButtonEvent(0, true);
+        io.AddMouseButtonEvent(0, false);
+        platform::wake_after_ms(0);
+    }
     if (!g_pending_focus) return;
     // Keys typed before the focus moved go where they were typed: ImGui takes
     // them in over several frames, and the move waits until it has.
@@ -828,9 +861,9 @@ bool a11y_click(ImGuiID id) {
         ImGuiIO& io = ImGui::GetIO();
         // Near the left of a row: its middle may be a column border (a resize handle).
         ImVec2 at(it.bb.GetWidth() > 240 ? it.bb.Min.x + 40 : it.bb.GetCenter().x, it.bb.GetCenter().y);
+        platform::pointer_entered();
         io.AddMousePosEvent(at.x, at.y);
-        io.AddMouseButtonEvent(0, true);
-        io.AddMouseButtonEvent(0, false);
+        g_press_pending = true;   // the press, once a frame has seen the mouse there (a11y_before_frame)
         return true;
     }
     return false;

@@ -227,7 +227,6 @@ static std::unordered_map<std::string, std::string> g_logical_of;   // right-to-
 std::string shown_text(const std::string& logical) {
     if (!has_rtl(logical)) return logical;
     std::string v = visual_order(logical);
-    if (g_logical_of.size() > 4096) g_logical_of.clear();
     g_logical_of.emplace(v, logical);
     return v;
 }
@@ -982,6 +981,7 @@ void frame() {
 
 static void draw_frame() {
     test_hooks_end_frame();   // publishes the previous frame's items
+    if (g_logical_of.size() > 4096) g_logical_of.clear();   // between frames: what one frame draws stays readable
     g_chips_counted = g_chips_drawn;
     g_avatars_counted = g_avatars_drawn;
     g_chips_drawn = g_avatars_drawn = 0;
@@ -1040,6 +1040,10 @@ static void draw_frame() {
         }
     }
     ImGui::EndChild();
+    if (g.open_next) {   // a row of a related table was clicked
+        open_record(*g.open_next, g.open_next_id);
+        g.open_next = nullptr;
+    }
     if (g.narrow) {
         ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(4 * g.scale, 3 * g.scale));
         ImGui::BeginChild("nav", ImVec2(0, bar_h - ImGui::GetStyle().ItemSpacing.y), ImGuiChildFlags_Border | ImGuiChildFlags_AlwaysUseWindowPadding,

@@ -70,6 +70,7 @@ struct EditDialog {
     const EntitySpec* entity = nullptr;
     std::string id;                              // "" = create
     std::map<std::string, std::string> values;   // field -> text
+    std::map<std::string, std::string> initial;  // as an edit opened: an unchanged field is not written
     std::map<std::string, std::string> errors;
     std::string general_error;
     std::map<std::string, std::string> ref_filter;   // ref picker search text per field
@@ -138,6 +139,8 @@ struct AppState {
     Screen screen = Screen::Contacts;
     ListView contacts, accounts, leads, opportunities, cases, campaigns;
     RecordView record;                           // shown when record.entity is set
+    const EntitySpec* open_next = nullptr;       // a record a table row asked for: opened after the frame's drawing
+    std::string open_next_id;
     std::vector<std::pair<const EntitySpec*, std::string>> back;   // records visited before
     EditDialog edit;
     ActivityDialog activity;

@@ -81,6 +81,11 @@ void save_edit() {
     for (const char* name : form_fields(*e)) {
         const FieldSpec* f = e->field(name);
         if (!f) continue;
+        // A field left as the form showed it keeps its stored value: a time is
+        // shown to the minute in the user's zone, and reading it back would
+        // drop its seconds (or pick the other 02:30 of the night the clocks go back).
+        auto shown = d.initial.find(name);
+        if (!d.id.empty() && shown != d.initial.end() && shown->second == d.values[name]) continue;
         fields.push_back({name, field_value(*f, d.values[name])});
     }
     // Saving the form is the user confirming the record: it counts as verified (data decay).
@@ -546,6 +551,7 @@ void open_edit_dialog(const EntitySpec& e, const std::string& id) {
         const FieldSpec* f = e.field(name);
         if (f) g.edit.values[name] = field_text(*f, r->get(name));
     }
+    g.edit.initial = g.edit.values;
 }
 
 void ask_delete(const EntitySpec& e, const std::string& id) {

@@ -61,6 +61,7 @@ int utc_offset_minutes(int64_t utc_ms, const std::string& time_zone);   // "" = 
 bool is_time_zone(const std::string& name);                              // an IANA name the browser knows
 
 void wake_after_ms(int ms);          // draw a frame then, even with no input
+void pointer_entered();              // a position the app sets itself (an assistive click) is over the app
 double now_ms();                     // wall clock
 
 }  // namespace crm::platform

@@ -244,11 +244,14 @@ bool draw_custom_field_filter(ListView& lv, const EntitySpec& e) {
         }
     } else {
         char buf[128];
-        snprintf(buf, sizeof buf, "%s", lv.field_filter_value.c_str());
+        // Shown and typed as the list shows values (a date the user's way), compared as stored.
+        snprintf(buf, sizeof buf, "%s", lv.field_filter_value.empty() ? "" : field_text(*cur, Value(lv.field_filter_value)).c_str());
         if (ImGui::InputTextWithHint("##field_value", "equals...", buf, sizeof buf, ImGuiInputTextFlags_EnterReturnsTrue) ||
             ImGui::IsItemDeactivatedAfterEdit()) {
-            if (lv.field_filter_value != buf) changed = true;
-            lv.field_filter_value = buf;
+            Value v = field_value(*cur, buf);
+            std::string stored = is_null(v) ? "" : value_to_text(v);
+            if (lv.field_filter_value != stored) changed = true;
+            lv.field_filter_value = stored;
         }
     }
     return changed;
@@ -397,13 +400,18 @@ void draw_list_screen(ListView& lv, const EntitySpec& e) {
         try {
             lv.count = list_count(*g.db, lv.query);
         } catch (const std::exception& ex) {
-            lv.count = 0;
-            if (!waiting_for_data(ex)) g.last_error = error_text(ex);
+            // Still loading: not counted yet (not "none", which would offer to create the first).
+            lv.count = waiting_for_data(ex) ? -1 : 0;
+            if (lv.count == 0) g.last_error = error_text(ex);
         }
     }
 
     if (&e == &kCases) draw_queue_stats();
 
+    if (lv.count < 0) {
+        ImGui::TextDisabled("Loading...");
+        return;
+    }
     // Nothing to list: say why, and what to do next.
     if (lv.count == 0) {
         bool filtered = lv.search[0] || !lv.query.filters.empty() || !lv.query.tag_id.empty() || !lv.query.account_tier.empty();

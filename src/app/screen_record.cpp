@@ -274,7 +274,11 @@ void draw_simple_table(const char* id, const std::vector<Record>& rows, const st
         ImGui::PopID();
     }
     ImGui::EndTable();
-    if (!open_id.empty()) open_record(*open_as, open_id);   // the caller reads nothing of the old record after this
+    // Opened once the frame is drawn: the caller goes on drawing the record that owns `rows`.
+    if (!open_id.empty()) {
+        g.open_next = open_as;
+        g.open_next_id = open_id;
+    }
 }
 
 void draw_record_view() {

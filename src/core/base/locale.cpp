@@ -76,36 +76,50 @@ std::string format_money(int64_t minor, const std::string& currency, const Local
 std::optional<int64_t> parse_local_money(std::string_view text_in, const LocaleFormat& lf) {
     std::string text = trim(text_in);
     if (text.empty()) return std::nullopt;
+    bool neg = false;
+    if (text[0] == '-') neg = true, text.erase(0, 1);
+    else if (text.compare(0, 3, "\xE2\x88\x92") == 0) neg = true, text.erase(0, 3);   // U+2212, the minus Intl writes in Swedish
     // The decimal mark: the locale's, or a lone point before one or two
     // final digits when the locale's is not in the text (ISO typing).
     size_t dec = text.rfind(lf.decimal);
+    size_t dec_len = lf.decimal.size();
     if (dec == std::string::npos && lf.decimal != ".") {
         size_t p = text.rfind('.');
-        if (p != std::string::npos && text.find('.') == p && text.size() - p - 1 >= 1 && text.size() - p - 1 <= 2) dec = p;
+        if (p != std::string::npos && text.find('.') == p && text.size() - p - 1 >= 1 && text.size() - p - 1 <= 2) dec = p, dec_len = 1;
     }
-    size_t dec_len = dec == std::string::npos ? 0 : (text.compare(dec, lf.decimal.size(), lf.decimal) == 0 ? lf.decimal.size() : 1);
+    std::string whole_part = dec == std::string::npos ? text : text.substr(0, dec);
+    std::string frac = dec == std::string::npos ? "" : text.substr(dec + dec_len);
+    // After the mark: one or two digits, nothing else (1.999 is not an amount of money).
+    if (dec != std::string::npos && (frac.empty() || frac.size() > 2 || frac.find_first_not_of("0123456789") != std::string::npos)) return std::nullopt;
+    // Before it: digits, in groups of three when grouped (by the locale's
+    // mark, a space or a no-break space); "1.234" in German, never "12.34.5".
     std::string digits;
-    bool neg = false;
-    for (size_t i = 0; i < text.size();) {
-        if (i == dec) {
-            digits += '.';
-            i += dec_len;
+    size_t group_len = 0;
+    bool grouped = false;
+    for (size_t i = 0; i < whole_part.size();) {
+        unsigned char c = (unsigned char)whole_part[i];
+        size_t sep = 0;
+        if (!lf.group.empty() && whole_part.compare(i, lf.group.size(), lf.group) == 0) sep = lf.group.size();
+        else if (c == ' ' || c == '\'') sep = 1;
+        else if (whole_part.compare(i, 2, "\xC2\xA0") == 0) sep = 2;                            // no-break space
+        else if (whole_part.compare(i, 3, "\xE2\x80\xAF") == 0) sep = 3;                       // narrow no-break space
+        if (sep) {
+            if (digits.empty() || (grouped && group_len != 3) || (!grouped && group_len > 3)) return std::nullopt;
+            grouped = true;
+            group_len = 0;
+            i += sep;
             continue;
         }
-        unsigned char c = (unsigned char)text[i];
-        if (c >= '0' && c <= '9') digits += (char)c;
-        else if (c == '-' && digits.empty() && !neg) neg = true;
-        else if (text.compare(i, lf.group.size(), lf.group) == 0 && !lf.group.empty()) { i += lf.group.size(); continue; }
-        else if (c == ',' || c == ' ' || c == '\'' || c == '.') {}   // grouping of another convention
-        else if (c >= 0x80) {}                                       // a no-break space used for grouping
-        else return std::nullopt;
+        if (c < '0' || c > '9') return std::nullopt;
+        digits += (char)c;
+        group_len++;
         i++;
     }
-    if (digits.empty() || digits == ".") return std::nullopt;
-    char* end = nullptr;
-    double d = strtod(digits.c_str(), &end);
-    if (!end || *end) return std::nullopt;
-    int64_t m = (int64_t)(d * 100.0 + 0.5);
+    if (digits.empty() || (grouped && group_len != 3) || digits.size() > 15) return std::nullopt;   // 15 digits: exact in minor units
+    int64_t m = 0;
+    for (char c : digits) m = m * 10 + (c - '0');
+    m *= 100;
+    if (!frac.empty()) m += (frac[0] - '0') * 10 + (frac.size() > 1 ? frac[1] - '0' : 0);
     return neg ? -m : m;
 }
 
@@ -187,7 +201,7 @@ static bool read_date(std::string_view s, const LocaleFormat& lf, int& y, unsign
         char c = order[i];
         (c == 'Y' ? yy : c == 'M' ? mm : dd) = n[i];
     }
-    if (yy < 100) yy += 2000;
+    if (yy < 100) yy += yy < 70 ? 2000 : 1900;   // two digits: 1970-2069, as POSIX reads %y
     char iso[16];
     snprintf(iso, sizeof iso, "%04d-%02d-%02d", yy, mm, dd);
     if (!is_valid_date(iso)) return false;
@@ -208,13 +222,16 @@ static int read_clock(std::string_view s, const LocaleFormat& lf) {
     };
     if (ends(lf.pm) || ends("pm") || ends("p.m.")) pm = true;
     else if (ends(lf.am) || ends("am") || ends("a.m.")) am = true;
-    int h = 0, mi = 0, se = 0;
-    char extra = 0;
-    int got = sscanf(t.c_str(), "%d:%d:%d%c", &h, &mi, &se, &extra);
-    if (got < 1 || got > 3) {
-        got = sscanf(t.c_str(), "%d.%d%c", &h, &mi, &extra);   // "18.00", as Finnish and Danish write it
-        if (got < 1 || got > 2) return -1;
-    }
+    // "18:30", "18:30:15", "18.30" (as Finnish and Danish write it), "18":
+    // the whole text, or it is not a time.
+    int h = 0, mi = 0, se = 0, used = -1;
+    const int len = (int)t.size();
+    if (!((sscanf(t.c_str(), "%d:%d:%d%n", &h, &mi, &se, &used) == 3 && used == len) ||
+          (used = -1, se = 0, sscanf(t.c_str(), "%d:%d%n", &h, &mi, &used) == 2 && used == len) ||
+          (used = -1, sscanf(t.c_str(), "%d.%d%n", &h, &mi, &used) == 2 && used == len) ||
+          (used = -1, mi = 0, sscanf(t.c_str(), "%d%n", &h, &used) == 1 && used == len)))
+        return -1;
+    if (h < 0 || mi < 0 || se < 0) return -1;
     if (am || pm) {
         if (h < 1 || h > 12) return -1;
         h = h % 12 + (pm ? 12 : 0);

@@ -15,11 +15,14 @@ std::vector<uint32_t> decode(std::string_view s) {
         unsigned char c = (unsigned char)s[i];
         uint32_t cp = c;
         size_t n = c < 0x80 ? 1 : c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
-        if (n > 1 && i + n <= s.size()) {
+        bool whole = n > 1 && i + n <= s.size();
+        for (size_t k = 1; whole && k < n; k++) whole = ((unsigned char)s[i + k] & 0xC0) == 0x80;
+        if (whole) {
             cp = c & (0xFF >> (n + 1));
             for (size_t k = 1; k < n; k++) cp = cp << 6 | ((unsigned char)s[i + k] & 0x3F);
-        } else {
+        } else if (c >= 0x80) {
             n = 1;
+            cp = 0xDC00 + c;   // a stray byte: kept as it was (a lone surrogate stands for it, as Python's surrogateescape)
         }
         out.push_back(cp);
         i += n;
@@ -28,7 +31,8 @@ std::vector<uint32_t> decode(std::string_view s) {
 }
 
 void encode(uint32_t cp, std::string& out) {
-    if (cp < 0x80) out += (char)cp;
+    if (cp >= 0xDC80 && cp <= 0xDCFF) out += (char)(cp - 0xDC00);   // a stray byte, back as it came
+    else if (cp < 0x80) out += (char)cp;
     else if (cp < 0x800) out += (char)(0xC0 | cp >> 6), out += (char)(0x80 | (cp & 0x3F));
     else if (cp < 0x10000) out += (char)(0xE0 | cp >> 12), out += (char)(0x80 | (cp >> 6 & 0x3F)), out += (char)(0x80 | (cp & 0x3F));
     else out += (char)(0xF0 | cp >> 18), out += (char)(0x80 | (cp >> 12 & 0x3F)), out += (char)(0x80 | (cp >> 6 & 0x3F)), out += (char)(0x80 | (cp & 0x3F));
@@ -42,7 +46,7 @@ bool is_mark(uint32_t c) {
 bool is_rtl(uint32_t c) {
     if (c >= 0x0660 && c <= 0x0669) return false;   // Arabic-Indic digits: numbers
     if (c >= 0x06F0 && c <= 0x06F9) return false;
-    return (c >= 0x0590 && c <= 0x08FF) || (c >= 0xFB1D && c <= 0xFDFF) || (c >= 0xFE70 && c <= 0xFEFF);
+    return (c >= 0x0590 && c <= 0x08FF) || (c >= 0xFB1D && c <= 0xFDFF) || (c >= 0xFE70 && c <= 0xFEFC);   // not U+FEFF, a byte-order mark
 }
 
 bool is_number(uint32_t c) { return (c >= '0' && c <= '9') || (c >= 0x0660 && c <= 0x0669) || (c >= 0x06F0 && c <= 0x06F9); }
@@ -197,6 +201,22 @@ std::string visual_order(std::string_view logical) {
             std::reverse(level.begin() + (long)i, level.begin() + (long)j);
             i = j;
         }
+    // A combining mark (a haraka, a Hebrew point) is drawn after its letter,
+    // where a font places it (over the glyph before it): reversing put it first (L3).
+    for (size_t i = 0; i < n;) {
+        if (!is_mark(t[i]) || level[i] % 2 == 0) {
+            i++;
+            continue;
+        }
+        size_t j = i;
+        while (j < n && is_mark(t[j])) j++;
+        if (j < n && level[j] % 2 == 1) {
+            std::rotate(t.begin() + (long)i, t.begin() + (long)j, t.begin() + (long)j + 1);
+            i = j + 1;
+        } else {
+            i = j;
+        }
+    }
     std::string out;
     for (uint32_t c : t) encode(c, out);
     return out;

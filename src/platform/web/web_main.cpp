@@ -382,7 +382,11 @@ void on_button(GLFWwindow*, int, int, int) {
 void on_scroll(GLFWwindow*, double, double) { web::wake(); }
 void on_key(GLFWwindow*, int, int, int, int) { web::wake(); }
 void on_focus(GLFWwindow*, int) { web::wake(); }
-void on_enter(GLFWwindow*, int) { web::wake(); }
+bool g_pointer_inside = false;   // the GLFW backend believes the mouse is over the canvas
+void on_enter(GLFWwindow*, int entered) {
+    g_pointer_inside = entered != 0;
+    web::wake();
+}
 
 }  // namespace
 
@@ -426,6 +430,12 @@ void platform::refresh_storage_info() { js_storage_refresh(); }
 EM_JS(void, js_load_all_blocks, (), { if (Module.crmLoadAll) Module.crmLoadAll(); });
 void platform::load_all_blocks() { js_load_all_blocks(); }
 void platform::wake_after_ms(int ms) { schedule_timer(ms); }
+// The pointer is over the app (a finger, an assistive click): the GLFW
+// backend stops putting its own cursor position in front of ours each frame
+// (it does while it believes the mouse is outside the canvas).
+void platform::pointer_entered() {
+    if (!g_pointer_inside) ImGui_ImplGlfw_CursorEnterCallback(g_window, 1);
+}
 
 // Locale: shell.js derives the description from Intl (crmDescribeLocale).
 EM_JS(char*, js_describe_locale, (const char* tag, const char* tz), {
@@ -502,12 +512,21 @@ EMSCRIPTEN_KEEPALIVE void crm_text_input(const char* utf8) {
 // Touch: shell.js tells a tap or a long press (a button's down and up at a
 // point), a drag and its inertia (scrolling), and a finger lifted (no hover
 // is left behind). Coordinates in device pixels, as ImGui's.
-static void touch_at(double x, double y) {
+static ImVec2 g_touch_pos(-FLT_MAX, -FLT_MAX);   // the position last told for a finger
+static void touch_at(double x, double y, bool always = true) {
     ImGuiIO& io = ImGui::GetIO();
+    if (!g_pointer_inside) {
+        platform::pointer_entered();   // it queues a position of its own: ours must follow
+        always = true;
+    }
     if (!app::g.touch) {
         app::g.touch = true;
         io.AddMouseSourceEvent(ImGuiMouseSource_TouchScreen);
     }
+    // A drag tells its position again only when it moved far: each position
+    // before a wheel step costs ImGui a frame (it takes input in order).
+    if (!always && std::fabs(g_touch_pos.x - (float)x) < 48 && std::fabs(g_touch_pos.y - (float)y) < 48) return;
+    g_touch_pos = ImVec2((float)x, (float)y);
     io.AddMousePosEvent((float)x, (float)y);
 }
 EMSCRIPTEN_KEEPALIVE void crm_touch_button(double x, double y, int button, int down) {
@@ -518,13 +537,14 @@ EMSCRIPTEN_KEEPALIVE void crm_touch_button(double x, double y, int button, int d
 // A drag of (dx, dy) device pixels scrolls what is under the finger by as
 // much: ImGui scrolls 5 lines of the window's font per wheel step.
 EMSCRIPTEN_KEEPALIVE void crm_touch_scroll(double x, double y, double dx, double dy) {
-    touch_at(x, y);
+    touch_at(x, y, false);
     ImGuiIO& io = ImGui::GetIO();
     float step = 5.0f * (io.Fonts->Fonts.Size ? io.Fonts->Fonts[0]->FontSize : 15.0f);
     io.AddMouseWheelEvent((float)(dx / step), (float)(dy / step));
     web::wake();
 }
 EMSCRIPTEN_KEEPALIVE void crm_touch_lift() {
+    g_touch_pos = ImVec2(-FLT_MAX, -FLT_MAX);
     ImGui::GetIO().AddMousePosEvent(-FLT_MAX, -FLT_MAX);
     web::wake();
 }
