@@ -228,6 +228,17 @@ const tests = [
     const radios = await page.evaluate(() => [...document.querySelectorAll('#a11y [role=radio]')].map((e) => `${e.getAttribute('aria-label')}=${e.getAttribute('aria-checked')}`));
     eq(radios.join(', '), 'Outbound=true, Inbound=false', 'the direction as radio buttons, one chosen');
     await app.key('Escape');
+    // And the delete confirmation, cancelled.
+    await app.click('Delete');
+    await app.find('Cancel');
+    await app.settle(200);
+    r = await unnamed(page, 'delete confirmation');
+    problems.push(...r.bad);
+    if (!r.bad.length) passed.push('delete confirmation');
+    const confirm = (await axTree(page)).find((n) => n.role === 'dialog' || n.role === 'alertdialog');
+    assert(confirm && confirm.name.startsWith('Delete'), 'the confirmation is a dialog named Delete?: ' + (confirm && confirm.name));
+    await app.key('Escape');
+    await app.waitState((x) => x.record, 'nothing deleted, the record still open');
     const all = await mirrorStats(0);
     const ms = (s) => `build ${s.cpp.mean_ms.toFixed(2)} ms mean / ${s.cpp.max_ms.toFixed(2)} ms max (${s.cpp.frames} builds), ` +
                       `DOM update ${s.dom.mean_ms.toFixed(2)} ms mean / ${s.dom.max_ms.toFixed(2)} ms max (${s.dom.applies} updates); ` +
