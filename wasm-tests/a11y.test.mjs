@@ -239,6 +239,21 @@ const tests = [
     assert(confirm && confirm.name.startsWith('Delete'), 'the confirmation is a dialog named Delete?: ' + (confirm && confirm.name));
     await app.key('Escape');
     await app.waitState((x) => x.record, 'nothing deleted, the record still open');
+    // A workflow's dialog: disqualifying a lead asks for the reason.
+    await app.click('Leads', { window: 'nav' });
+    const leads = await app.waitState((x) => x.list && !x.record && x.list.rows.length > 0, 'the leads');
+    const statusAt = leads.list.columns.indexOf('Status');
+    const lead = leads.list.rows.find((x) => ['New', 'Assigned'].includes(x.cells[statusAt]));
+    await app.click(lead.title);
+    await app.waitState((x) => x.record && x.record.entity === 'leads', 'a lead open');
+    await app.click('Disqualify...');
+    await app.waitState((x) => x.workflow.kind === 'disqualify', 'the disqualify dialog');
+    await app.settle(200);
+    r = await unnamed(page, 'disqualify dialog');
+    problems.push(...r.bad);
+    if (!r.bad.length) passed.push('disqualify dialog');
+    await app.key('Escape');
+    await app.waitState((x) => x.workflow.kind === '', 'the dialog closed, nothing changed');
     const all = await mirrorStats(0);
     const ms = (s) => `build ${s.cpp.mean_ms.toFixed(2)} ms mean / ${s.cpp.max_ms.toFixed(2)} ms max (${s.cpp.frames} builds), ` +
                       `DOM update ${s.dom.mean_ms.toFixed(2)} ms mean / ${s.dom.max_ms.toFixed(2)} ms max (${s.dom.applies} updates); ` +
