@@ -241,7 +241,6 @@ std::string money_text(int64_t minor, const std::string& currency) { return form
 
 std::string when_text(const std::string& iso) { return format_local_datetime(iso, g.locale, local_offset()); }
 std::string date_text(const std::string& iso_date) { return format_local_date(iso_date, g.locale); }
-std::string number_text(double v, int decimals) { return format_number(v, decimals, g.locale); }
 
 // Offsets asked of the browser once per quarter hour of time shown (zones
 // change offset on quarter hours at the finest); a list of dates would

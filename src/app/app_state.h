@@ -269,7 +269,6 @@ std::string shown_text(const std::string& logical);
 std::string spoken_text(const std::string& drawn);
 std::string when_text(const std::string& iso);   // a stored UTC time in the user's zone and format: "24.12.2026 18:00"
 std::string date_text(const std::string& iso_date);   // "2026-12-24" as the user writes dates
-std::string number_text(double v, int decimals);       // the user's separators
 const OffsetFn& local_offset();                  // minutes east of UTC in the user's zone
 void apply_locale();                             // after the locale or zone setting changed
 

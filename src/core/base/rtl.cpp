@@ -140,6 +140,11 @@ std::vector<uint32_t> shape_arabic(const std::vector<uint32_t>& in) {
 }  // namespace
 
 bool has_rtl(std::string_view s) {
+    // Every list cell asks, every frame: text without a lead byte of U+0590
+    // or above (0xD6) has no right-to-left letter, and nothing is decoded.
+    bool high = false;
+    for (char ch : s) high |= (unsigned char)ch >= 0xD6;
+    if (!high) return false;
     for (uint32_t c : decode(s))
         if (is_rtl(c) && !is_mark(c)) return true;
     return false;
