@@ -5,6 +5,8 @@
 #include <cstdint>
 #include <vector>
 
+#include "base/util.h"
+
 namespace crm {
 
 namespace {
@@ -32,10 +34,7 @@ std::vector<uint32_t> decode(std::string_view s) {
 
 void encode(uint32_t cp, std::string& out) {
     if (cp >= 0xDC80 && cp <= 0xDCFF) out += (char)(cp - 0xDC00);   // a stray byte, back as it came
-    else if (cp < 0x80) out += (char)cp;
-    else if (cp < 0x800) out += (char)(0xC0 | cp >> 6), out += (char)(0x80 | (cp & 0x3F));
-    else if (cp < 0x10000) out += (char)(0xE0 | cp >> 12), out += (char)(0x80 | (cp >> 6 & 0x3F)), out += (char)(0x80 | (cp & 0x3F));
-    else out += (char)(0xF0 | cp >> 18), out += (char)(0x80 | (cp >> 12 & 0x3F)), out += (char)(0x80 | (cp >> 6 & 0x3F)), out += (char)(0x80 | (cp & 0x3F));
+    else append_utf8(out, cp);
 }
 
 bool is_mark(uint32_t c) {

@@ -56,6 +56,8 @@ std::string uuid_v7(int64_t ms, Rng& rng, IdClock& last);
 // Lower-case ASCII copy; trims ASCII white space.
 std::string ascii_lower(std::string_view s);
 std::string trim(std::string_view s);
+// A code point appended as UTF-8.
+void append_utf8(std::string& out, uint32_t cp);
 // Byte offset of the first invalid UTF-8 sequence, or -1.
 long bad_utf8_at(const std::string& s);
 // Whether a comma-separated list ("DE, AT,ch") holds `item`, ignoring ASCII case and spaces.

@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <cstring>
 
+#include "base/util.h"
+
 namespace crm {
 
 namespace {
@@ -37,20 +39,6 @@ uint32_t next_code_point(std::string_view s, size_t& i) {
     uint32_t cp = c & (0x3F >> extra);
     for (int k = 0; k < extra && i < s.size() && ((unsigned char)s[i] & 0xC0) == 0x80; k++) cp = (cp << 6) | ((unsigned char)s[i++] & 0x3F);
     return cp;
-}
-
-void append_utf8(std::string& out, uint32_t cp) {
-    if (cp < 0x800) {
-        out += (char)(0xC0 | (cp >> 6));
-    } else if (cp < 0x10000) {
-        out += (char)(0xE0 | (cp >> 12));
-        out += (char)(0x80 | ((cp >> 6) & 0x3F));
-    } else {
-        out += (char)(0xF0 | (cp >> 18));
-        out += (char)(0x80 | ((cp >> 12) & 0x3F));
-        out += (char)(0x80 | ((cp >> 6) & 0x3F));
-    }
-    out += (char)(0x80 | (cp & 0x3F));
 }
 
 // The Latin spelling of one code point: "" for a mark to drop, " " for a separator.
