@@ -235,14 +235,18 @@ export class App {
   // A finger on the screen through CDP: held (a long press) or moved (a drag).
   async touch(points, { holdMs = 0, stepMs = 16 } = {}) {
     const cdp = this.cdp || (this.cdp = await this.page.context().newCDPSession(this.page));
+    // Each event carries the time the finger was there, as a touch screen's
+    // do: a page busy drawing (software GL at 3x here) takes them late, but a
+    // swipe of 16 ms steps is still one to the page.
+    let at = Date.now() / 1000;
     const [x0, y0] = points[0];
-    await cdp.send('Input.dispatchTouchEvent', { type: 'touchStart', touchPoints: [{ x: x0, y: y0 }] });
-    if (holdMs) await this.page.waitForTimeout(holdMs);
+    await cdp.send('Input.dispatchTouchEvent', { type: 'touchStart', touchPoints: [{ x: x0, y: y0 }], timestamp: at });
+    if (holdMs) { await this.page.waitForTimeout(holdMs); at = Date.now() / 1000; }
     for (const [x, y] of points.slice(1)) {
-      await cdp.send('Input.dispatchTouchEvent', { type: 'touchMove', touchPoints: [{ x, y }] });
+      await cdp.send('Input.dispatchTouchEvent', { type: 'touchMove', touchPoints: [{ x, y }], timestamp: at += stepMs / 1000 });
       await this.page.waitForTimeout(stepMs);
     }
-    await cdp.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] });
+    await cdp.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [], timestamp: at += stepMs / 1000 });
   }
 
   // Clicks a text field and types into it (select-all first, so it replaces).

@@ -72,13 +72,16 @@ const tests = [
     await app.touch(points, { stepMs: 16 });
     const lifted = (await app.state()).list.scroll_y;
     assert(lifted > 300, `the list followed the finger (${lifted} device px)`);
+    let stats = await page.evaluate(() => window.crmTouchStats);
+    assert(stats.liftSpeed > 1, 'the finger left at speed: ' + JSON.stringify(stats));
     s = await app.waitState((x) => x.list.scroll_y > lifted + 100, 'the list gliding on after the lift', 5000);
-    await page.waitForTimeout(1500);
+    await page.waitForFunction(() => !window.crmTouchStats.gliding, null, { timeout: 10000 });
     const stopped = (await app.state()).list.scroll_y;
     await page.waitForTimeout(500);
     eq((await app.state()).list.scroll_y, stopped, 'the glide comes to rest');
-    const stats = await page.evaluate(() => window.crmTouchStats);
-    console.log(`  figures: finger ${lifted.toFixed(0)} px, with the glide ${stopped.toFixed(0)} px; ${stats.glideFrames} glide frames`);
+    stats = await page.evaluate(() => window.crmTouchStats);
+    console.log(`  figures: finger ${lifted.toFixed(0)} px, left at ${stats.liftSpeed.toFixed(1)} px/ms, ` +
+                `with the glide ${stopped.toFixed(0)} px; ${stats.glideFrames} glide frames`);
     assert(stats.drags >= 1 && stats.glideFrames > 5, 'the glide ran: ' + JSON.stringify(stats));
     await app.screenshot('mobile-contacts-scrolled.png');
   }],

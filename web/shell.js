@@ -499,6 +499,8 @@
   // also sending the mouse events it would make up, and from zooming.
   function installTouch() {
     const kSlop = 10, kLongPressMs = 500, kFriction = 0.0025;   // CSS px; ms; velocity lost per ms (of 1)
+    const kVelocityMs = 100;   // the finger's speed is taken over its last 100 ms of moves
+    const when = (e) => e.timeStamp || performance.now();
     let t = null, glide = 0;   // the finger down; the inertia's animation frame
     const at = (touch) => {
       const r = canvas.getBoundingClientRect(), k = canvas.width / (r.width || 1);
@@ -512,7 +514,7 @@
       else if (document.activeElement === textInput) textInput.blur();
       window.crmTouchStats.keyboard = typing;
     };
-    const stopGlide = () => { if (glide) cancelAnimationFrame(glide); glide = 0; };
+    const stopGlide = () => { if (glide) cancelAnimationFrame(glide); glide = 0; window.crmTouchStats.gliding = false; };
     const onStart = (e) => {
       if (e.target !== canvas) return;
       e.preventDefault();
@@ -520,7 +522,7 @@
       stopGlide();
       if (e.touches.length > 1) { t = null; return; }   // two fingers: nothing (no pinch zoom of a canvas)
       const [x, y] = at(e.changedTouches[0]);
-      t = {x0: x, y0: y, x, y, dragging: false, pressed: false, moves: [[performance.now(), x, y]]};
+      t = {x0: x, y0: y, x, y, dragging: false, pressed: false, moves: [[when(e), x, y]]};
       const mine = t;
       t.timer = setTimeout(() => {   // held still: the context menu
         if (t !== mine || t.dragging) return;
@@ -544,9 +546,9 @@
       Module._crm_touch_scroll(x, y, x - t.x, y - t.y);
       t.x = x;
       t.y = y;
-      const now = performance.now();
+      const now = when(e);
       t.moves.push([now, x, y]);
-      while (t.moves.length > 2 && now - t.moves[0][0] > 100) t.moves.shift();
+      while (t.moves.length > 2 && now - t.moves[0][0] > kVelocityMs) t.moves.shift();
     };
     const onEnd = (e) => {
       if (e.target !== canvas) return;
@@ -565,24 +567,29 @@
         window.crmTouchStats.taps++;
         return;
       }
-      // A drag goes on at the speed the finger left with, slowing down.
-      const [t0, x0, y0] = done.moves[0], now = performance.now();
-      const dt = Math.max(1, now - t0);
-      let vx = (done.x - x0) / dt, vy = (done.y - y0) / dt, last = now;
+      // A drag goes on at the speed the finger left with (over its last moves,
+      // by the events' own times: a busy page handles them late, not the
+      // finger), slowing down. A finger that stood still before lifting stops.
+      const [t0, x0, y0] = done.moves[0], [t1] = done.moves[done.moves.length - 1];
+      const still = when(e) - t1 > kVelocityMs, dt = Math.max(1, t1 - t0);
+      let vx = still ? 0 : (done.x - x0) / dt, vy = still ? 0 : (done.y - y0) / dt, last = performance.now();
       window.crmTouchStats.drags++;
+      window.crmTouchStats.liftSpeed = Math.hypot(vx, vy);
       const step = (ts) => {
         const ms = Math.min(50, ts - last);
         last = ts;
         const decay = Math.max(0, 1 - kFriction * ms);
         vx *= decay;
         vy *= decay;
-        if (Math.hypot(vx, vy) < 0.02 * (window.devicePixelRatio || 1)) { glide = 0; Module._crm_touch_lift(); return; }
+        if (Math.hypot(vx, vy) < 0.02 * (window.devicePixelRatio || 1)) { stopGlide(); Module._crm_touch_lift(); return; }
         Module._crm_touch_scroll(done.x, done.y, vx * ms, vy * ms);
         window.crmTouchStats.glideFrames++;
         glide = requestAnimationFrame(step);
       };
-      if (Math.hypot(vx, vy) > 0.1) glide = requestAnimationFrame((ts) => { last = ts; step(ts); });
-      else Module._crm_touch_lift();
+      if (Math.hypot(vx, vy) > 0.1) {
+        glide = requestAnimationFrame((ts) => { last = ts; step(ts); });
+        window.crmTouchStats.gliding = true;
+      } else Module._crm_touch_lift();
     };
     const opts = {capture: true, passive: false};
     window.addEventListener('touchstart', onStart, opts);
@@ -590,7 +597,7 @@
     window.addEventListener('touchend', onEnd, opts);
     window.addEventListener('touchcancel', onEnd, opts);
   }
-  window.crmTouchStats = {taps: 0, drags: 0, glideFrames: 0, longPresses: 0, keyboard: false};
+  window.crmTouchStats = {taps: 0, drags: 0, glideFrames: 0, longPresses: 0, keyboard: false, liftSpeed: 0, gliding: false};
   // The text size the user chose (the system's, with <meta name="text-scale">, or the browser's):
   // the app's type follows it. Read on start and on a resize, not every frame.
   const readTextZoom = () => {
