@@ -12,7 +12,7 @@
   const polite = document.getElementById('a11y-polite');
   const assertive = document.getElementById('a11y-assertive');
   const nodes = new Map();           // key -> element
-  const POSITIONED = new Set(['grid', 'row']);   // their children are placed relative to them
+  const POSITIONED = new Set(['grid', 'rowgroup', 'row']);   // their children are placed relative to them
   const STATIC = new Set(['navigation', 'main', 'region', 'menubar', 'menu', 'listbox', 'dialog', 'tooltip', 'gridcell']);
   let ownFocus = false;
   let composing = false;
@@ -106,13 +106,16 @@
     if (!parent) return;
     const want = [];
     for (const k of keys) { const el = nodes.get(k); if (el) want.push(el); }
-    const have = Array.from(parent.children);
-    let i = 0;
-    while (i < want.length && have[i] === want[i]) i++;
-    if (i === want.length && have.length === want.length) return;
-    // From the first difference on, the rest in order (moved, not made again).
-    for (let j = i; j < have.length; j++) if (!want.includes(have[j])) have[j].remove();
-    for (let j = i; j < want.length; j++) parent.appendChild(want[j]);
+    const kept = new Set(want);
+    for (const el of Array.from(parent.children)) if (!kept.has(el)) el.remove();
+    // Each in its place, moving only what is not: rows scrolled in at either
+    // end are inserted and the rest stay (a moved element is a removal and an
+    // insertion to assistive technology).
+    let at = parent.firstElementChild;
+    for (const el of want) {
+      if (at === el) { at = at.nextElementSibling; continue; }
+      parent.insertBefore(el, at);
+    }
   }
 
   function say(region, text) {

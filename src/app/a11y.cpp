@@ -81,6 +81,7 @@ struct Grid {
     int64_t rows = 0;
     ImRect rect;          // the table's visible rectangle
     float header_bottom = 0;
+    float scroll = 0, content_h = 0;   // its rows' scroll and their whole height
     std::vector<Column> cols;
 };
 struct RowMark { size_t grid; int64_t index; bool selected; };
@@ -143,6 +144,7 @@ int64_t g_focus_builds = 0;
 ImGuiID g_nav_built = 0;     // the keyboard focus when it was
 bool g_dirty = false;        // the picture changed since the mirror was built
 double g_last_build = -1e9;  // when it was (platform::now_ms)
+double g_last_change = -1e9; // when the picture last changed
 
 uint64_t uv_key(ImVec2 uv) {
     uint32_t a, b;
@@ -459,6 +461,8 @@ void a11y_grid(const char* name, int64_t rows) {
     gr.rect = t->OuterRect;
     gr.rect.ClipWithFull(t->OuterWindow->ClipRect);
     gr.header_bottom = t->RowPosY2;
+    gr.scroll = c.CurrentWindow->Scroll.y;
+    gr.content_h = c.CurrentWindow->ContentSize.y;
     std::vector<std::pair<int, Column>> cols;
     for (int i = 0; i < t->ColumnsCount; i++) {
         const ImGuiTableColumn& col = t->Columns[i];
@@ -498,19 +502,23 @@ std::string a11y_frame_update(const ImDrawData* dd, bool drawn) {
     std::string out;   // ",field:value" pairs; wrapped in braces at the end
     std::vector<Region> regions;
 
-    // While the picture keeps changing (a scroll, a progress bar) the mirror
-    // follows at most every 100 ms: no one reads faster, and the last picture
-    // is always described (a frame is asked for when one was skipped).
-    // The keyboard focus moving is described at once (the row it lands on may be new).
-    const double kInterval = 100;
+    // A change is described at once; while the picture keeps changing (a
+    // scroll, a progress bar) the mirror follows every 400 ms, and once it
+    // rests for 100 ms the last picture is described (a frame is asked for).
+    // Nobody reads a list while it moves, and each description costs the page
+    // a layout of the mirror: a scroll at 60 frames a second would pay it in
+    // every sixth frame at 100 ms. The keyboard focus moving is described at
+    // once (the row it lands on may be new).
+    const double kMoving = 400, kRest = 100;
     double now = platform::now_ms();
     if (drawn) {
         g_dirty = true;
         g_changed_frames++;
+        g_last_change = now;
     }
     bool focus_moved = c.NavId != g_nav_built;
-    bool build = g_dirty && dd && (now - g_last_build >= kInterval || focus_moved);
-    if (g_dirty && !build) platform::wake_after_ms((int)kInterval);
+    bool build = g_dirty && dd && (now - g_last_build >= kMoving || now - g_last_change >= kRest || focus_moved);
+    if (g_dirty && !build) platform::wake_after_ms((int)kRest);
     if (build) {
         g_dirty = false;
         g_last_build = now;
@@ -579,14 +587,21 @@ std::string a11y_frame_update(const ImDrawData* dd, bool drawn) {
             }
             nodes[head.key] = head;
             nodes[n.key] = n;
+            // The rows are in a row group placed where the list's top is
+            // scrolled to: a scroll moves it, and the rows in it stay put.
+            Node body;
+            body.key = gr.key + "b";
+            body.parent = gr.key;
+            body.role = "rowgroup";
+            float top = gr.header_bottom - gr.scroll;
+            place(body, ImRect(gr.rect.Min.x, top, gr.rect.Max.x, top + std::max(gr.content_h, gr.rect.Max.y - top)));
+            nodes[body.key] = body;
             // The headers' own text is told by the column headers.
             for (Run& run : runs)
                 if (run.window == gr.window && run.r.GetCenter().y < gr.header_bottom && gr.rect.Contains(run.r.GetCenter())) run.used = true;
         }
 
         // Items: labelled ones become nodes; rows get their cells from the text inside.
-        std::vector<int64_t> grid_first(g_grids.size(), INT64_MAX);
-        for (auto& [id, mark] : g_rows) grid_first[mark.grid] = std::min(grid_first[mark.grid], mark.index);
         g_key_of.clear();
         std::unordered_set<ImGuiID> seen;
         for (FrameItem& it : items) {
@@ -612,11 +627,11 @@ std::string a11y_frame_update(const ImDrawData* dd, bool drawn) {
             auto row = g_rows.find(it.id);
             if (row != g_rows.end()) {
                 const Grid& gr = g_grids[row->second.grid];
-                // Keyed by its place among the rows shown, not by record: a scroll
-                // updates the same elements instead of making new ones.
-                n.key = gr.key + "r" + std::to_string(row->second.index - grid_first[row->second.grid]);
+                // Keyed by its place in the list: a scroll keeps the rows still
+                // shown as they are and brings in only those scrolled into view.
+                n.key = gr.key + "r" + std::to_string(row->second.index);
                 n.role = "row";
-                n.parent = gr.key;
+                n.parent = gr.key + "b";
                 n.rowindex = row->second.index + 2;
                 n.selected = row->second.selected ? 1 : 0;
                 n.name.clear();   // a row is named by its cells
@@ -711,7 +726,7 @@ std::string a11y_frame_update(const ImDrawData* dd, bool drawn) {
         // then moves the rows, and a cell changes only when its text does.
         std::unordered_map<std::string, ImVec2> abs_pos;
         for (auto& [k, n] : nodes)
-            if (n.role == "grid" || n.role == "row") abs_pos[k] = ImVec2(n.x, n.y);
+            if (n.role == "grid" || n.role == "rowgroup" || n.role == "row") abs_pos[k] = ImVec2(n.x, n.y);
         for (auto& [k, n] : nodes) {
             auto p = abs_pos.find(n.parent);
             if (p == abs_pos.end()) continue;
@@ -727,9 +742,12 @@ std::string a11y_frame_update(const ImDrawData* dd, bool drawn) {
                     children[""].push_back(r.key);
                 continue;
             }
-            if (nodes.count(parent) && nodes[parent].role == "grid")
-                std::stable_sort(v.begin(), v.end(), [](const Node* a, const Node* b) { return a->rowindex < b->rowindex; });
-            else if (nodes.count(parent) && nodes[parent].role == "row")
+            const std::string& parent_role = nodes.count(parent) ? nodes[parent].role : std::string();
+            if (parent_role == "grid" || parent_role == "rowgroup")   // the header row, then the row group; rows in list order
+                std::stable_sort(v.begin(), v.end(), [](const Node* a, const Node* b) {
+                    return (a->role == "rowgroup") != (b->role == "rowgroup") ? b->role == "rowgroup" : a->rowindex < b->rowindex;
+                });
+            else if (parent_role == "row")
                 std::stable_sort(v.begin(), v.end(), [](const Node* a, const Node* b) { return a->column != b->column ? a->column < b->column : a->x < b->x; });
             else
                 reading_order(v);
@@ -740,7 +758,17 @@ std::string a11y_frame_update(const ImDrawData* dd, bool drawn) {
         std::string set, del, order;
         for (auto& [k, n] : nodes) {
             auto was = g_shown.find(k);
-            if (was != g_shown.end() && was->second == n) continue;
+            if (was != g_shown.end()) {
+                if (was->second == n) continue;
+                // Moved by a pixel (a fractional scroll rounds either way): where the page has it is right.
+                Node at = n;
+                at.x = was->second.x, at.y = was->second.y, at.w = was->second.w, at.h = was->second.h;
+                if (at == was->second && std::fabs(n.x - at.x) <= 1 && std::fabs(n.y - at.y) <= 1 && std::fabs(n.w - at.w) <= 1 &&
+                    std::fabs(n.h - at.h) <= 1) {
+                    n = std::move(at);
+                    continue;
+                }
+            }
             set += set.empty() ? '[' : ',';
             put_node(set, n);
         }
