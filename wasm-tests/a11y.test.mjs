@@ -9,7 +9,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { serve, launchPersistent, App, run, assert, eq } from './lib.mjs';
+import { serve, launchPersistent, App, run, assert, eq, axTree, unnamed } from './lib.mjs';
 
 const srv = await serve();
 const profiles = [];
@@ -19,24 +19,8 @@ function profile() {
   return dir;
 }
 
-const INTERACTIVE = new Set(['button', 'link', 'textbox', 'checkbox', 'combobox', 'tab', 'menuitem', 'menuitemcheckbox',
-                             'option', 'row', 'radio', 'slider', 'spinbutton', 'switch']);
 const SCREENS = ['Dashboard', 'Contacts', 'Accounts', 'Leads', 'Pipeline', 'Cases', 'Campaigns', 'Analytics', 'Data',
                  'Data quality', 'Settings'];
-
-async function axTree(page) {
-  const cdp = await page.context().newCDPSession(page);
-  const { nodes } = await cdp.send('Accessibility.getFullAXTree');
-  await cdp.detach();
-  return nodes.filter((n) => !n.ignored).map((n) => ({ role: n.role && n.role.value, name: (n.name && n.name.value) || '' }));
-}
-
-// Interactive nodes without a name, as "role at screen".
-async function unnamed(page, where) {
-  const nodes = await axTree(page);
-  const items = nodes.filter((n) => INTERACTIVE.has(n.role));
-  return { items: items.length, nodes: nodes.length, bad: items.filter((n) => !n.name.trim()).map((n) => `${where}: a ${n.role} with no name`) };
-}
 
 // Moves the page's focus onto the element a screen reader would (role and
 // accessible name), as its virtual cursor or a script does.
@@ -137,6 +121,22 @@ const tests = [
       // The rail says which screen is the current one.
       const current = await page.evaluate(() => [...document.querySelectorAll('#a11y [aria-current="page"]')].map((e) => e.getAttribute('aria-label')));
       eq(current.join(), screen, 'the current screen on the rail');
+    }
+    // And every tab of the screens that have them.
+    const TABS = [['Pipeline', ['Board', 'Table', 'Forecast']],
+                  ['Analytics', ['Value', 'Retention', 'RFM', 'Sales', 'Service', 'Channels', 'Cross-sell', 'Pivot']],
+                  ['Data quality', ['Duplicates', 'Data health']],
+                  ['Settings', ['Lead assignment', 'Lead scoring', 'Service levels', 'Queues', 'Knowledge base', 'E-mail templates',
+                                'Segments', 'Journeys', 'Custom fields', 'Analytics', 'Sync', 'Users', 'Region']]];
+    for (const [screen, tabs] of TABS) {
+      await app.click(screen, { window: 'nav' });
+      for (const tab of tabs) {
+        await app.click(tab, { window: 'content' });
+        await app.settle(200);
+        r = await unnamed(page, `${screen} > ${tab}`);
+        problems.push(...r.bad);
+        if (!r.bad.length) passed.push(`${screen} > ${tab}`);
+      }
     }
     // The contacts list: a grid of 1,001 rows (the header and every contact), of which only those shown exist.
     await app.click('Contacts', { window: 'nav' });

@@ -310,5 +310,22 @@ export async function run(tests) {
   return failed;
 }
 
+// Chromium's accessibility tree over CDP, as a screen reader gets it: [{role, name}].
+export async function axTree(page) {
+  const cdp = await page.context().newCDPSession(page);
+  const { nodes } = await cdp.send('Accessibility.getFullAXTree');
+  await cdp.detach();
+  return nodes.filter((n) => !n.ignored).map((n) => ({ role: n.role && n.role.value, name: (n.name && n.name.value) || '' }));
+}
+
+export const INTERACTIVE = new Set(['button', 'link', 'textbox', 'checkbox', 'combobox', 'tab', 'menuitem', 'menuitemcheckbox',
+                             'option', 'row', 'radio', 'slider', 'spinbutton', 'switch']);
+// Interactive nodes without a name, as "a ROLE with no name" at `where`.
+export async function unnamed(page, where) {
+  const nodes = await axTree(page);
+  const items = nodes.filter((n) => INTERACTIVE.has(n.role));
+  return { items: items.length, nodes: nodes.length, bad: items.filter((n) => !n.name.trim()).map((n) => `${where}: a ${n.role} with no name`) };
+}
+
 export function assert(cond, msg) { if (!cond) throw new Error('assertion failed: ' + msg); }
 export function eq(a, b, msg) { if (a !== b) throw new Error(`${msg}: expected ${JSON.stringify(b)}, got ${JSON.stringify(a)}`); }

@@ -9,7 +9,7 @@ import { spawn, execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ROOT, serve, cspWith, launchPersistent, App, run, assert, eq } from './lib.mjs';
+import { ROOT, serve, cspWith, launchPersistent, App, run, assert, eq, unnamed } from './lib.mjs';
 
 const BIN = path.join(ROOT, 'build', 'native');
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'crm-sync-'));
@@ -63,6 +63,11 @@ async function device(name) {
 async function join(app) {
   const s0 = await app.waitState((x) => x.sync && x.sync.offer, 'the invite dialog');
   assert(!s0.first_run || s0.sync.offer, 'the invite comes before the welcome');
+  // A screen reader gets the dialog's every item named.
+  await app.find('Join', { window: 'Join a workspace' });
+  await app.settle(200);
+  const r = await unnamed(app.page, 'the join dialog');
+  assert(r.items >= 2 && !r.bad.length, `the join dialog to a screen reader (${r.items} items): ${r.bad.join('; ')}`);
   await app.click('Join', { window: 'Join a workspace' });
   return app.waitState((x) => x.sync.state === 'done' && x.contacts >= seedContacts, 'joined and synced', 180000);
 }
@@ -103,6 +108,9 @@ const tests = [
     await A.app.click('Create link');
     s = await A.app.waitState((x) => x.sync.feeds.length === 1 && x.sync.feeds[0].includes('/v1/calendar/'), 'the calendar link');
     const feed = s.sync.feeds[0];
+    await A.app.settle(200);
+    const ax = await unnamed(A.page, 'Settings > Sync, joined, with a calendar link');
+    assert(!ax.bad.length, 'every item of the joined Sync tab named: ' + ax.bad.join('; '));
     await A.app.waitState((x) => x.sync.state === 'done' && x.sync.pending === 0, 'the link published (a sync after the change)', 30000);
     const ics = await (await fetch(feed)).text();
     assert(ics.startsWith('BEGIN:VCALENDAR\r\n') && ics.includes('END:VCALENDAR'), 'the calendar: ' + ics.slice(0, 120));
