@@ -216,6 +216,16 @@ const tests = [
     r = await unnamed(page, 'record view');
     problems.push(...r.bad);
     if (!r.bad.length) passed.push('record view');
+    // Each of its tabs (the timeline, related records, journeys...).
+    const recordTabs = (await app.items()).filter((i) => i.role === 'tab' && i.window.includes('related')).map((i) => i.label);
+    assert(recordTabs.length >= 3, 'the record view has its tabs: ' + recordTabs.join(', '));
+    for (const tab of recordTabs) {
+      await app.click(tab, { window: 'related' });
+      await app.settle(200);
+      r = await unnamed(page, `record view > ${tab.split('#')[0].trim()}`);
+      problems.push(...r.bad);
+      if (!r.bad.length) passed.push(`record tab ${tab.split(/[ #(]/)[0]}`);
+    }
     await app.click('Contacts', { window: 'nav' });
     await app.click('New contact');
     await app.waitState((x) => x.dialog === 'create contact', 'the create dialog');
