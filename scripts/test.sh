@@ -18,7 +18,8 @@
 # the JSON round trip natively at the benchmark size of 100,000 contacts
 # (instead of 20,000), each fuzzer for 5 minutes, and big.test.mjs: the
 # benchmark-size database opened on demand in Chromium (its profile is made
-# once, in build/big-profile-100000, and kept).
+# once, in build/big-profile-100000, and kept), and screenshots of every
+# screen as it looked before the designed look (scripts/look-before.sh).
 set -uo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
@@ -121,7 +122,14 @@ node_stage sync.test.mjs
 node_stage a11y.test.mjs
 node_stage mobile.test.mjs
 node_stage locale.test.mjs
+# Screenshots of the look before issue 13 beside today's (FULL=1 or LOOK_BEFORE=1:
+# building that commit takes about 5 minutes, once per clone).
+if [ "${FULL:-0}" = 1 ] || [ "${LOOK_BEFORE:-0}" = 1 ]; then
+  LOOK_BEFORE_SITE=$(bash scripts/look-before.sh) || stage_fail "the build before the designed look"
+  export LOOK_BEFORE_SITE
+fi
 node_stage look.test.mjs
+unset LOOK_BEFORE_SITE
 node_stage million.test.mjs
 [ "${FULL:-0}" = 1 ] && node_stage big.test.mjs
 

@@ -5,11 +5,14 @@
 // that say what to do next. Screenshots of every screen, a record, a form
 // and an empty list in each theme: wasm-tests/out/look-{light,dark}-*.png.
 // (The chips' and avatars' contrast is checked from the theme in a11y.test.)
+// With LOOK_BEFORE_SITE (scripts/look-before.sh builds it; test.sh under
+// FULL=1 or LOOK_BEFORE=1) the same tour of the build before the designed
+// look: wasm-tests/out/before-{light,dark}-*.png.
 // Prints "N passed, M failed".
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { serve, startWithDemo, run, assert, eq } from './lib.mjs';
+import { OUT, serve, startWithDemo, run, assert, eq } from './lib.mjs';
 
 const srv = await serve();
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'crm-look-'));
@@ -20,37 +23,43 @@ const SCREENS = [['Dashboard', 'dashboard'], ['Contacts', 'contacts'], ['Account
                  ['Data', 'data'], ['Data quality', 'quality'], ['Settings', 'settings']];
 const CHIPS_ON = new Set(['accounts', 'leads', 'cases', 'campaigns']);
 
-async function tour(theme) {
+// `prefix` 'before': the build before the designed look, screenshots only.
+async function tour(theme, prefix = 'look') {
   const { app } = session;
+  const designed = prefix === 'look';
   const figures = [];
   for (const [label, screen] of SCREENS) {
     await app.click(label);
     const s = await app.waitState((x) => x.screen === screen && !x.record, label);
     await app.settle(300);
-    const look = (await app.state()).look;
-    assert(look.icons >= SCREENS.length, `${theme} ${screen}: the rail's icons drawn (${look.icons})`);
-    if (CHIPS_ON.has(screen)) assert(look.chips > 3, `${theme} ${screen}: states as chips (${look.chips})`);
-    figures.push(`${screen} ${look.icons}/${look.chips}`);
-    await app.screenshot(`look-${theme}-${screen}.png`);
+    if (designed) {
+      const look = (await app.state()).look;
+      assert(look.icons >= SCREENS.length, `${theme} ${screen}: the rail's icons drawn (${look.icons})`);
+      if (CHIPS_ON.has(screen)) assert(look.chips > 3, `${theme} ${screen}: states as chips (${look.chips})`);
+      figures.push(`${screen} ${look.icons}/${look.chips}`);
+    }
+    await app.screenshot(`${prefix}-${theme}-${screen}.png`);
     void s;
   }
-  console.log(`  ${theme}: icons/chips per screen: ${figures.join(', ')}`);
+  if (designed) console.log(`  ${theme}: icons/chips per screen: ${figures.join(', ')}`);
   // A contact: the avatar, the actions' and the timeline's icons.
   await app.click('Contacts');
   const s = await app.waitState((x) => x.list && x.list.rows.length > 0, 'the contacts');
   await app.click(s.list.rows[0].title);
   await app.waitState((x) => x.record && x.record.entity === 'contacts', 'a contact open');
   await app.settle(300);
-  const look = (await app.state()).look;
-  eq(look.avatars, 1, `${theme}: the contact's initials`);
-  assert(look.icons >= SCREENS.length + 8, `${theme}: the actions carry icons (${look.icons})`);
-  await app.screenshot(`look-${theme}-record.png`);
+  if (designed) {
+    const look = (await app.state()).look;
+    eq(look.avatars, 1, `${theme}: the contact's initials`);
+    assert(look.icons >= SCREENS.length + 8, `${theme}: the actions carry icons (${look.icons})`);
+  }
+  await app.screenshot(`${prefix}-${theme}-record.png`);
   await app.click('Edit');
   await app.waitState((x) => x.dialog === 'edit contact', 'the form');
-  await app.screenshot(`look-${theme}-form.png`);
+  await app.screenshot(`${prefix}-${theme}-form.png`);
   await app.key('Escape');
   await app.waitState((x) => x.dialog === '', 'the form closed');
-  await app.click('Back');
+  await app.click(designed ? 'Back' : '< Back');
 }
 
 const tests = [
@@ -80,6 +89,28 @@ const tests = [
     await session.ctx.close();
   }],
 ];
+
+const BEFORE = process.env.LOOK_BEFORE_SITE;
+if (BEFORE) {
+  tests.push(['before the designed look: the same tour in both themes, screenshots only', async () => {
+    const old = await serve(BEFORE);
+    const oldDir = fs.mkdtempSync(path.join(os.tmpdir(), 'crm-look-before-'));
+    try {
+      session = await startWithDemo(old.url, oldDir);
+      await tour('light', 'before');
+      await session.app.click('View');
+      await session.app.click('Dark theme');
+      await session.app.waitState((x) => x.dark, 'the dark theme');
+      await tour('dark', 'before');
+      const shots = fs.readdirSync(OUT).filter((f) => /^before-(light|dark)-/.test(f));
+      assert(shots.length >= 2 * (SCREENS.length + 2), `before screenshots of every screen, a record and a form in both themes (${shots.length})`);
+      await session.ctx.close();
+    } finally {
+      await old.close();
+      fs.rmSync(oldDir, { recursive: true, force: true });
+    }
+  }]);
+}
 
 const failed = await run(tests);
 await srv.close();
