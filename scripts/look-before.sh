@@ -10,7 +10,7 @@
 # shallow clone it says so and prints nothing (look.test then skips "before").
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-REV="${LOOK_BEFORE_REV:-45221a4}"
+REV="${LOOK_BEFORE_REV:-45221a49a50cdf86bc5e083ec70e26a96b1e4fdd}"   # 45221a4
 DIR="$ROOT/build/look-before"
 
 if ! git -C "$ROOT" cat-file -e "$REV^{commit}" 2>/dev/null; then
@@ -28,6 +28,6 @@ git -C "$ROOT" worktree add --detach "$DIR/src" "$REV" >&2
 # The same third-party sources the build of today fetched (setup.sh).
 ln -s "$ROOT/third_party" "$DIR/src/third_party"
 export NODE_PATH=/usr/share/nodejs
-{ cd "$DIR/src" && cmake --preset wasm >/dev/null && cmake --build build/wasm --target site; } 2>&1 | tail -n 5 >&2
+{ cd "$DIR/src" && cmake --preset wasm >/dev/null && cmake --build build/wasm --target site -j 2; } 2>&1 | tail -n 5 >&2
 echo "$REV" > "$DIR/built"
 echo "$DIR/src/site"

@@ -22,6 +22,12 @@ function profile() {
 const SCREENS = ['Dashboard', 'Contacts', 'Accounts', 'Leads', 'Pipeline', 'Cases', 'Campaigns', 'Analytics', 'Data',
                  'Data quality', 'Settings'];
 
+// Waits until the mirror shows the tab `name` as the chosen one.
+async function tabShown(page, name) {
+  await page.waitForFunction((n) => [...document.querySelectorAll('#a11y [role=tab][aria-selected=true]')]
+    .some((e) => e.getAttribute('aria-label') === n), name, { timeout: 8000 });
+}
+
 // Moves the page's focus onto the element a screen reader would (role and
 // accessible name), as its virtual cursor or a script does.
 async function focusOn(app, role, name, timeout = 8000) {
@@ -132,6 +138,7 @@ const tests = [
       await app.click(screen, { window: 'nav' });
       for (const tab of tabs) {
         await app.click(tab, { window: 'content' });
+        await tabShown(page, tab);
         await app.settle(200);
         r = await unnamed(page, `${screen} > ${tab}`);
         problems.push(...r.bad);
@@ -209,6 +216,23 @@ const tests = [
     await perf.detach();
     const later = await page.evaluate(() => Number(document.querySelector('#a11y [role=grid] [role=row][aria-rowindex]:not([aria-rowindex="1"])').getAttribute('aria-rowindex')));
     assert(later > 20, `after scrolling, the first row shown is row ${later}`);
+    // The grid as a screen reader walks it: the header row, then the rows in
+    // list order, each where the list draws it (its focus outline lands there).
+    const walk = await page.evaluate(() => {
+      const g = document.querySelector('#a11y [role=grid]');
+      const rows = [...g.querySelectorAll(':scope > [role=rowgroup] > [role=row]')];
+      const mid = rows[Math.floor(rows.length / 2)];
+      const r = mid.getBoundingClientRect();
+      return { kids: [...g.children].map((e) => e.getAttribute('role')), index: rows.map((x) => Number(x.getAttribute('aria-rowindex'))),
+               name: mid.querySelector('[role=gridcell]').textContent, rect: [r.x, r.y, r.width, r.height] };
+    });
+    eq(walk.kids.join(), 'row,rowgroup', 'the grid holds its header row, then its rows in a group');
+    assert(walk.index.every((v, i) => i === 0 || v === walk.index[i - 1] + 1), 'rows in list order: ' + walk.index.join(','));
+    const drawn = (await app.items()).filter((i) => i.label.split('##')[0] === walk.name);
+    assert(drawn.length >= 1, `the row ${walk.name} is drawn`);
+    const near = drawn.some((i) => Math.abs(i.x - walk.rect[0]) <= 2 && Math.abs(i.y - walk.rect[1]) <= 2 &&
+                                   Math.abs(i.w - walk.rect[2]) <= 2 && Math.abs(i.h - walk.rect[3]) <= 2);
+    assert(near, `the row's element lies over the drawn row: ${walk.rect.join(',')} vs ` + drawn.map((i) => [i.x, i.y, i.w, i.h].join(',')).join(' / '));
     // A record, its tabs, and the create dialog.
     await app.click('Contacts', { window: 'nav' });
     const row = await page.evaluate(() => document.querySelectorAll('#a11y [role=grid] [role=row]')[1].querySelector('[role=gridcell]').textContent);
@@ -223,6 +247,7 @@ const tests = [
     assert(recordTabs.length >= 3, 'the record view has its tabs: ' + recordTabs.join(', '));
     for (const tab of recordTabs) {
       await app.click(tab, { window: 'related' });
+      await tabShown(page, tab.split('##')[0]);
       await app.settle(200);
       r = await unnamed(page, `record view > ${tab.split('#')[0].trim()}`);
       problems.push(...r.bad);

@@ -233,7 +233,8 @@ export class App {
   }
 
   // A finger on the screen through CDP: held (a long press) or moved (a drag).
-  async touch(points, { holdMs = 0, stepMs = 16 } = {}) {
+  // holdMs: held still before moving (a long press); restMs: held still at the end before lifting.
+  async touch(points, { holdMs = 0, stepMs = 16, restMs = 0 } = {}) {
     const cdp = this.cdp || (this.cdp = await this.page.context().newCDPSession(this.page));
     // Each event carries the time the finger was there, as a touch screen's
     // do: a page busy drawing (software GL at 3x here) takes them late, but a
@@ -246,7 +247,8 @@ export class App {
       await cdp.send('Input.dispatchTouchEvent', { type: 'touchMove', touchPoints: [{ x, y }], timestamp: at += stepMs / 1000 });
       await this.page.waitForTimeout(stepMs);
     }
-    await cdp.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [], timestamp: at += stepMs / 1000 });
+    if (restMs) await this.page.waitForTimeout(restMs);
+    await cdp.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [], timestamp: at += (restMs || stepMs) / 1000 });
   }
 
   // Clicks a text field and types into it (select-all first, so it replaces).

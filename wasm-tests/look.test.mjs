@@ -95,6 +95,8 @@ if (BEFORE) {
   tests.push(['before the designed look: the same tour in both themes, screenshots only', async () => {
     const old = await serve(BEFORE);
     const oldDir = fs.mkdtempSync(path.join(os.tmpdir(), 'crm-look-before-'));
+    for (const f of fs.readdirSync(OUT)) if (/^before-(light|dark)-/.test(f)) fs.rmSync(path.join(OUT, f));
+    session = null;
     try {
       session = await startWithDemo(old.url, oldDir);
       await tour('light', 'before');
@@ -104,8 +106,8 @@ if (BEFORE) {
       await tour('dark', 'before');
       const shots = fs.readdirSync(OUT).filter((f) => /^before-(light|dark)-/.test(f));
       assert(shots.length >= 2 * (SCREENS.length + 2), `before screenshots of every screen, a record and a form in both themes (${shots.length})`);
-      await session.ctx.close();
     } finally {
+      if (session) await session.ctx.close();
       await old.close();
       fs.rmSync(oldDir, { recursive: true, force: true });
     }

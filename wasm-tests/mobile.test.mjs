@@ -84,6 +84,15 @@ const tests = [
                 `with the glide ${stopped.toFixed(0)} px; ${stats.glideFrames} glide frames`);
     assert(stats.drags >= 1 && stats.glideFrames > 5, 'the glide ran: ' + JSON.stringify(stats));
     await app.screenshot('mobile-contacts-scrolled.png');
+    // A finger that stops before it lifts leaves the list where it is.
+    const points2 = [];
+    for (let i = 0; i <= 4; i++) points2.push([200, 300 + i * 50]);
+    await app.touch(points2, { stepMs: 16, restMs: 300 });
+    const held = (await app.state()).list.scroll_y;
+    assert(Math.abs(stopped - 600 - held) < 2, `the list followed the finger down 600 device px (${stopped} -> ${held})`);
+    await page.waitForTimeout(500);
+    eq((await app.state()).list.scroll_y, held, 'no glide after the finger stood still');
+    eq((await page.evaluate(() => window.crmTouchStats)).liftSpeed, 0, 'lifted at rest');
   }],
 
   ['a long press on a row opens its menu; Open opens the record, stacked', async () => {

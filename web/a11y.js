@@ -12,7 +12,6 @@
   const polite = document.getElementById('a11y-polite');
   const assertive = document.getElementById('a11y-assertive');
   const nodes = new Map();           // key -> element
-  const POSITIONED = new Set(['grid', 'rowgroup', 'row']);   // their children are placed relative to them
   const STATIC = new Set(['navigation', 'main', 'region', 'menubar', 'menu', 'listbox', 'dialog', 'tooltip', 'gridcell']);
   let ownFocus = false;
   let composing = false;
@@ -79,7 +78,7 @@
     } else if (role === 'combobox') {
       if (el.textContent !== (n.value || '')) el.textContent = n.value || '';
     } else if (role === 'row' && n.cells) {
-      // A list row's cells: made once, then only their text changes (a scroll changes every row's).
+      // A list row's cells: made once, then only their text changes (the list re-sorted, a record edited).
       const cells = el._cells || (el._cells = []);
       while (cells.length < n.cells.length) {
         const c = document.createElement('div');
@@ -94,7 +93,7 @@
     if (STATIC.has(role)) {
       el.classList.add('a11y-static');
     } else {
-      // Device pixels from ImGui (relative to a grid or row parent: a11y.cpp); CSS pixels here.
+      // Device pixels from ImGui (relative to a grid, row group or row parent: a11y.cpp); CSS pixels here.
       const dpr = window.devicePixelRatio || 1;
       const css = `left:${n.x / dpr}px;top:${n.y / dpr}px;width:${n.w / dpr}px;height:${n.h / dpr}px`;
       if (el._css !== css) { el._css = css; el.style.cssText = css; }

@@ -499,7 +499,7 @@
   // also sending the mouse events it would make up, and from zooming.
   function installTouch() {
     const kSlop = 10, kLongPressMs = 500, kFriction = 0.0025;   // CSS px; ms; velocity lost per ms (of 1)
-    const kVelocityMs = 100;   // the finger's speed is taken over its last 100 ms of moves
+    const kVelocityMs = 100, kStillMs = 50;   // the finger's speed over its last 100 ms of moves; still for 50 ms: stopped
     const when = (e) => e.timeStamp || performance.now();
     let t = null, glide = 0;   // the finger down; the inertia's animation frame
     const at = (touch) => {
@@ -571,7 +571,7 @@
       // by the events' own times: a busy page handles them late, not the
       // finger), slowing down. A finger that stood still before lifting stops.
       const [t0, x0, y0] = done.moves[0], [t1] = done.moves[done.moves.length - 1];
-      const still = when(e) - t1 > kVelocityMs, dt = Math.max(1, t1 - t0);
+      const still = when(e) - t1 > kStillMs, dt = Math.max(1, t1 - t0);
       let vx = still ? 0 : (done.x - x0) / dt, vy = still ? 0 : (done.y - y0) / dt, last = performance.now();
       window.crmTouchStats.drags++;
       window.crmTouchStats.liftSpeed = Math.hypot(vx, vy);

@@ -22,6 +22,7 @@
 #include <cmath>
 #include <cstring>
 #include <map>
+#include <string_view>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -81,10 +82,9 @@ struct Grid {
     int64_t rows = 0;
     ImRect rect;          // the table's visible rectangle
     float header_bottom = 0;
-    float scroll = 0, content_h = 0;   // its rows' scroll and their whole height
     std::vector<Column> cols;
 };
-struct RowMark { size_t grid; int64_t index; bool selected; };
+struct RowMark { size_t grid; int64_t index; bool selected; float y; };
 
 // This frame's annotations from the screens, by item id.
 std::vector<Grid> g_grids;
@@ -145,6 +145,8 @@ ImGuiID g_nav_built = 0;     // the keyboard focus when it was
 bool g_dirty = false;        // the picture changed since the mirror was built
 double g_last_build = -1e9;  // when it was (platform::now_ms)
 double g_last_change = -1e9; // when the picture last changed
+ImGuiID g_field_built = 0;   // the text field being edited when it was built, and its text
+std::string g_field_text_built;
 
 uint64_t uv_key(ImVec2 uv) {
     uint32_t a, b;
@@ -461,8 +463,6 @@ void a11y_grid(const char* name, int64_t rows) {
     gr.rect = t->OuterRect;
     gr.rect.ClipWithFull(t->OuterWindow->ClipRect);
     gr.header_bottom = t->RowPosY2;
-    gr.scroll = c.CurrentWindow->Scroll.y;
-    gr.content_h = c.CurrentWindow->ContentSize.y;
     std::vector<std::pair<int, Column>> cols;
     for (int i = 0; i < t->ColumnsCount; i++) {
         const ImGuiTableColumn& col = t->Columns[i];
@@ -490,7 +490,8 @@ void a11y_grid(const char* name, int64_t rows) {
 void a11y_row(int64_t index, bool selected) {
     // The clipper submits a row out of view too (the first, to measure): only those shown count.
     if (g_grids.empty() || !ImGui::IsItemVisible()) return;
-    g_rows[ImGui::GetCurrentContext()->LastItemData.ID] = {g_grids.size() - 1, index, selected};
+    ImGuiContext& c = *ImGui::GetCurrentContext();
+    g_rows[c.LastItemData.ID] = {g_grids.size() - 1, index, selected, c.LastItemData.Rect.Min.y};
 }
 
 void a11y_current(bool current) { g_current[ImGui::GetCurrentContext()->LastItemData.ID] = current; }
@@ -508,7 +509,8 @@ std::string a11y_frame_update(const ImDrawData* dd, bool drawn) {
     // Nobody reads a list while it moves, and each description costs the page
     // a layout of the mirror: a scroll at 60 frames a second would pay it in
     // every sixth frame at 100 ms. The keyboard focus moving is described at
-    // once (the row it lands on may be new).
+    // once (the row it lands on may be new), and so is what is typed into a
+    // field (the mirrored field shows ImGui's text again after each key).
     const double kMoving = 400, kRest = 100;
     double now = platform::now_ms();
     if (drawn) {
@@ -517,13 +519,19 @@ std::string a11y_frame_update(const ImDrawData* dd, bool drawn) {
         g_last_change = now;
     }
     bool focus_moved = c.NavId != g_nav_built;
-    bool build = g_dirty && dd && (now - g_last_build >= kMoving || now - g_last_change >= kRest || focus_moved);
+    ImGuiID field = c.ActiveId && c.InputTextState.ID == c.ActiveId ? c.ActiveId : 0;
+    std::string_view field_text;
+    if (field && c.InputTextState.TextA.Data) field_text = std::string_view(c.InputTextState.TextA.Data, (size_t)c.InputTextState.CurLenA);
+    bool typed = field != g_field_built || field_text != g_field_text_built;
+    bool build = g_dirty && dd && (now - g_last_build >= kMoving || now - g_last_change >= kRest || focus_moved || typed);
     if (g_dirty && !build) platform::wake_after_ms((int)kRest);
     if (build) {
         g_dirty = false;
         g_last_build = now;
         if (focus_moved) g_focus_builds++;
         g_nav_built = c.NavId;
+        g_field_built = field;
+        g_field_text_built.assign(field_text.data() ? field_text.data() : "", field_text.size());
         index_glyphs();
         auto tp = std::chrono::steady_clock::now();
         auto lap = [&](int i) { auto n = std::chrono::steady_clock::now(); g_phase[i] += std::chrono::duration<double, std::milli>(n - tp).count(); tp = n; };
@@ -555,6 +563,27 @@ std::string a11y_frame_update(const ImDrawData* dd, bool drawn) {
             for (ImGuiWindow* w : c.Windows)
                 if (w->Active && w->DrawList == dd->CmdLists[l] && !(w->Flags & ImGuiWindowFlags_ChildWindow)) region_key(w, ImGuiNavLayer_Main);
 
+        // Where each grid's row group starts: at the block of 64 rows the
+        // first row shown is in (the list's rows are all as tall, the
+        // clipper needs it), so the rows' places in it stay while a scroll
+        // moves it, and its numbers stay small in a list of a million rows.
+        const int64_t kBlock = 64;
+        std::vector<float> group_top(g_grids.size(), 0);
+        {
+            std::vector<RowMark> first(g_grids.size(), RowMark{0, INT64_MAX, false, 0}), last(g_grids.size(), RowMark{0, -1, false, 0});
+            for (auto& [id, m] : g_rows) {
+                if (m.index < first[m.grid].index) first[m.grid] = m;
+                if (m.index > last[m.grid].index) last[m.grid] = m;
+            }
+            for (size_t gi = 0; gi < g_grids.size(); gi++) {
+                if (last[gi].index < 0) {
+                    group_top[gi] = g_grids[gi].header_bottom;
+                    continue;
+                }
+                float pitch = last[gi].index > first[gi].index ? (last[gi].y - first[gi].y) / (float)(last[gi].index - first[gi].index) : 0;
+                group_top[gi] = first[gi].y - (float)(first[gi].index % kBlock) * pitch;
+            }
+        }
         // Grids: the table, its header row, its column headers.
         for (const Grid& gr : g_grids) {
             Node n;
@@ -587,14 +616,13 @@ std::string a11y_frame_update(const ImDrawData* dd, bool drawn) {
             }
             nodes[head.key] = head;
             nodes[n.key] = n;
-            // The rows are in a row group placed where the list's top is
-            // scrolled to: a scroll moves it, and the rows in it stay put.
+            // The rows are in a row group: a scroll moves it, and the rows in it stay put.
             Node body;
             body.key = gr.key + "b";
             body.parent = gr.key;
             body.role = "rowgroup";
-            float top = gr.header_bottom - gr.scroll;
-            place(body, ImRect(gr.rect.Min.x, top, gr.rect.Max.x, top + std::max(gr.content_h, gr.rect.Max.y - top)));
+            float top = group_top[(size_t)(&gr - g_grids.data())];
+            place(body, ImRect(gr.rect.Min.x, top, gr.rect.Max.x, std::max(top, gr.rect.Max.y)));
             nodes[body.key] = body;
             // The headers' own text is told by the column headers.
             for (Run& run : runs)
