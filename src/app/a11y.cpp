@@ -770,7 +770,8 @@ std::string a11y_frame_update(const ImDrawData* dd, bool drawn) {
                     children[""].push_back(r.key);
                 continue;
             }
-            const std::string& parent_role = nodes.count(parent) ? nodes[parent].role : std::string();
+            auto pn = nodes.find(parent);
+            std::string_view parent_role = pn != nodes.end() ? std::string_view(pn->second.role) : std::string_view();
             if (parent_role == "grid" || parent_role == "rowgroup")   // the header row, then the row group; rows in list order
                 std::stable_sort(v.begin(), v.end(), [](const Node* a, const Node* b) {
                     return (a->role == "rowgroup") != (b->role == "rowgroup") ? b->role == "rowgroup" : a->rowindex < b->rowindex;
