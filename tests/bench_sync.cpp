@@ -18,12 +18,14 @@
 #include <cstdio>
 #include <filesystem>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "demo/demo.h"
 #include "platform/native/http_client.h"
+#include "records/custom_fields.h"
 #include "server/storage.h"
 #include "server/tokens.h"
 #include "server_process.h"
@@ -111,8 +113,16 @@ void run(const std::string& label, Storage& st, const std::string& url, const st
     std::vector<double> latencies;
     std::atomic<int64_t> failures{0}, done_rounds{0};
     auto client = [&](int i) {
+        // 50 devices in one process share the entity specs a Store loads its
+        // custom fields into: each opens and closes under the lock, as the
+        // server's replicas do (custom_fields.h). Real devices are processes.
         Database db(":memory:");
-        Store s(db);
+        std::optional<Store> opened;
+        {
+            std::lock_guard spec(custom_fields_lock());
+            opened.emplace(db);
+        }
+        Store& s = *opened;
         set_sync_config(s, {url, busy_token, ""});
         std::string id = s.create(kAccounts, {{"name", "Client " + std::to_string(i)}});
         std::vector<double> mine;
@@ -127,6 +137,10 @@ void run(const std::string& label, Storage& st, const std::string& url, const st
             }
             if (session.state() == SyncState::Done) done_rounds++;
             else failures++;
+        }
+        {
+            std::lock_guard spec(custom_fields_lock());
+            opened.reset();
         }
         std::lock_guard g(lock);
         latencies.insert(latencies.end(), mine.begin(), mine.end());

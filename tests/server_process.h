@@ -1,9 +1,11 @@
 // server_process.h - a crm-server process for tests and benchmarks: started
 // on a free loopback port (the address it prints is read back), stopped with
-// SIGTERM, or killed with SIGKILL and started again on the same port.
+// SIGTERM, or killed with SIGKILL and started again on the same port; it
+// dies with the process that started it (start from the main thread).
 #pragma once
 
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -30,9 +32,14 @@ struct ServerProcess {
         full.push_back(std::to_string(port));
         int out[2];
         if (pipe(out) != 0) throw std::runtime_error("pipe failed");
+        pid_t parent = getpid();
         pid = fork();
         if (pid < 0) throw std::runtime_error("fork failed");
         if (pid == 0) {
+            // A test that aborts runs no destructor: the server dies with it
+            // rather than live on holding the test's output pipe open.
+            prctl(PR_SET_PDEATHSIG, SIGKILL);
+            if (getppid() != parent) _exit(127);
             dup2(out[1], 1);
             close(out[0]);
             close(out[1]);
