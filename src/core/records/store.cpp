@@ -29,8 +29,18 @@ int64_t Record::integer(std::string_view field) const {
     return 0;
 }
 
+// Per thread natively: the server's threads, and a benchmark's in-process
+// devices, each keep their own (the specs change only under
+// custom_fields_lock()). The page has one thread, and wasm-ld has no
+// thread-local storage without the atomics feature.
+#ifdef __EMSCRIPTEN__
+#define CRM_PER_THREAD
+#else
+#define CRM_PER_THREAD thread_local
+#endif
+
 const std::string& column_list(const EntitySpec& e) {
-    static std::unordered_map<const EntitySpec*, std::pair<uint64_t, std::string>> cache;
+    static CRM_PER_THREAD std::unordered_map<const EntitySpec*, std::pair<uint64_t, std::string>> cache;
     auto it = cache.find(&e);
     if (it != cache.end() && it->second.first == g_spec_generation) return it->second.second;
     std::string s = "id, created_at, updated_at, deleted";
