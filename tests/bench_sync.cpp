@@ -19,14 +19,12 @@
 #include <filesystem>
 #include <latch>
 #include <mutex>
-#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "demo/demo.h"
 #include "platform/native/http_client.h"
-#include "records/custom_fields.h"
 #include "server/storage.h"
 #include "server/tokens.h"
 #include "server_process.h"
@@ -115,16 +113,8 @@ void run(const std::string& label, Storage& st, const std::string& url, const st
     std::atomic<int64_t> failures{0}, done_rounds{0};
     std::latch opened_all(clients + 1);   // every device open before the first round: all at once
     auto client = [&](int i) {
-        // 50 devices in one process share the entity specs a Store loads its
-        // custom fields into: each opens and closes under the lock, as the
-        // server's replicas do (custom_fields.h). Real devices are processes.
         Database db(":memory:");
-        std::optional<Store> opened;
-        {
-            std::lock_guard spec(custom_fields_lock());
-            opened.emplace(db);
-        }
-        Store& s = *opened;
+        Store s(db);
         set_sync_config(s, {url, busy_token, ""});
         std::string id = s.create(kAccounts, {{"name", "Client " + std::to_string(i)}});
         opened_all.arrive_and_wait();
@@ -140,10 +130,6 @@ void run(const std::string& label, Storage& st, const std::string& url, const st
             }
             if (session.state() == SyncState::Done) done_rounds++;
             else if (failures++ < 5) fprintf(stderr, "bench_sync: %s round failed: %s\n", label.c_str(), session.error().c_str());
-        }
-        {
-            std::lock_guard spec(custom_fields_lock());
-            opened.reset();
         }
         std::lock_guard g(lock);
         latencies.insert(latencies.end(), mine.begin(), mine.end());

@@ -75,8 +75,7 @@ Snapshots::Replica& Snapshots::replica(const std::string& ws) {
     auto r = std::make_unique<Replica>();
     r->db.open(dir_ + "/" + ws + ".replica.sqlite");
     r->db.exec("PRAGMA synchronous = OFF");   // a cache: rebuilt from the storage if lost
-    std::lock_guard spec(custom_fields_lock());   // the Store loads its custom fields into the specs
-    r->store = std::make_unique<Store>(r->db);
+    r->store = std::make_unique<Store>(r->db);   // loading its custom fields takes the spec lock
     return *replicas_.emplace(ws, std::move(r)).first->second;
 }
 

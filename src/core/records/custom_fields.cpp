@@ -169,6 +169,7 @@ std::recursive_mutex& custom_fields_lock() {
 }
 
 void load_custom_fields(Database& db) {
+    std::lock_guard spec(custom_fields_lock());   // it rewrites the process-wide specs
     std::vector<Definition> mine;
     read_definitions(db, mine);
     if (!mine.empty()) add_columns(db, mine);
@@ -209,6 +210,7 @@ void custom_fields_attach(Database& db) {
 }
 
 void custom_fields_detach(Database& db) {
+    std::lock_guard spec(custom_fields_lock());
     g_loaded.erase(std::remove_if(g_loaded.begin(), g_loaded.end(), [&](const auto& p) { return p.first == &db; }), g_loaded.end());
     build_specs();
 }

@@ -73,7 +73,8 @@ std::string missing_required_field(const EntitySpec& e, const std::vector<Value>
 // specs that database's fields alone and adds no column to another (no
 // workspace sees another's field names), and whatever reads or loads the
 // specs on its threads (a push's checks, a replica catching up) holds the
-// lock. Devices and tests keep the union.
+// lock; loading, attaching and detaching take it themselves, so a Store opens
+// and closes on any thread. Devices and tests keep the union.
 void custom_fields_scoped(bool on);
 std::recursive_mutex& custom_fields_lock();
 
